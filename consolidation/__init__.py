@@ -1,0 +1,11 @@
+"""Plan rural school consolidation: which schools close, which become boarding hubs, who travels how long."""
+
+__version__ = "0.1.0"
+
+BANDS: tuple[str, ...] = ("G1_3", "G4_6", "G7_9")
+"""Grade bands, in order. Each has a pupils column ``pupils_g1_3`` etc."""
+
+
+def pupils_column(band: str) -> str:
+    """Return the pupils column of a band, e.g. ``G4_6`` -> ``pupils_g4_6``."""
+    return "pupils_" + band.lower()

@@ -1,0 +1,162 @@
+"""Checks before solving: data problems listed all at once, then cheap-to-see infeasibility in words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import BANDS, pupils_column
+from .errors import InfeasibleError, InputError, id_list
+from .io import PUPIL_COLUMNS, Inputs
+from .scenario import Scenario
+from .travel import Pairs
+
+
+def _duplicates(series: pd.Series) -> list[str]:
+    return sorted(series[series.duplicated()].unique().tolist())
+
+
+def check_inputs(inputs: Inputs, scenario: Scenario) -> Inputs:
+    """Check the data's meaning (IDs, references, bounds, geometry). Returns ``inputs`` unchanged.
+
+    Raises
+    ------
+    InputError
+        Listing every problem with its file, column, the offending IDs and the fix.
+    """
+    spec = scenario.inputs
+    schools, origins = inputs.schools, inputs.origins
+    sfile, ofile = spec.schools, spec.villages or spec.schools
+    problems: list[str] = []
+
+    dup = _duplicates(schools["school_id"])
+    if dup:
+        problems.append(f"{sfile}: school_id is not unique: {id_list(dup)} appear more than once")
+    if spec.villages is not None:
+        dup = _duplicates(origins["origin_id"])
+        if dup:
+            problems.append(f"{ofile}: village_id is not unique: {id_list(dup)} appear more than once")
+        clash = sorted(set(origins["origin_id"]) & set(schools["school_id"]))
+        if clash and inputs.travel is not None:
+            problems.append(f"{ofile}: village_id {id_list(clash)} are also school IDs, so the travel file's "
+                            "origin_id is ambiguous: rename the villages")
+        current = origins["current_school_id"]
+        unknown = origins.loc[(current != "") & ~current.isin(schools["school_id"]), "origin_id"]
+        if len(unknown):
+            problems.append(f"{ofile}: column school_id names schools not in {sfile} for village_id "
+                            f"{id_list(unknown)}: fix the IDs or leave them blank")
+    else:
+        for band in BANDS:
+            wrong = schools.loc[(schools[pupils_column(band)] > 0) & ~schools["teaches_" + band], "school_id"]
+            if len(wrong):
+                problems.append(f"{sfile}: school_id {id_list(wrong)} have {pupils_column(band)} > 0 but their "
+                                f"bands column does not include {band}: add {band} to bands or move the pupils")
+
+    for low, high in (("capacity", "max_capacity"), ("beds", "max_beds")):
+        bad = schools.loc[schools[high] < schools[low], "school_id"]
+        if len(bad):
+            problems.append(f"{sfile}: {high} is below {low} for school_id {id_list(bad)}: "
+                            f"{high} is what the school can grow to, at least {low}")
+
+    if origins[PUPIL_COLUMNS].to_numpy().sum() <= 0:
+        problems.append(f"{ofile}: no pupils at all in columns {', '.join(PUPIL_COLUMNS)}")
+
+    if inputs.travel is not None:
+        travel, tfile = inputs.travel, spec.travel
+        for column, known, what in (("origin_id", origins["origin_id"], "villages" if spec.villages else "schools"),
+                                    ("school_id", schools["school_id"], "schools")):
+            unknown = sorted(set(travel[column]) - set(known))
+            if unknown:
+                problems.append(f"{tfile}: column {column} has IDs not in the {what} file: {id_list(unknown)}")
+        pair = travel["origin_id"] + "->" + travel["school_id"]
+        dup = _duplicates(pair)
+        if dup:
+            problems.append(f"{tfile}: pairs listed more than once: {id_list(dup)}: keep one row per pair")
+
+    if not spec.complete and not inputs.has_geometry:
+        missing = [role for role, frame in (("schools", schools), ("villages", origins)) if "geometry" not in frame]
+        problems.append(f"{', '.join(missing)} without coordinates: give lon/lat (or x/y with [inputs] crs) "
+                        "or a spatial file, or a complete travel matrix with [inputs] complete = true")
+    elif not spec.complete:
+        for role, frame, key in (("schools", schools, "school_id"), ("villages", origins, "origin_id")):
+            empty = frame.loc[frame.geometry.is_empty | frame.geometry.isna(), key]
+            if len(empty):
+                problems.append(f"{role}: no location for {id_list(empty)}: give each a point")
+            not_point = frame.loc[~frame.geometry.is_empty & (frame.geometry.geom_type != "Point"), key]
+            if len(not_point):
+                problems.append(f"{role}: geometry must be points; {id_list(not_point)} are not")
+    if problems:
+        raise InputError(problems)
+    return inputs
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
+
+
+def infeasibility_reasons(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> list[str]:
+    """Plain-language reasons the scenario cannot have a plan, found without solving (may be empty)."""
+    reasons: list[str] = []
+    schools = inputs.schools.set_index("school_id")
+    names = inputs.origins.set_index("origin_id")["name"]
+    demand, table = pairs.demand, pairs.table
+
+    stuck = demand[demand["pairs"] == 0]
+    for row in stuck.head(20).itertuples():
+        who = f"{row.origin_id} ({names.get(row.origin_id, row.origin_id)})" \
+            if names.get(row.origin_id, row.origin_id) != row.origin_id else row.origin_id
+        if np.isfinite(row.nearest_minutes):
+            near = row.nearest_school_id
+            reasons.append(f"{who}, {row.band}, {_fmt(row.pupils)} pupils: no school in reach. The nearest school "
+                           f"teaching {row.band} is {near} ({schools.at[near, 'name']}) at "
+                           f"{row.nearest_minutes:.1f} min, but {row.nearest_block}.")
+        else:
+            reasons.append(f"{who}, {row.band}, {_fmt(row.pupils)} pupils: {row.nearest_block}.")
+    if len(stuck) > 20:
+        reasons.append(f"... and {len(stuck) - 20} more origin-band pairs with no school in reach.")
+
+    if scenario.schools.assignment == "single" and len(table):
+        cap = table["school_id"].map(schools["max_capacity"])
+        beds = table["school_id"].map(schools["max_beds"])
+        fits = table["pupils"] <= np.where(table["boards"], np.minimum(cap, beds), cap) + 1e-9
+        fit_any = fits.groupby([table["origin_id"], table["band"]]).any()
+        for (origin, band), ok in fit_any[~fit_any].head(10).items():
+            rows = table[(table["origin_id"] == origin) & (table["band"] == band)]
+            biggest = rows["school_id"].map(schools["max_capacity"]).max()
+            reasons.append(f"{origin}, {band}: {_fmt(rows['pupils'].iloc[0])} pupils must go to one school, but "
+                           f"no school in reach can hold them (the largest holds {_fmt(biggest)} places at most"
+                           f"{', beds counted for boarders' if rows['boards'].any() else ''}). Set [schools] "
+                           "assignment = \"split\" or raise max_capacity.")
+
+    usable = schools[schools["lock"] != "closed"]
+    total, places = demand["pupils"].sum(), usable["max_capacity"].sum()
+    if total > places + 1e-9:
+        reasons.append(f"{_fmt(total)} pupils but only {_fmt(places)} places at most in the schools that may stay "
+                       f"open: raise max_capacity or unlock closed schools.")
+    if len(table):
+        day_any = (~table["boards"]).groupby([table["origin_id"], table["band"]]).any()
+        must_board = day_any[~day_any].index
+        key = pd.MultiIndex.from_frame(demand[["origin_id", "band"]])
+        boarders = demand.loc[key.isin(must_board), "pupils"].sum()
+        beds = usable["max_beds"].sum()
+        if boarders > beds + 1e-9:
+            reasons.append(f"{_fmt(boarders)} pupils live too far for a day trip and must board, but the county has "
+                           f"at most {_fmt(beds)} beds: raise max_beds at hubs or lengthen the day limits.")
+
+    locked_open = int((schools["lock"] == "open").sum())
+    rules = scenario.schools
+    for key, bound in (("max_open", rules.max_open), ("open_exactly", rules.open_exactly)):
+        if bound is not None and locked_open > bound:
+            reasons.append(f"{locked_open} schools are locked open but [schools] {key} = {bound}.")
+    if rules.open_exactly is not None and rules.open_exactly > len(usable):
+        reasons.append(f"[schools] open_exactly = {rules.open_exactly} but only {len(usable)} schools are not "
+                       "locked closed.")
+    return reasons
+
+
+def check_pairs(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> Pairs:
+    """Raise :class:`InfeasibleError` with reasons in words if the scenario visibly has no plan."""
+    reasons = infeasibility_reasons(pairs, inputs, scenario)
+    if reasons:
+        raise InfeasibleError(reasons)
+    return pairs

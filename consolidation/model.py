@@ -1,0 +1,220 @@
+"""The mixed-integer program, built with PuLP from the eligible pairs.
+
+Sets: schools ``s``; eligible pairs ``p = (o, b, s)`` from :mod:`consolidation.travel` (an origin ``o``
+and band ``b`` with ``n_p`` pupils, ``t_p`` one-way minutes, boarding or not).
+
+Variables (named by domain IDs, e.g. ``assign__V017__G4_6__S003``):
+
+- ``open__S``: 1 if school ``s`` stays open (fixed by ``lock``).
+- ``assign__O__B__S``: share of the pupils of origin ``o``, band ``b`` that go to ``s``; binary with
+  ``assignment = "single"``, in [0, 1] with ``"split"``.
+- ``places__S``, ``beds__S``: places and beds added, up to ``max_capacity - capacity`` and ``max_beds - beds``.
+- ``hub__S``: 1 if ``s`` takes in pupils from other schools (only when ``min_hub_pupils > 0``).
+
+Each constraint family is one ``add_*`` function listed in :data:`FAMILIES`. Model code never reads files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from .io import Inputs
+from .scenario import Scenario
+from .travel import Pairs
+
+
+def lp_name(*parts: str) -> str:
+    """Join domain IDs into an LP-safe name: ``assign__V017__G4_6__S003``."""
+    return "__".join(re.sub(r"[^A-Za-z0-9_]", "_", str(p)) for p in parts)
+
+
+@dataclass(frozen=True)
+class BuiltModel:
+    """A PuLP problem and its variables, keyed by domain IDs.
+
+    ``assign`` is aligned with the rows of ``pairs.table``; the dicts are keyed by ``school_id``.
+    """
+
+    problem: pulp.LpProblem
+    pairs: Pairs
+    assign: list[pulp.LpVariable]
+    open: dict[str, pulp.LpVariable]
+    places: dict[str, pulp.LpVariable]
+    beds: dict[str, pulp.LpVariable]
+    hub: dict[str, pulp.LpVariable]
+    schools: pd.DataFrame
+    """School parameters used by the model, indexed by ``school_id``."""
+    capital_years: float
+
+
+def _expr(variables, coefficients) -> pulp.LpAffineExpression:
+    return pulp.LpAffineExpression(list(zip(variables, np.asarray(coefficients, float).tolist())))
+
+
+def _add(m: BuiltModel, expr, sense: int, name: str, rhs: float) -> None:
+    m.problem.addConstraint(pulp.LpConstraint(expr, sense, name, rhs))
+
+
+def _unique_names(ids: pd.Series) -> dict[str, str]:
+    """Map IDs to LP-safe names, suffixing any that clash after cleaning."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for value in ids:
+        name = lp_name(value)
+        candidate, k = name, 1
+        while candidate in used:
+            k += 1
+            candidate = f"{name}_{k}"
+        used.add(candidate)
+        out[value] = candidate
+    return out
+
+
+def _variables(pairs: Pairs, schools: pd.DataFrame, scenario: Scenario):
+    table = pairs.table
+    snames = _unique_names(schools.index.to_series())
+    onames = _unique_names(pd.Series(pd.unique(table["origin_id"])))
+    used = set(table["school_id"]) | set(schools.index[schools["lock"] == "open"])
+    open_vars: dict[str, pulp.LpVariable] = {}
+    for sid in schools.index:
+        if sid not in used:
+            continue
+        lock = schools.at[sid, "lock"]
+        open_vars[sid] = pulp.LpVariable(f"open__{snames[sid]}", lowBound=1 if lock == "open" else 0,
+                                         upBound=0 if lock == "closed" else 1, cat=pulp.LpBinary)
+    cat = pulp.LpBinary if scenario.schools.assignment == "single" else pulp.LpContinuous
+    assign = [pulp.LpVariable(f"assign__{onames[o]}__{b}__{snames[s]}", lowBound=0, upBound=1, cat=cat)
+              for o, b, s in zip(table["origin_id"], table["band"], table["school_id"])]
+    room = (schools["max_capacity"] - schools["capacity"]).clip(lower=0)
+    places = {sid: pulp.LpVariable(f"places__{snames[sid]}", lowBound=0, upBound=float(room[sid]))
+              for sid in open_vars if room[sid] > 0}
+    boarding_schools = set(table.loc[table["boards"], "school_id"])
+    bed_room = (schools["max_beds"] - schools["beds"]).clip(lower=0)
+    beds = {sid: pulp.LpVariable(f"beds__{snames[sid]}", lowBound=0, upBound=float(bed_room[sid]))
+            for sid in open_vars if bed_room[sid] > 0 and sid in boarding_schools}
+    hub: dict[str, pulp.LpVariable] = {}
+    if scenario.schools.min_hub_pupils > 0:
+        receiving = set(table.loc[table["moves"], "school_id"])
+        hub = {sid: pulp.LpVariable(f"hub__{snames[sid]}", cat=pulp.LpBinary) for sid in open_vars if sid in receiving}
+    return assign, open_vars, places, beds, hub, snames
+
+
+def add_assign_once(m: BuiltModel, scenario: Scenario) -> None:
+    """Every origin and band is fully assigned: ``sum_s assign[o,b,s] = 1`` (shares of its pupils)."""
+    table = m.pairs.table
+    if table.empty:
+        return
+    for (origin, band), rows in table.groupby(["origin_id", "band"], sort=False).indices.items():
+        _add(m, _expr([m.assign[i] for i in rows], np.ones(len(rows))), pulp.LpConstraintEQ,
+                                       lp_name("assign_once", origin, band), 1)
+
+
+def add_open_link(m: BuiltModel, scenario: Scenario) -> None:
+    """Pupils go only to open schools: ``assign[p] <= open[s]`` per pair (the strong form), and to a
+    school taking in pupils from other schools only if it is a hub: ``assign[p] <= hub[s] <= open[s]``."""
+    table = m.pairs.table
+    for i, (sid, moves) in enumerate(zip(table["school_id"], table["moves"])):
+        gate = m.hub[sid] if moves and sid in m.hub else m.open[sid]
+        _add(m, m.assign[i] - gate, pulp.LpConstraintLE, f"link__{m.assign[i].name[8:]}", 0)
+    for sid, var in m.hub.items():
+        _add(m, var - m.open[sid], pulp.LpConstraintLE, lp_name("hub_open", sid), 0)
+
+
+def _loads(m: BuiltModel, mask: np.ndarray | None = None) -> dict[str, pulp.LpAffineExpression]:
+    table = m.pairs.table
+    pupils = table["pupils"].to_numpy(float)
+    keep = np.ones(len(table), bool) if mask is None else mask
+    out = {}
+    for sid, rows in table[keep].groupby("school_id", sort=False).indices.items():
+        index = np.flatnonzero(keep)[rows]
+        out[sid] = _expr([m.assign[i] for i in index], pupils[index])
+    return out
+
+
+def add_capacity(m: BuiltModel, scenario: Scenario) -> None:
+    """Places: ``sum_p n_p assign[p] <= capacity[s] open[s] + places[s]`` (pupils), and places are added
+    only at open schools: ``places[s] <= (max_capacity[s] - capacity[s]) open[s]``."""
+    for sid, load in _loads(m).items():
+        rhs = float(m.schools.at[sid, "capacity"]) * m.open[sid] + (m.places[sid] if sid in m.places else 0)
+        _add(m, load - rhs, pulp.LpConstraintLE, lp_name("capacity", sid), 0)
+    for sid, var in m.places.items():
+        _add(m, var - var.upBound * m.open[sid], pulp.LpConstraintLE,
+                                       lp_name("places_open", sid), 0)
+
+
+def add_beds(m: BuiltModel, scenario: Scenario) -> None:
+    """Beds: boarders ``sum_{p boards} n_p assign[p] <= beds[s] open[s] + beds_added[s]``, and beds are
+    added only at open schools: ``beds_added[s] <= (max_beds[s] - beds[s]) open[s]``."""
+    boards = m.pairs.table["boards"].to_numpy(bool)
+    if not boards.any():
+        return
+    for sid, load in _loads(m, boards).items():
+        rhs = float(m.schools.at[sid, "beds"]) * m.open[sid] + (m.beds[sid] if sid in m.beds else 0)
+        _add(m, load - rhs, pulp.LpConstraintLE, lp_name("beds", sid), 0)
+    for sid, var in m.beds.items():
+        _add(m, var - var.upBound * m.open[sid], pulp.LpConstraintLE,
+                                       lp_name("beds_open", sid), 0)
+
+
+def add_hub_size(m: BuiltModel, scenario: Scenario) -> None:
+    """A hub ends with at least ``min_hub_pupils``: ``sum_p n_p assign[p] >= min_hub_pupils hub[s]``."""
+    if not m.hub:
+        return
+    loads = _loads(m)
+    for sid, var in m.hub.items():
+        _add(m, loads[sid] - scenario.schools.min_hub_pupils * var, pulp.LpConstraintGE,
+                                       lp_name("hub_size", sid), 0)
+
+
+def add_open_count(m: BuiltModel, scenario: Scenario) -> None:
+    """``sum_s open[s] <= max_open`` and ``sum_s open[s] = open_exactly`` (schools)."""
+    total = pulp.lpSum(m.open.values())
+    if scenario.schools.max_open is not None:
+        _add(m, total, pulp.LpConstraintLE, "max_open", scenario.schools.max_open)
+    if scenario.schools.open_exactly is not None:
+        _add(m, total, pulp.LpConstraintEQ, "open_exactly", scenario.schools.open_exactly)
+
+
+FAMILIES: dict[str, Callable[[BuiltModel, Scenario], None]] = {
+    "assign_once": add_assign_once,
+    "open_link": add_open_link,
+    "capacity": add_capacity,
+    "beds": add_beds,
+    "hub_size": add_hub_size,
+    "open_count": add_open_count,
+}
+"""Every constraint family, in build order."""
+
+
+def objective_terms(m: BuiltModel, scenario: Scenario) -> dict[str, pulp.LpAffineExpression]:
+    """The objective's terms in yuan a year; one-off costs divided by ``costs.capital_years``."""
+    costs, table = scenario.costs, m.pairs.table
+    pupils = table["pupils"].to_numpy(float)
+    boards = table["boards"].to_numpy(bool)
+    sids = list(m.open)
+    return {
+        "schools_annual": _expr([m.open[s] for s in sids], m.schools.loc[sids, "annual_cost"].to_numpy(float)),
+        "travel": _expr(m.assign, costs.per_pupil_minute * pupils * table["minutes"].to_numpy(float)),
+        "places_added": _expr(list(m.places.values()), np.full(len(m.places), costs.per_place_added / costs.capital_years)),
+        "beds_added": _expr(list(m.beds.values()), np.full(len(m.beds), costs.per_bed_added / costs.capital_years)),
+        "boarders": _expr([m.assign[i] for i in np.flatnonzero(boards)], costs.per_boarder * pupils[boards]),
+    }
+
+
+def build_model(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> BuiltModel:
+    """Build the MIP: variables for eligible pairs only, then each family in :data:`FAMILIES`."""
+    schools = inputs.schools.set_index("school_id")
+    assign, open_vars, places, beds, hub, _ = _variables(pairs, schools, scenario)
+    m = BuiltModel(problem=pulp.LpProblem(lp_name("plan", scenario.name), pulp.LpMinimize), pairs=pairs,
+                   assign=assign, open=open_vars, places=places, beds=beds, hub=hub, schools=schools,
+                   capital_years=scenario.costs.capital_years)
+    m.problem.setObjective(pulp.lpSum(objective_terms(m, scenario).values()))
+    for add in FAMILIES.values():
+        add(m, scenario)
+    return m

@@ -1,0 +1,341 @@
+"""Scenario files: a strict, frozen schema with defaults, ``extends`` and command-line overrides.
+
+Precedence, highest first: ``--set key=value`` on the command line, the scenario file, the file it
+``extends`` (recursively), the defaults below. Every override is recorded as ``key: old -> new``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import BANDS
+from .errors import ScenarioError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InputFiles(_Strict):
+    """``[inputs]``: the data files. Relative paths are relative to the scenario file that names them."""
+
+    schools: Path = Field(description="Schools file (GeoPackage, GeoJSON, Shapefile or CSV). Required.")
+    villages: Path | None = Field(
+        None, description="Villages file; without it each school's own pupils are the demand."
+    )
+    travel: Path | None = Field(
+        None, description="Travel CSV (origin_id, school_id, minutes[, km]); listed pairs override computed travel."
+    )
+    boundary: Path | None = Field(None, description="Polygon file drawn on the map.")
+    crs: str | None = Field(
+        None, description="CRS of x/y columns in CSV files, e.g. EPSG:4547 (CGCS2000 / 3-degree GK CM 114E)."
+    )
+    complete: bool = Field(
+        False, description="true: the travel CSV lists every reachable pair; unlisted pairs are unreachable."
+    )
+
+
+class BandRule(_Strict):
+    """``[rules.G1_3]`` etc.: travel and boarding rules of one grade band."""
+
+    max_minutes: float | None = Field(
+        None, gt=0, description="Longest one-way day trip, minutes. Absent: no travel limit for the band."
+    )
+    boarding: bool = Field(False, description="May pupils of this band board when the day trip is too long?")
+    mode: Literal["walk", "bus"] = Field(
+        "bus", description="How day pupils travel when minutes are computed from distance."
+    )
+
+
+_BAND_DEFAULTS: dict[str, dict[str, Any]] = {
+    "G1_3": {"max_minutes": 30, "boarding": False, "mode": "walk"},
+    "G4_6": {"max_minutes": 40, "boarding": True, "mode": "bus"},
+    "G7_9": {"max_minutes": 60, "boarding": True, "mode": "bus"},
+}
+
+
+class Rules(_Strict):
+    """``[rules]``: one table per band. A band table that is absent takes the defaults
+    (G1_3: 30 min walking, no boarding; G4_6: 40 min by bus, boarding; G7_9: 60 min by bus, boarding).
+    A band table that is present but has no ``max_minutes`` has no travel limit."""
+
+    G1_3: BandRule = Field(default_factory=lambda: BandRule(**_BAND_DEFAULTS["G1_3"]))
+    G4_6: BandRule = Field(default_factory=lambda: BandRule(**_BAND_DEFAULTS["G4_6"]))
+    G7_9: BandRule = Field(default_factory=lambda: BandRule(**_BAND_DEFAULTS["G7_9"]))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mode_by_band(cls, data: Any) -> Any:
+        # A present band table without ``mode`` keeps its band's usual mode (walk for G1_3).
+        if isinstance(data, dict):
+            data = dict(data)
+            for band, table in data.items():
+                if isinstance(table, dict) and "mode" not in table and band in _BAND_DEFAULTS:
+                    data[band] = {**table, "mode": _BAND_DEFAULTS[band]["mode"]}
+        return data
+
+    def band(self, band: str) -> BandRule:
+        """Return the rule of ``band`` (``G1_3``, ``G4_6`` or ``G7_9``)."""
+        return getattr(self, band)
+
+
+class TravelSettings(_Strict):
+    """``[travel]``: how minutes are computed from straight-line distance when no travel CSV gives them."""
+
+    walk_kmh: float = Field(4.0, gt=0, description="Children's walking speed, km/h (2.5 in mountains).")
+    bus_kmh: float = Field(30.0, gt=0, description="School bus average speed, km/h.")
+    detour: float = Field(1.3, ge=1, description="Road distance over straight line (1.6 in mountains).")
+
+
+class Boarding(_Strict):
+    """``[boarding]``: rules for boarders."""
+
+    max_weekly_minutes: float | None = Field(
+        120, gt=0, description="Longest one-way weekly trip home of a boarder, minutes (by bus)."
+    )
+
+
+class SchoolRules(_Strict):
+    """``[schools]``: how many schools stay open and how pupils are assigned."""
+
+    max_open: int | None = Field(None, ge=1, description="At most this many schools open.")
+    open_exactly: int | None = Field(None, ge=1, description="Exactly this many schools open.")
+    assignment: Literal["single", "split"] = Field(
+        "single", description="single: each village and band goes to one school; split: may be divided."
+    )
+    min_hub_pupils: float = Field(
+        0, ge=0, description="A school that takes in pupils from other schools must end with at least this many."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SchoolRules:
+        if self.max_open is not None and self.open_exactly is not None and self.open_exactly > self.max_open:
+            raise ValueError(
+                f"open_exactly ({self.open_exactly}) is larger than max_open ({self.max_open}); drop one"
+            )
+        return self
+
+
+class Costs(_Strict):
+    """``[costs]``: the objective's prices. Yearly terms in yuan a year; capital terms are one-off
+    yuan, annualised over ``capital_years`` in the objective."""
+
+    school_annual: float = Field(
+        65_000, ge=0, description="Yuan a year to keep a school open, unless the school has annual_cost "
+        "(funds floor of 100 pupils x 650 yuan)."
+    )
+    per_pupil_minute: float = Field(
+        100, ge=0, description="Yuan a year per pupil per minute of one-way trip (transport proxy "
+        "3,000 yuan per bused pupil / ~30 min; add families' time here)."
+    )
+    per_place_added: float = Field(36_000, ge=0, description="Yuan per school place added (one-off).")
+    per_bed_added: float = Field(30_000, ge=0, description="Yuan per boarding bed added, canteen share included (one-off).")
+    per_boarder: float = Field(200, ge=0, description="Yuan a year per boarder (boarding subsidy).")
+    capital_years: float = Field(20, gt=0, description="Years over which one-off costs are spread in the objective.")
+
+
+class SolverSettings(_Strict):
+    """``[solver]``: which MIP solver and when to stop."""
+
+    name: Literal["highs", "cbc"] = Field("highs", description="highs (default) or cbc (fallback).")
+    time_limit_s: float = Field(300, gt=0, description="Stop after this many seconds with the best plan found.")
+    gap: float = Field(1e-4, ge=0, lt=1, description="Stop when the relative optimality gap is this small.")
+    threads: int | None = Field(None, ge=1, description="Solver threads; default: the solver's choice.")
+
+
+class Scenario(_Strict):
+    """A whole scenario, resolved: every value set, paths absolute."""
+
+    name: str = Field(min_length=1, description="Short name; the default run folder is reports/<name>.")
+    description: str = Field("", description="One or two sentences for the report.")
+    inputs: InputFiles
+    rules: Rules = Field(default_factory=Rules)
+    travel: TravelSettings = Field(default_factory=TravelSettings)
+    boarding: Boarding = Field(default_factory=Boarding)
+    schools: SchoolRules = Field(default_factory=SchoolRules)
+    costs: Costs = Field(default_factory=Costs)
+    solver: SolverSettings = Field(default_factory=SolverSettings)
+
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "inputs": InputFiles,
+    "rules": Rules,
+    "travel": TravelSettings,
+    "boarding": Boarding,
+    "schools": SchoolRules,
+    "costs": Costs,
+    "solver": SolverSettings,
+}
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A scenario and where its values came from."""
+
+    scenario: Scenario
+    files: tuple[Path, ...]
+    """The scenario file first, then the files it extends."""
+    overrides: tuple[tuple[str, Any, Any], ...] = field(default=())
+    """``(key, old, new)`` for each ``--set``."""
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: scenario file not found") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _absolute_inputs(raw: dict[str, Any], base: Path) -> None:
+    inputs = raw.get("inputs")
+    if isinstance(inputs, dict):
+        for key in ("schools", "villages", "travel", "boundary"):
+            value = inputs.get(key)
+            if isinstance(value, str) and value:
+                inputs[key] = str((base / value).resolve())
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], tuple[Path, ...]]:
+    path = path.resolve()
+    if path in seen:
+        chain = " -> ".join(str(p) for p in (*seen, path))
+        raise ScenarioError(f"{path}: 'extends' goes round in a circle: {chain}")
+    raw = _read_toml(path)
+    _absolute_inputs(raw, path.parent)
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw, (path,)
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: 'extends' must be a file name in quotes, e.g. extends = \"base.toml\"")
+    base_raw, base_files = _read_chain(path.parent / parent, (*seen, path))
+    return _merge(base_raw, raw), (path, *base_files)
+
+
+def parse_value(text: str) -> Any:
+    """Read a ``--set`` value as TOML (``45``, ``true``, ``"x"``, ``[1, 2]``); bare words stay strings."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def _apply_override(raw: dict[str, Any], assignment: str) -> tuple[str, Any, Any]:
+    if "=" not in assignment:
+        raise ScenarioError(f"--set {assignment!r}: write it as key=value, e.g. rules.G4_6.max_minutes=45")
+    key, _, text = assignment.partition("=")
+    key = key.strip()
+    parts = key.split(".")
+    node = raw
+    for part in parts[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ScenarioError(f"--set {key}: {part!r} is a value, not a table")
+        node = child
+    old = node.get(parts[-1])
+    new = parse_value(text.strip())
+    node[parts[-1]] = new
+    return key, old, new
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """Field names valid at the table that contains ``loc`` (for spelling suggestions)."""
+    model: type[BaseModel] | None = Scenario
+    for part in loc[:-1]:
+        if model is None:
+            return []
+        info = model.model_fields.get(str(part))
+        if info is None:
+            return []
+        annotation = info.annotation
+        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return list(model.model_fields) if model is not None else []
+
+
+def _explain(exc: ValidationError, where: str) -> ScenarioError:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        key = ".".join(str(p) for p in loc)
+        if err["type"] == "extra_forbidden":
+            known = _fields_at(loc)
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            lines.append(f"unknown key '{key}'.{hint} Known keys here: {', '.join(known)}")
+        elif err["type"] == "missing":
+            lines.append(f"'{key}' is required")
+        else:
+            given = err.get("input")
+            lines.append(f"'{key}' = {given!r}: {err['msg']}")
+    return ScenarioError(f"{where}: " + ("\n  " if len(lines) > 1 else "") + "\n  ".join(lines))
+
+
+def load_scenario(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) -> LoadedScenario:
+    """Read a scenario file, follow ``extends``, apply ``--set`` overrides, validate strictly.
+
+    Parameters
+    ----------
+    path
+        The scenario TOML file.
+    overrides
+        ``key=value`` strings, e.g. ``rules.G4_6.max_minutes=45``; values are read as TOML.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file, the key, and the fix (with a spelling suggestion for unknown keys).
+    """
+    path = Path(path)
+    raw, files = _read_chain(path)
+    applied = tuple(_apply_override(raw, item) for item in overrides)
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        where = str(path) + (" (with --set " + ", ".join(overrides) + ")" if overrides else "")
+        raise _explain(exc, where) from None
+    return LoadedScenario(scenario=scenario, files=files, overrides=applied)
+
+
+def resolved_dict(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain TOML-ready data; loading it again gives the same scenario."""
+    return scenario.model_dump(mode="json", exclude_none=True)
+
+
+def reference_markdown() -> str:
+    """A Markdown reference of every scenario key, generated from the schema."""
+    out = ["| key | default | meaning |", "|---|---|---|"]
+    for name in ("name", "description"):
+        info = Scenario.model_fields[name]
+        default = "" if info.is_required() else repr(info.default)
+        out.append(f"| `{name}` | {default} | {info.description} |")
+    out.append("| `extends` |  | A base scenario file whose values this file overrides. |")
+    for section, model in SECTIONS.items():
+        if model is Rules:
+            for band in BANDS:
+                for key, info in BandRule.model_fields.items():
+                    default = _BAND_DEFAULTS[band][key]
+                    out.append(f"| `rules.{band}.{key}` | {default!r} | {info.description} |")
+            continue
+        for key, info in model.model_fields.items():
+            default = "(required)" if info.is_required() else repr(info.default)
+            out.append(f"| `{section}.{key}` | {default} | {info.description} |")
+    return "\n".join(out)

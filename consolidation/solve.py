@@ -1,0 +1,114 @@
+"""Solve a built model with HiGHS (default) or CBC, and return the outcome as a value."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pulp
+
+from .model import BuiltModel
+from .scenario import SolverSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the solver found.
+
+    Attributes
+    ----------
+    status
+        ``optimal`` (within the gap tolerance), ``feasible`` (a plan, stopped by the time limit),
+        ``infeasible`` (proven: no plan satisfies the rules) or ``no_solution`` (none found in time).
+    objective
+        Yuan a year as the solver reports it, or None.
+    gap
+        Relative optimality gap (0.001 = 0.1 %), or None when the solver does not tell.
+    solver
+        The solver used, with its version.
+    seconds
+        Wall-clock solve time.
+    assign, open, places, beds
+        Variable values: ``assign`` aligned with the pairs table, the others keyed by ``school_id``.
+    """
+
+    status: str
+    objective: float | None
+    gap: float | None
+    solver: str
+    seconds: float
+    assign: np.ndarray = field(repr=False)
+    open: dict[str, float] = field(repr=False)
+    places: dict[str, float] = field(repr=False)
+    beds: dict[str, float] = field(repr=False)
+
+    @property
+    def has_plan(self) -> bool:
+        """True when a plan exists to report."""
+        return self.status in ("optimal", "feasible")
+
+
+def highs_available() -> bool:
+    """True when HiGHS (highspy) can be used through PuLP."""
+    return bool(pulp.HiGHS().available())
+
+
+def _solver(settings: SolverSettings) -> tuple[pulp.LpSolver, str]:
+    name = settings.name
+    if name == "highs" and not highs_available():
+        log.warning("HiGHS is not installed (pip install highspy); using CBC instead")
+        name = "cbc"
+    common = {"msg": False, "timeLimit": settings.time_limit_s, "gapRel": settings.gap, "threads": settings.threads}
+    if name == "highs":
+        import highspy
+
+        return pulp.HiGHS(**common), f"highs {highspy.Highs().version()}"
+    return pulp.PULP_CBC_CMD(**common), "cbc (bundled with PuLP " + pulp.__version__ + ")"
+
+
+def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
+    """Solve ``model``; never raises for infeasible or timed-out models, it says so in ``status``."""
+    solver, label = _solver(settings)
+    started = time.perf_counter()
+    model.problem.solve(solver)
+    seconds = time.perf_counter() - started
+    sol = model.problem.sol_status
+    if sol == pulp.LpSolutionOptimal:
+        status = "optimal"
+    elif sol == pulp.LpSolutionIntegerFeasible:
+        status = "feasible"
+    elif sol in (pulp.LpSolutionInfeasible, pulp.LpSolutionUnbounded):
+        status = "infeasible"
+    else:
+        status = "no_solution"
+
+    gap = None
+    if status in ("optimal", "feasible"):
+        highs = getattr(model.problem, "solverModel", None)
+        if highs is not None and hasattr(highs, "getInfo"):
+            info = highs.getInfo()
+            gap = float(info.mip_gap) if np.isfinite(info.mip_gap) and info.mip_dual_bound > -1e300 else None
+            if gap is None and status == "optimal":
+                gap = 0.0
+        elif status == "optimal":
+            gap = settings.gap  # CBC does not report its final gap through PuLP; it is within the tolerance
+    has_plan = status in ("optimal", "feasible")
+
+    def value(var: pulp.LpVariable) -> float:
+        return float(var.varValue or 0.0) if has_plan else 0.0
+
+    return Outcome(
+        status=status,
+        objective=float(pulp.value(model.problem.objective) or 0.0) if has_plan else None,
+        gap=gap,
+        solver=label,
+        seconds=seconds,
+        assign=np.array([value(v) for v in model.assign], float),
+        open={sid: value(v) for sid, v in model.open.items()},
+        places={sid: value(v) for sid, v in model.places.items()},
+        beds={sid: value(v) for sid, v in model.beds.items()},
+    )
