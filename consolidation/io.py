@@ -74,6 +74,11 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _text(series: pd.Series) -> pd.Series:
+    """Strings with blanks as ``""`` (never ``"nan"``)."""
+    return series.astype(object).where(series.notna(), "").astype(str).str.strip()
+
+
 def _read_table(path: Path, role: str, id_columns: list[str], crs: str | None, problems: list[str]):
     """Read one file; CSV points from lon/lat or x/y. Returns a (Geo)DataFrame or None."""
     if not path.exists():
@@ -157,7 +162,7 @@ def _booleans(frame: pd.DataFrame, path: Path, column: str, id_column: str, defa
               problems: list[str]) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(default, index=frame.index, dtype=bool)
-    text = frame[column].astype(str).str.strip().str.lower().replace({"nan": "", "none": "", "<na>": ""})
+    text = _text(frame[column]).str.lower()
     bad = ~text.isin(TRUE_WORDS | FALSE_WORDS)
     if bad.any():
         problems.append(f"{path}: column {column} must be true or false; see {id_column} "
@@ -190,8 +195,8 @@ def _canonical_schools(frame, path: Path, scenario: Scenario, problems: list[str
     if not _require(frame, path, ["school_id", "capacity"], problems):
         return None
     out = frame.copy()
-    out["school_id"] = out["school_id"].astype(str).str.strip()
-    out["name"] = out["name"].astype(str) if "name" in out.columns else out["school_id"]
+    out["school_id"] = _text(out["school_id"])
+    out["name"] = _text(out["name"]) if "name" in out.columns else out["school_id"]
     for column in PUPIL_COLUMNS:
         out[column] = _numbers(frame, path, column, "school_id", 0.0, problems)
     out["capacity"] = _numbers(frame, path, "capacity", "school_id", None, problems)
@@ -206,7 +211,7 @@ def _canonical_schools(frame, path: Path, scenario: Scenario, problems: list[str
     for band in BANDS:
         out["teaches_" + band] = out["bands"].str.split(",").map(lambda bs, b=band: b in bs)
     if "lock" in frame.columns:
-        lock = frame["lock"].astype(str).str.strip().str.lower().replace({"nan": "", "none": "", "<na>": ""})
+        lock = _text(frame["lock"]).str.lower()
         bad = ~lock.isin(LOCKS)
         if bad.any():
             problems.append(f"{path}: column lock must be open, closed or blank; see school_id "
@@ -221,13 +226,13 @@ def _canonical_villages(frame, path: Path, problems: list[str]):
     if not _require(frame, path, ["village_id"], problems):
         return None
     out = pd.DataFrame(index=frame.index)
-    out["origin_id"] = frame["village_id"].astype(str).str.strip()
+    out["origin_id"] = _text(frame["village_id"])
     out["kind"] = "village"
-    out["name"] = frame["name"].astype(str) if "name" in frame.columns else out["origin_id"]
+    out["name"] = _text(frame["name"]) if "name" in frame.columns else out["origin_id"]
     for column in PUPIL_COLUMNS:
         out[column] = _numbers(frame.rename(columns={"village_id": "origin_id"}), path, column, "origin_id", 0.0, problems)
     if "school_id" in frame.columns:
-        current = frame["school_id"].astype(str).str.strip().replace({"nan": "", "None": "", "<NA>": ""})
+        current = _text(frame["school_id"])
     else:
         current = pd.Series("", index=frame.index)
     out["current_school_id"] = current
@@ -250,8 +255,8 @@ def _canonical_travel(frame: pd.DataFrame, path: Path, problems: list[str]) -> p
     if not _require(frame, path, ["origin_id", "school_id", "minutes"], problems):
         return None
     out = pd.DataFrame({
-        "origin_id": frame["origin_id"].astype(str).str.strip(),
-        "school_id": frame["school_id"].astype(str).str.strip(),
+        "origin_id": _text(frame["origin_id"]),
+        "school_id": _text(frame["school_id"]),
     })
     labelled = frame.assign(pair=out["origin_id"] + "->" + out["school_id"])
     out["minutes"] = _numbers(labelled, path, "minutes", "pair", None, problems)

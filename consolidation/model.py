@@ -76,7 +76,7 @@ def _unique_names(ids: pd.Series) -> dict[str, str]:
     return out
 
 
-def _variables(pairs: Pairs, schools: pd.DataFrame, scenario: Scenario):
+def _variables(problem: pulp.LpProblem, pairs: Pairs, schools: pd.DataFrame, scenario: Scenario):
     table = pairs.table
     snames = _unique_names(schools.index.to_series())
     onames = _unique_names(pd.Series(pd.unique(table["origin_id"])))
@@ -86,22 +86,23 @@ def _variables(pairs: Pairs, schools: pd.DataFrame, scenario: Scenario):
         if sid not in used:
             continue
         lock = schools.at[sid, "lock"]
-        open_vars[sid] = pulp.LpVariable(f"open__{snames[sid]}", lowBound=1 if lock == "open" else 0,
-                                         upBound=0 if lock == "closed" else 1, cat=pulp.LpBinary)
+        # Integer in [0, 1] rather than LpBinary, which would reset the bounds that hold a lock.
+        open_vars[sid] = problem.add_variable(f"open__{snames[sid]}", lowBound=1 if lock == "open" else 0,
+                                              upBound=0 if lock == "closed" else 1, cat=pulp.LpInteger)
     cat = pulp.LpBinary if scenario.schools.assignment == "single" else pulp.LpContinuous
-    assign = [pulp.LpVariable(f"assign__{onames[o]}__{b}__{snames[s]}", lowBound=0, upBound=1, cat=cat)
+    assign = [problem.add_variable(f"assign__{onames[o]}__{b}__{snames[s]}", lowBound=0, upBound=1, cat=cat)
               for o, b, s in zip(table["origin_id"], table["band"], table["school_id"])]
     room = (schools["max_capacity"] - schools["capacity"]).clip(lower=0)
-    places = {sid: pulp.LpVariable(f"places__{snames[sid]}", lowBound=0, upBound=float(room[sid]))
+    places = {sid: problem.add_variable(f"places__{snames[sid]}", lowBound=0, upBound=float(room[sid]))
               for sid in open_vars if room[sid] > 0}
     boarding_schools = set(table.loc[table["boards"], "school_id"])
     bed_room = (schools["max_beds"] - schools["beds"]).clip(lower=0)
-    beds = {sid: pulp.LpVariable(f"beds__{snames[sid]}", lowBound=0, upBound=float(bed_room[sid]))
+    beds = {sid: problem.add_variable(f"beds__{snames[sid]}", lowBound=0, upBound=float(bed_room[sid]))
             for sid in open_vars if bed_room[sid] > 0 and sid in boarding_schools}
     hub: dict[str, pulp.LpVariable] = {}
     if scenario.schools.min_hub_pupils > 0:
         receiving = set(table.loc[table["moves"], "school_id"])
-        hub = {sid: pulp.LpVariable(f"hub__{snames[sid]}", cat=pulp.LpBinary) for sid in open_vars if sid in receiving}
+        hub = {sid: problem.add_variable(f"hub__{snames[sid]}", cat=pulp.LpBinary) for sid in open_vars if sid in receiving}
     return assign, open_vars, places, beds, hub, snames
 
 
@@ -210,8 +211,9 @@ def objective_terms(m: BuiltModel, scenario: Scenario) -> dict[str, pulp.LpAffin
 def build_model(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> BuiltModel:
     """Build the MIP: variables for eligible pairs only, then each family in :data:`FAMILIES`."""
     schools = inputs.schools.set_index("school_id")
-    assign, open_vars, places, beds, hub, _ = _variables(pairs, schools, scenario)
-    m = BuiltModel(problem=pulp.LpProblem(lp_name("plan", scenario.name), pulp.LpMinimize), pairs=pairs,
+    problem = pulp.LpProblem(lp_name("plan", scenario.name), pulp.LpMinimize)
+    assign, open_vars, places, beds, hub, _ = _variables(problem, pairs, schools, scenario)
+    m = BuiltModel(problem=problem, pairs=pairs,
                    assign=assign, open=open_vars, places=places, beds=beds, hub=hub, schools=schools,
                    capital_years=scenario.costs.capital_years)
     m.problem.setObjective(pulp.lpSum(objective_terms(m, scenario).values()))

@@ -4,7 +4,7 @@ re-verified independently with pandas before anything is reported."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,8 +13,10 @@ from . import BANDS, pupils_column
 from .errors import VerificationError, id_list
 from .io import Inputs
 from .scenario import Scenario
-from .solve import Outcome
 from .travel import Pairs
+
+if TYPE_CHECKING:  # the plan stage reads an outcome's values; it never needs the solver itself
+    from .solve import Outcome
 
 TOL = 1e-6
 ASSIGNMENT_COLUMNS = ["origin_id", "band", "pupils", "school_id", "minutes", "km", "boards",

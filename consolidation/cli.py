@@ -1,0 +1,153 @@
+"""Command line: ``consolidation run``, ``validate`` and ``reference``.
+
+Thin: parses, calls the pipeline, owns logging and exit codes
+(0 plan found, 2 bad input or scenario, 3 infeasible, 4 no plan within the time limit, 1 anything else).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InfeasibleError, PlannerError
+from .scenario import load_scenario, reference_markdown
+
+EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4
+log = logging.getLogger("consolidation")
+
+
+def _logging(quiet: bool, verbose: bool) -> None:
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger("consolidation")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _fail(exc: BaseException, debug: bool) -> None:
+    if debug:
+        raise exc
+    if isinstance(exc, PlannerError):
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    click.echo(f"error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)", err=True)
+    sys.exit(EXIT_BUG)
+
+
+common = [
+    click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+                 help="Override a scenario value, e.g. --set rules.G4_6.max_minutes=45 (repeatable)."),
+    click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors."),
+    click.option("-v", "--verbose", is_flag=True, help="More detail."),
+    click.option("--debug", is_flag=True, help="Show the traceback on errors."),
+]
+
+
+def with_common(func):
+    for option in reversed(common):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="consolidation")
+def main() -> None:
+    """Plan rural school consolidation: which schools close, which become boarding hubs,
+    who travels how long, and what it costs."""
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Run folder to write (default: reports/<scenario name>).")
+@click.option("--overwrite", is_flag=True, help="Replace the run folder if it exists.")
+@click.option("--solver", type=click.Choice(["highs", "cbc"]), help="Same as --set solver.name=...")
+@click.option("--time-limit", type=float, metavar="SECONDS", help="Same as --set solver.time_limit_s=...")
+@with_common
+def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, time_limit: float | None,
+        overrides: tuple[str, ...], quiet: bool, verbose: bool, debug: bool) -> None:
+    """Solve a scenario and write its run folder (tables, map, report).
+
+    \b
+    Examples:
+      consolidation run scenarios/baseline.toml
+      consolidation run scenarios/baseline.toml --out reports/g46-45 --set rules.G4_6.max_minutes=45
+    """
+    _logging(quiet, verbose)
+    extra = list(overrides)
+    if solver:
+        extra.append(f"solver.name={solver}")
+    if time_limit:
+        extra.append(f"solver.time_limit_s={time_limit}")
+    try:
+        from .pipeline import run_scenario
+
+        loaded = load_scenario(scenario, extra)
+        folder = out if out is not None else Path("reports") / loaded.scenario.name
+        result = run_scenario(loaded, out=folder, overwrite=overwrite)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        if isinstance(exc, KeyboardInterrupt):
+            click.echo("interrupted: no run folder was written", err=True)
+            sys.exit(130)
+        _fail(exc, debug)
+        return
+    s = result.summary
+    if result.status in ("optimal", "feasible"):
+        gap = "" if s.get("gap") is None else f" (gap {s['gap']:.2%})"
+        click.echo(f"{s['scenario']}: {result.status}{gap}. {s['schools_open']} schools open, "
+                   f"{s['schools_closed']} closed, {s['hubs']} hubs; {s['pupils_moved']:,.0f} of "
+                   f"{s['pupils_total']:,.0f} pupils move, {s['boarders']:,.0f} board; "
+                   f"+{s['places_added']:,.0f} places, +{s['beds_added']:,.0f} beds; "
+                   f"{s['objective']:,.0f} yuan a year.")
+        click.echo(f"report: {result.out / 'report.html'}")
+        sys.exit(EXIT_OK)
+    click.echo(f"{s['scenario']}: {result.status}.", err=True)
+    for reason in s["reasons"]:
+        click.echo(f"- {reason}", err=True)
+    click.echo(f"report: {result.out / 'report.html'}", err=True)
+    sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_NO_SOLUTION)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@with_common
+def validate(scenario: Path, overrides: tuple[str, ...], quiet: bool, verbose: bool, debug: bool) -> None:
+    """Check a scenario and its data, and what makes it infeasible when that is cheap to see. Solves nothing.
+
+    \b
+    Example:
+      consolidation validate scenarios/baseline.toml --set rules.G1_3.max_minutes=20
+    """
+    _logging(quiet, verbose)
+    try:
+        from .pipeline import validate as check
+
+        loaded = load_scenario(scenario, list(overrides))
+        notes = check(loaded)
+    except InfeasibleError as exc:
+        click.echo(f"{scenario}: the data are valid but the scenario cannot have a plan:", err=True)
+        for reason in exc.reasons:
+            click.echo(f"- {reason}", err=True)
+        sys.exit(EXIT_INFEASIBLE)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, debug)
+        return
+    for note in notes:
+        click.echo(f"note: {note}")
+    click.echo(f"{scenario}: scenario and data are valid.")
+
+
+@main.command()
+def reference() -> None:
+    """Print every scenario key with its default and meaning (Markdown)."""
+    click.echo(reference_markdown())
+
+
+if __name__ == "__main__":
+    main()

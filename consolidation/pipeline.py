@@ -1,0 +1,186 @@
+"""Run the stages in order for one scenario: the one function the CLI (and later, parallel runners) call.
+
+Each stage logs one line with its counts and seconds. Library code never prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .checks import check_inputs, check_pairs, infeasibility_reasons
+from .errors import InfeasibleError
+from .io import Inputs, read_inputs
+from .model import build_model
+from .plan import Plan, make_plan
+from .scenario import LoadedScenario, Scenario
+from .solve import solve
+from .travel import Pairs, build_pairs
+
+log = logging.getLogger("consolidation")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced: its status, headline figures, the plan (if any) and the folder written."""
+
+    status: str
+    summary: dict[str, Any]
+    plan: Plan | None
+    out: Path | None
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def stage(self, name: str, started: float, message: str) -> None:
+        seconds = time.perf_counter() - started
+        self.timings[name] = round(seconds, 4)
+        log.info("%-8s %s (%.2f s)", name, message, seconds)
+
+
+def prepare(loaded: LoadedScenario, clock: _Clock | None = None) -> tuple[Inputs, Pairs]:
+    """Read and check the data, and build the eligible pairs. Raises InputError on bad data."""
+    clock = clock or _Clock()
+    scenario = loaded.scenario
+    for key, old, new in loaded.overrides:
+        log.info("override %s: %r -> %r", key, old, new)
+    t = time.perf_counter()
+    inputs = check_inputs(read_inputs(scenario), scenario)
+    clock.stage("read", t, f"{len(inputs.schools)} schools, {len(inputs.origins)} "
+                           f"{'villages' if scenario.inputs.villages else 'origins'}"
+                           + (f", {len(inputs.travel)} travel pairs listed" if inputs.travel is not None else ""))
+    t = time.perf_counter()
+    pairs = build_pairs(inputs, scenario)
+    boarding = int(pairs.table["boards"].sum())
+    clock.stage("travel", t, f"{len(pairs.table)} eligible pairs ({boarding} by boarding) for "
+                             f"{len(pairs.demand)} origin-bands with {pairs.demand['pupils'].sum():,.0f} pupils")
+    return inputs, pairs
+
+
+def _relaxed_reasons(inputs: Inputs, pairs: Pairs, scenario: Scenario) -> list[str]:
+    """When the solver proves infeasibility that no single check saw, relax one rule family at a time
+    and say which relaxation makes a plan possible, and by how much it is needed."""
+    reasons: list[str] = []
+    quick = scenario.solver.model_copy(update={"time_limit_s": min(60.0, scenario.solver.time_limit_s)})
+    big = float(pairs.demand["pupils"].sum()) + 1.0
+    trials: list[tuple[str, Inputs, Scenario]] = [
+        ("places", dataclasses.replace(inputs, schools=inputs.schools.assign(
+            max_capacity=inputs.schools["capacity"] + big)), scenario),
+        ("beds", dataclasses.replace(inputs, schools=inputs.schools.assign(max_beds=inputs.schools["beds"] + big)),
+         scenario),
+        ("open", inputs, scenario.model_copy(update={"schools": scenario.schools.model_copy(
+            update={"max_open": None, "open_exactly": None})})),
+        ("hub", inputs, scenario.model_copy(update={"schools": scenario.schools.model_copy(
+            update={"min_hub_pupils": 0})})),
+    ]
+    limits = inputs.schools.set_index("school_id")
+    for family, trial_inputs, trial in trials:
+        trial_pairs = build_pairs(trial_inputs, trial)
+        outcome = solve(build_model(trial_pairs, trial_inputs, trial), quick)
+        if not outcome.has_plan:
+            continue
+        plan = make_plan(outcome, trial_pairs, trial_inputs, trial)
+        s = plan.schools.set_index("school_id")
+        if family == "places":
+            short = (s["pupils"] - limits["max_capacity"]).loc[lambda x: x > 1e-6]
+            detail = ", ".join(f"{sid} ({s.at[sid, 'name']}) {v:,.0f} more" for sid, v in short.items())
+            reasons.append(f"Not enough places: a plan exists only if schools can hold more than their "
+                           f"max_capacity: {detail}.")
+        elif family == "beds":
+            short = (s["boarders"] - limits["max_beds"]).loc[lambda x: x > 1e-6]
+            detail = ", ".join(f"{sid} ({s.at[sid, 'name']}) {v:,.0f} more" for sid, v in short.items())
+            reasons.append(f"Not enough beds for the pupils who must board: hubs lack beds beyond max_beds: {detail}.")
+        elif family == "open":
+            reasons.append(f"The limit on open schools (max_open / open_exactly) cannot be met: a plan needs "
+                           f"{plan.summary['schools_open']} open schools.")
+        else:
+            reasons.append(f"min_hub_pupils = {scenario.schools.min_hub_pupils:g} cannot be met by the hubs "
+                           "that pupils can reach; lower it.")
+    if not reasons:
+        reasons.append("The rules cannot all hold together, and relaxing places, beds, the open-school count or "
+                       "the hub size alone does not help: check travel limits and locks.")
+    return reasons
+
+
+def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False) -> RunResult:
+    """Plan one scenario and, when ``out`` is given, write its run folder.
+
+    Returns the status as a value: ``optimal``/``feasible`` with a verified plan, or ``infeasible``/
+    ``no_solution`` with reasons in ``summary["reasons"]``. Raises ScenarioError/InputError for bad
+    input and OutputError when ``out`` exists and ``overwrite`` is false (checked before any work).
+    """
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    scenario = loaded.scenario
+    if out is not None:
+        from .report.folder import RunRecord, check_destination, write_run  # maps and HTML only when writing
+
+        check_destination(Path(out), overwrite=overwrite)
+    clock = _Clock()
+    inputs, pairs = prepare(loaded, clock)
+    plan = None
+    reasons = infeasibility_reasons(pairs, inputs, scenario)
+    base = {"scenario": scenario.name, "description": scenario.description, "objective": None, "gap": None,
+            "solver": scenario.solver.name, "seconds": 0.0, "reasons": reasons}
+    if reasons:
+        summary = {**base, "status": "infeasible"}
+        log.info("checks   infeasible before solving: %d reason(s)", len(reasons))
+    else:
+        t = time.perf_counter()
+        model = build_model(pairs, inputs, scenario)
+        clock.stage("model", t, f"{model.problem.numVariables()} variables, "
+                                f"{model.problem.numConstraints()} constraints")
+        t = time.perf_counter()
+        log.info("solve    %s, time limit %g s, gap %g ...", scenario.solver.name, scenario.solver.time_limit_s,
+                 scenario.solver.gap)
+        outcome = solve(model, scenario.solver)
+        gap = "" if outcome.gap is None else f", gap {outcome.gap:.2%}"
+        clock.stage("solve", t, f"{outcome.status}{gap}, {outcome.solver}")
+        if outcome.has_plan:
+            t = time.perf_counter()
+            plan = make_plan(outcome, pairs, inputs, scenario)
+            summary = plan.summary
+            clock.stage("plan", t, f"verified: {summary['schools_open']} open, {summary['schools_closed']} closed, "
+                                   f"{summary['pupils_moved']:,.0f} pupils moved, {summary['boarders']:,.0f} boarders, "
+                                   f"{summary['objective']:,.0f} yuan a year")
+        elif outcome.status == "infeasible":
+            t = time.perf_counter()
+            summary = {**base, "status": "infeasible", "solver": outcome.solver, "seconds": outcome.seconds,
+                       "reasons": _relaxed_reasons(inputs, pairs, scenario)}
+            clock.stage("diagnose", t, f"{len(summary['reasons'])} reason(s)")
+        else:
+            summary = {**base, "status": "no_solution", "solver": outcome.solver, "seconds": outcome.seconds,
+                       "reasons": [f"No plan was found within the time limit of {scenario.solver.time_limit_s:g} s: "
+                                   "raise [solver] time_limit_s (or --time-limit)."]}
+    written = None
+    if out is not None:
+        t = time.perf_counter()
+        record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
+                           finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        written = write_run(Path(out), loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record,
+                            overwrite=overwrite)
+        clock.stage("report", t, f"wrote {written}")
+    return RunResult(status=summary["status"], summary=summary, plan=plan, out=written)
+
+
+def validate(loaded: LoadedScenario) -> list[str]:
+    """Check the scenario and data and the cheap infeasibility checks; solve nothing.
+
+    Returns notes worth knowing (e.g. bands without a travel limit). Raises InputError or InfeasibleError.
+    """
+    inputs, pairs = prepare(loaded)
+    scenario = loaded.scenario
+    check_pairs(pairs, inputs, scenario)
+    notes = [f"rules.{band}: no max_minutes, so {band} has no travel limit"
+             for band in ("G1_3", "G4_6", "G7_9") if scenario.rules.band(band).max_minutes is None]
+    return notes
+
+
+__all__ = ["RunResult", "run_scenario", "validate", "prepare", "InfeasibleError"]

@@ -1,0 +1,172 @@
+"""Write one run folder: tables, GeoPackage, map, HTML report, resolved scenario and provenance.
+
+The folder is written under a hidden temporary name beside its destination and renamed into place
+only when complete, so an interrupted run never leaves a folder that looks finished. An existing
+folder is replaced only when the caller asks (``overwrite=True``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import shutil
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import tomli_w
+from shapely.geometry import LineString
+
+from ..errors import OutputError
+from ..io import Inputs
+from ..plan import Plan
+from ..scenario import LoadedScenario, resolved_dict
+from .html import render_report
+from .maps import draw_plan_map
+
+log = logging.getLogger(__name__)
+
+PACKAGES = ("consolidation", "pulp", "highspy", "geopandas", "pyogrio", "shapely", "pandas", "numpy", "pydantic")
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What happened in a run, for ``run.json``."""
+
+    command: list[str]
+    timings: dict[str, float]
+    started: str
+    finished: str
+
+
+def check_destination(out: Path, *, overwrite: bool) -> None:
+    """Refuse early (before any solving) to replace an existing folder unless asked."""
+    if out.exists() and not overwrite:
+        raise OutputError(f"{out} already exists and holds an earlier run: choose another --out, "
+                          "or add --overwrite to replace it")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} exists and is not a folder")
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the packages a plan depends on."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _json(data: Any) -> str:
+    def default(value):
+        if hasattr(value, "item"):
+            return value.item()
+        return str(value)
+
+    return json.dumps(data, indent=2, ensure_ascii=False, default=default, allow_nan=False) + "\n"
+
+
+def _clean(value: Any) -> Any:
+    """Replace NaN/inf by None so summary.json is strict JSON."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    return value
+
+
+def _geo_layers(plan: Plan, inputs: Inputs) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    schools = gpd.GeoDataFrame(
+        plan.schools, geometry=inputs.schools.set_index("school_id").geometry.reindex(plan.schools["school_id"]).values,
+        crs=inputs.crs)
+    origins = inputs.origins
+    where = dict(zip(schools["school_id"], schools.geometry))
+    origin_at = dict(zip(origins["origin_id"], origins.geometry))
+    lines = [LineString([origin_at[o], where[s]]) for o, s in zip(plan.assignments["origin_id"],
+                                                                  plan.assignments["school_id"])]
+    assignments = gpd.GeoDataFrame(plan.assignments, geometry=lines, crs=inputs.crs)
+    return schools, origins, assignments
+
+
+def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
+              summary: dict[str, Any], record: RunRecord, overwrite: bool = False) -> Path:
+    """Write the run folder ``out`` atomically and return it.
+
+    With a ``plan``: summary.json, assignments.csv, schools.csv, plan.gpkg and map.png (when the data
+    have coordinates), report.html, scenario.resolved.toml, run.json. Without one (infeasible, or no
+    solution in time): summary.json with the reasons, report.html, scenario.resolved.toml, run.json.
+    """
+    out = Path(out)
+    check_destination(out, overwrite=overwrite)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    try:
+        _write_contents(staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record)
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.replace(out, old)
+            os.replace(staging, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
+                    summary: dict[str, Any], record: RunRecord) -> None:
+    scenario = loaded.scenario
+    summary = _clean(summary)
+    (folder / "summary.json").write_text(_json(summary), encoding="utf-8")
+    map_png = None
+    if plan is not None:
+        plan.assignments.to_csv(folder / "assignments.csv", index=False, float_format="%.6g")
+        plan.schools.drop(columns="geometry", errors="ignore").to_csv(folder / "schools.csv", index=False,
+                                                                      float_format="%.6g")
+        if inputs is not None and inputs.has_geometry:
+            schools, origins, lines = _geo_layers(plan, inputs)
+            gpkg = folder / "plan.gpkg"
+            schools.to_file(gpkg, layer="schools", driver="GPKG")
+            origins.to_file(gpkg, layer="villages" if scenario.inputs.villages else "origins", driver="GPKG")
+            lines.to_file(gpkg, layer="assignments", driver="GPKG")
+            draw_plan_map(schools=schools, origins=origins, assignments=plan.assignments, boundary=inputs.boundary,
+                          path=folder / "map.png", title=scenario.name)
+            map_png = (folder / "map.png").read_bytes()
+    html = render_report(summary=summary, schools=plan.schools if plan is not None else pd.DataFrame(),
+                         assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png)
+    (folder / "report.html").write_text(html, encoding="utf-8")
+    (folder / "scenario.resolved.toml").write_text(
+        "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"
+        + tomli_w.dumps(resolved_dict(scenario)), encoding="utf-8")
+    run = {
+        "scenario": scenario.name,
+        "status": summary["status"],
+        "command": record.command,
+        "started": record.started,
+        "finished": record.finished,
+        "timings_s": record.timings,
+        "scenario_files": [str(p) for p in loaded.files],
+        "overrides": [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides],
+        "inputs": {role: {"path": path, "sha256": digest}
+                   for role, (path, digest) in (inputs.files.items() if inputs is not None else [])},
+        "crs": inputs.crs.to_string() if inputs is not None and inputs.crs is not None else None,
+        "versions": versions(),
+        "platform": platform.platform(),
+        "argv": sys.argv,
+    }
+    (folder / "run.json").write_text(_json(run), encoding="utf-8")

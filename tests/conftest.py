@@ -1,0 +1,51 @@
+"""Shared helpers: write tiny instances (scenario + CSV files) into a temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import tomli_w
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO.parent / "shared" / "bench"
+
+
+def write_instance(folder: Path, *, schools: list[dict], villages: list[dict] | None = None,
+                   travel: list[tuple] | None = None, scenario: dict | None = None) -> Path:
+    """Write schools.csv, villages.csv, travel.csv and scenario.toml; return the scenario path.
+
+    ``travel`` rows are ``(origin_id, school_id, minutes)``; with travel given, ``complete = true``
+    unless the scenario says otherwise.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(schools).to_csv(folder / "schools.csv", index=False)
+    inputs: dict = {"schools": "schools.csv"}
+    if villages is not None:
+        pd.DataFrame(villages).to_csv(folder / "villages.csv", index=False)
+        inputs["villages"] = "villages.csv"
+    if travel is not None:
+        pd.DataFrame(travel, columns=["origin_id", "school_id", "minutes"]).to_csv(folder / "travel.csv", index=False)
+        inputs["travel"] = "travel.csv"
+        inputs["complete"] = True
+    data = {"name": "tiny", "inputs": inputs}
+    for key, value in (scenario or {}).items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    path = folder / "scenario.toml"
+    path.write_text(tomli_w.dumps(data))
+    return path
+
+
+@pytest.fixture
+def instance(tmp_path):
+    """``instance(**kwargs)`` writes a tiny instance under tmp_path and returns its scenario path."""
+    counter = iter(range(1000))
+
+    def make(**kwargs) -> Path:
+        return write_instance(tmp_path / f"case{next(counter)}", **kwargs)
+
+    return make

@@ -1,0 +1,35 @@
+"""Published optima of OR-Library instances, reproduced through the planner's own input files."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from consolidation.pipeline import run_scenario
+from consolidation.scenario import load_scenario
+
+from conftest import BENCH
+
+OPTIMA = {row["instance"]: row for row in csv.DictReader(open(BENCH / "optima.csv"))} if BENCH.exists() else {}
+pytestmark = pytest.mark.skipif(not BENCH.exists(), reason="../shared/bench is not beside the repository")
+
+
+@pytest.mark.parametrize("name", ["pmed1", "pmed5", "cap41", "cap71"])
+def test_published_optimum(name):
+    expected = float(OPTIMA[name]["optimum"])
+    result = run_scenario(load_scenario(BENCH / name / "scenario.toml"))
+    assert result.status == "optimal"
+    assert result.summary["objective"] == pytest.approx(expected, rel=1e-6)
+    assert result.summary["solver_objective"] == pytest.approx(expected, rel=1e-6)
+
+
+def test_pmed1_with_cbc_as_well():
+    result = run_scenario(load_scenario(BENCH / "pmed1" / "scenario.toml", ['solver.name="cbc"']))
+    assert result.summary["objective"] == pytest.approx(5819, rel=1e-6)
+
+
+def test_cap41_single_is_explained():
+    result = run_scenario(load_scenario(BENCH / "cap41-single" / "scenario.toml"))
+    assert result.status == "infeasible"
+    assert any("V11" in r and "5,495 pupils" in r and "5,000 places" in r for r in result.summary["reasons"])
