@@ -40,11 +40,12 @@ def check_inputs(inputs: Inputs, scenario: Scenario) -> Inputs:
         if clash and inputs.travel is not None:
             problems.append(f"{ofile}: village_id {id_list(clash)} are also school IDs, so the travel file's "
                             "origin_id is ambiguous: rename the villages")
-        current = origins["current_school_id"]
-        unknown = origins.loc[(current != "") & ~current.isin(schools["school_id"]), "origin_id"]
-        if len(unknown):
-            problems.append(f"{ofile}: column school_id names schools not in {sfile} for village_id "
-                            f"{id_list(unknown)}: fix the IDs or leave them blank")
+        for band in BANDS:
+            current = origins["current_" + band]
+            unknown = origins.loc[(current != "") & ~current.isin(schools["school_id"]), "origin_id"]
+            if len(unknown):
+                problems.append(f"{ofile}: column school_id (or school_id_{band.lower()}) names schools not in "
+                                f"{sfile} for {band} of village_id {id_list(unknown)}: fix the IDs or leave them blank")
     else:
         for band in BANDS:
             wrong = schools.loc[(schools[pupils_column(band)] > 0) & ~schools["teaches_" + band], "school_id"]

@@ -41,7 +41,8 @@ class Inputs:
         point geometry in :attr:`crs` when :attr:`has_geometry`.
     origins
         Where pupils live: ``origin_id``, ``kind`` (``village`` or ``school``), ``name``, pupils per band,
-        ``current_school_id`` (the school attended today, may be empty), geometry when available.
+        ``current_G1_3``/``current_G4_6``/``current_G7_9`` (the school each band attends today, from
+        the villages' ``school_id_g4_6`` etc. or else ``school_id``; may be empty), geometry when available.
     travel
         The travel CSV, if any: ``origin_id``, ``school_id``, ``minutes``, ``km`` (NaN when not given).
     boundary
@@ -231,11 +232,11 @@ def _canonical_villages(frame, path: Path, problems: list[str]):
     out["name"] = _text(frame["name"]) if "name" in frame.columns else out["origin_id"]
     for column in PUPIL_COLUMNS:
         out[column] = _numbers(frame.rename(columns={"village_id": "origin_id"}), path, column, "origin_id", 0.0, problems)
-    if "school_id" in frame.columns:
-        current = _text(frame["school_id"])
-    else:
-        current = pd.Series("", index=frame.index)
-    out["current_school_id"] = current
+    current = _text(frame["school_id"]) if "school_id" in frame.columns else pd.Series("", index=frame.index)
+    for band in BANDS:
+        column = "school_id_" + band.lower()
+        own = _text(frame[column]) if column in frame.columns else pd.Series("", index=frame.index)
+        out["current_" + band] = own.where(own != "", current)
     if isinstance(frame, gpd.GeoDataFrame):
         out = gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=frame.crs)
     return out
@@ -245,7 +246,8 @@ def _origins_from_schools(schools: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"origin_id": schools["school_id"], "kind": "school", "name": schools["name"]})
     for column in PUPIL_COLUMNS:
         out[column] = schools[column]
-    out["current_school_id"] = schools["school_id"]
+    for band in BANDS:
+        out["current_" + band] = schools["school_id"]
     if isinstance(schools, gpd.GeoDataFrame):
         out = gpd.GeoDataFrame(out, geometry=schools.geometry.values, crs=schools.crs)
     return out

@@ -73,11 +73,11 @@ def _matrices(inputs: Inputs, scenario: Scenario) -> tuple[np.ndarray, np.ndarra
     return km, bus, walk
 
 
-def _current_school(origins: pd.DataFrame, schools: pd.DataFrame, teaches: np.ndarray,
+def _current_school(origins: pd.DataFrame, schools: pd.DataFrame, band: str, teaches: np.ndarray,
                     day: np.ndarray) -> np.ndarray:
     """Index of today's school per origin for one band: the given school if it teaches the band,
     else the nearest school teaching the band; -1 if none."""
-    given = pd.Index(schools["school_id"]).get_indexer(origins["current_school_id"].fillna(""))
+    given = pd.Index(schools["school_id"]).get_indexer(origins["current_" + band])
     ok = given >= 0
     ok[ok] = teaches[given[ok]]
     masked = np.where(teaches[None, :] & ~np.isnan(day), day, np.inf)
@@ -108,7 +108,7 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
         pupils = origins[pupils_column(band)].to_numpy(float)
         teaches = schools["teaches_" + band].to_numpy(bool)
         day = walk if rule.mode == "walk" else bus
-        current = _current_school(origins, schools, teaches, day)
+        current = _current_school(origins, schools, band, teaches, day)
         limit = np.inf if rule.max_minutes is None else rule.max_minutes
         weekly_ok = ~np.isnan(bus) & (bus <= (np.inf if weekly_limit is None else weekly_limit) + EPS)
         day_ok = ~np.isnan(day) & (day <= limit + EPS)
