@@ -148,7 +148,8 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
                           path=folder / "map.png", title=scenario.name)
             map_png = (folder / "map.png").read_bytes()
     html = render_report(summary=summary, schools=plan.schools if plan is not None else pd.DataFrame(),
-                         assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png)
+                         assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png,
+                         origins=inputs.origins if inputs is not None else None)
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"
