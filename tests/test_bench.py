@@ -24,9 +24,11 @@ def test_published_optimum(name):
     assert result.summary["solver_objective"] == pytest.approx(expected, rel=1e-6)
 
 
-def test_pmed1_with_cbc_as_well():
-    result = run_scenario(load_scenario(BENCH / "pmed1" / "scenario.toml", ['solver.name="cbc"']))
-    assert result.summary["objective"] == pytest.approx(5819, rel=1e-6)
+@pytest.mark.parametrize("name", ["pmed1", "cap41"])
+def test_cbc_as_well(name):
+    # CBC's split shares carry float noise of ~1e-9 x 5,000 pupils; verification must tolerate it.
+    result = run_scenario(load_scenario(BENCH / name / "scenario.toml", ['solver.name="cbc"']))
+    assert result.summary["objective"] == pytest.approx(float(OPTIMA[name]["optimum"]), rel=1e-6)
 
 
 def test_cap41_single_is_explained():
