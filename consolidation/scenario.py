@@ -131,8 +131,8 @@ class Costs(_Strict):
         "(funds floor of 100 pupils x 650 yuan)."
     )
     per_pupil_minute: float = Field(
-        100, ge=0, description="Yuan a year per pupil per minute of one-way trip (transport proxy "
-        "3,000 yuan per bused pupil / ~30 min; add families' time here)."
+        100, ge=0, description="Yuan a year per pupil per minute of one-way trip: the value of families' "
+        "time (a minute each way, 190 school days, is 6.3 hours a year; about 100 yuan at 15 yuan an hour)."
     )
     per_place_added: float = Field(36_000, ge=0, description="Yuan per school place added (one-off).")
     per_bed_added: float = Field(30_000, ge=0, description="Yuan per boarding bed added, canteen share included (one-off).")

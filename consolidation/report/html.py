@@ -28,7 +28,7 @@ STATUS = {
 }
 COST_TERMS = [
     ("schools_annual", "Running the open schools"),
-    ("travel", "Daily travel"),
+    ("travel", "Families' travel time (valued per pupil-minute)"),
     ("places_added", "New classroom places (annualised)"),
     ("beds_added", "New boarding beds (annualised)"),
     ("boarders", "Boarding pupils (care and meals)"),
