@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib import font_manager, patheffects
 from matplotlib.ft2font import FT2Font
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 CJK_FONTS = (
@@ -154,11 +155,12 @@ def place_labels(ax, labels, family: list[str], markers=()) -> None:
     placed = []
     for x, y, text, bold, radius in labels:
         here = tuple(ax.transData.transform((x, y)))
-        d = 0.7 * radius + 6
-        e = radius + 8
-        spots = [(d, d, "left", "bottom"), (-d, d, "right", "bottom"), (d, -d, "left", "top"),
-                 (-d, -d, "right", "top"), (e, 0, "left", "center"), (-e, 0, "right", "center"),
-                 (0, e, "center", "bottom"), (0, -e, "center", "top")]
+        spots = []
+        for reach in (1.0, 2.2, 3.6):  # near first; farther out (on a leader line) when crowded
+            d, e = (0.7 * radius + 6) * reach, (radius + 8) * reach
+            spots += [(d, d, "left", "bottom"), (-d, d, "right", "bottom"), (d, -d, "left", "top"),
+                      (-d, -d, "right", "top"), (e, 0, "left", "center"), (-e, 0, "right", "center"),
+                      (0, e, "center", "bottom"), (0, -e, "center", "top")]
         for strict in (True, False) if bold else (True,):
             for dx, dy, ha, va in spots:
                 label = ax.annotate(mpl_text(text), (x, y), xytext=(dx, dy),
@@ -167,7 +169,8 @@ def place_labels(ax, labels, family: list[str], markers=()) -> None:
                                     path_effects=halo, zorder=7,
                                     arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "0.25",
                                                 "shrinkA": 0, "shrinkB": radius * 0.8})
-                box = label.get_window_extent(renderer)
+                label.update_positions(renderer)
+                box = Text.get_window_extent(label, renderer)  # the words only, not the leader line
                 ok = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
                       and box.y1 <= frame.y1 and not any(box.overlaps(o) for o in placed))
                 if ok and strict:
