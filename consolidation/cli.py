@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -28,6 +31,32 @@ def _logging(quiet: bool, verbose: bool) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+
+
+@contextmanager
+def _solver_progress(time_limit: float, *, show: bool):
+    """A progress bar of seconds spent solving, out of the time limit, while the solver runs."""
+    if not show:
+        yield
+        return
+    from tqdm import tqdm
+
+    done = threading.Event()
+    with tqdm(total=round(time_limit), unit="s", desc="solving", leave=False, file=sys.stderr,
+              bar_format="{desc} {bar} {n_fmt}/{total_fmt} s (time limit)") as bar:
+        def tick() -> None:
+            started = time.monotonic()
+            while not done.wait(0.5):
+                bar.n = min(round(time.monotonic() - started), bar.total)
+                bar.refresh()
+
+        thread = threading.Thread(target=tick, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
 
 
 def _fail(exc: BaseException, debug: bool) -> None:
@@ -90,7 +119,9 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
 
         loaded = load_scenario(scenario, extra)
         folder = out if out is not None else Path("reports") / loaded.scenario.name
-        result = run_scenario(loaded, out=folder, overwrite=overwrite)
+        show = not quiet and sys.stderr.isatty()
+        result = run_scenario(loaded, out=folder, overwrite=overwrite,
+                              while_solving=lambda limit: _solver_progress(limit, show=show))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
         if isinstance(exc, KeyboardInterrupt):
             click.echo("interrupted: no run folder was written", err=True)

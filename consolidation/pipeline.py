@@ -9,10 +9,11 @@ import dataclasses
 import logging
 import sys
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .checks import check_inputs, check_pairs, infeasibility_reasons
 from .errors import InfeasibleError
@@ -110,12 +111,15 @@ def _relaxed_reasons(inputs: Inputs, pairs: Pairs, scenario: Scenario) -> list[s
     return reasons
 
 
-def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False) -> RunResult:
+def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False,
+                 while_solving: Callable[[float], AbstractContextManager] | None = None) -> RunResult:
     """Plan one scenario and, when ``out`` is given, write its run folder.
 
     Returns the status as a value: ``optimal``/``feasible`` with a verified plan, or ``infeasible``/
     ``no_solution`` with reasons in ``summary["reasons"]``. Raises ScenarioError/InputError for bad
     input and OutputError when ``out`` exists and ``overwrite`` is false (checked before any work).
+    ``while_solving(time_limit_s)``, if given, is a context manager held around the solver call
+    (the CLI shows a progress bar with it).
     """
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     scenario = loaded.scenario
@@ -140,7 +144,8 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
         t = time.perf_counter()
         log.info("solve    %s, time limit %g s, gap %g ...", scenario.solver.name, scenario.solver.time_limit_s,
                  scenario.solver.gap)
-        outcome = solve(model, scenario.solver)
+        with (while_solving or (lambda limit: nullcontext()))(scenario.solver.time_limit_s):
+            outcome = solve(model, scenario.solver)
         gap = "" if outcome.gap is None else f", gap {outcome.gap:.2%}"
         clock.stage("solve", t, f"{outcome.status}{gap}, {outcome.solver}")
         if outcome.has_plan:

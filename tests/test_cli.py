@@ -198,3 +198,11 @@ def test_example_scenarios_differ_as_documented(tmp_path):
     assert runs["g4_6_day_60min"]["boarders"] < runs["baseline"]["boarders"]
     assert runs["young_by_bus"]["schools_closed"] > runs["baseline"]["schools_closed"]
     assert runs["young_by_bus"]["objective"] < runs["baseline"]["objective"]
+
+
+def test_solver_progress_bar(capsys):
+    import time
+
+    with cli._solver_progress(3, show=True):
+        time.sleep(1.2)
+    assert "solving" in capsys.readouterr().err
