@@ -121,7 +121,7 @@ def infeasibility_reasons(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> l
         beds = table["school_id"].map(schools["max_beds"])
         fits = table["pupils"] <= np.where(table["boards"], np.minimum(cap, beds), cap) + 1e-9
         fit_any = fits.groupby([table["origin_id"], table["band"]]).any()
-        for (origin, band), ok in fit_any[~fit_any].head(10).items():
+        for (origin, band), _ok in fit_any[~fit_any].head(10).items():
             rows = table[(table["origin_id"] == origin) & (table["band"] == band)]
             biggest = rows["school_id"].map(schools["max_capacity"]).max()
             reasons.append(f"{origin}, {band}: {_fmt(rows['pupils'].iloc[0])} pupils must go to one school, but "

@@ -231,7 +231,8 @@ def _canonical_villages(frame, path: Path, problems: list[str]):
     out["kind"] = "village"
     out["name"] = _text(frame["name"]) if "name" in frame.columns else out["origin_id"]
     for column in PUPIL_COLUMNS:
-        out[column] = _numbers(frame.rename(columns={"village_id": "origin_id"}), path, column, "origin_id", 0.0, problems)
+        labelled = frame.rename(columns={"village_id": "origin_id"})
+        out[column] = _numbers(labelled, path, column, "origin_id", 0.0, problems)
     current = _text(frame["school_id"]) if "school_id" in frame.columns else pd.Series("", index=frame.index)
     for band in BANDS:
         column = "school_id_" + band.lower()
@@ -294,7 +295,9 @@ def read_inputs(scenario: Scenario) -> Inputs:
             files[role] = (str(path), sha256(Path(path)))
 
     raw_schools = _read_table(Path(spec.schools), "schools", ["school_id"], spec.crs, problems)
-    schools = _canonical_schools(raw_schools, Path(spec.schools), scenario, problems) if raw_schools is not None else None
+    schools = None
+    if raw_schools is not None:
+        schools = _canonical_schools(raw_schools, Path(spec.schools), scenario, problems)
 
     origins = None
     if spec.villages is not None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -102,7 +102,8 @@ def _variables(problem: pulp.LpProblem, pairs: Pairs, schools: pd.DataFrame, sce
     hub: dict[str, pulp.LpVariable] = {}
     if scenario.schools.min_hub_pupils > 0:
         receiving = set(table.loc[table["moves"], "school_id"])
-        hub = {sid: problem.add_variable(f"hub__{snames[sid]}", cat=pulp.LpBinary) for sid in open_vars if sid in receiving}
+        hub = {sid: problem.add_variable(f"hub__{snames[sid]}", cat=pulp.LpBinary)
+               for sid in open_vars if sid in receiving}
     return assign, open_vars, places, beds, hub, snames
 
 
@@ -202,7 +203,8 @@ def objective_terms(m: BuiltModel, scenario: Scenario) -> dict[str, pulp.LpAffin
     return {
         "schools_annual": _expr([m.open[s] for s in sids], m.schools.loc[sids, "annual_cost"].to_numpy(float)),
         "travel": _expr(m.assign, costs.per_pupil_minute * pupils * table["minutes"].to_numpy(float)),
-        "places_added": _expr(list(m.places.values()), np.full(len(m.places), costs.per_place_added / costs.capital_years)),
+        "places_added": _expr(list(m.places.values()),
+                              np.full(len(m.places), costs.per_place_added / costs.capital_years)),
         "beds_added": _expr(list(m.beds.values()), np.full(len(m.beds), costs.per_bed_added / costs.capital_years)),
         "boarders": _expr([m.assign[i] for i in np.flatnonzero(boards)], costs.per_boarder * pupils[boards]),
     }

@@ -11,9 +11,10 @@ import sys
 import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from .checks import check_inputs, check_pairs, infeasibility_reasons
 from .errors import InfeasibleError
@@ -121,7 +122,7 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
     ``while_solving(time_limit_s)``, if given, is a context manager held around the solver call
     (the CLI shows a progress bar with it).
     """
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     scenario = loaded.scenario
     if out is not None:
         from .report.folder import RunRecord, check_destination, write_run  # maps and HTML only when writing
@@ -168,7 +169,7 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
     if out is not None:
         t = time.perf_counter()
         record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
-                           finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                           finished=datetime.now(UTC).isoformat(timespec="seconds"))
         written = write_run(Path(out), loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record,
                             overwrite=overwrite)
         clock.stage("report", t, f"wrote {written}")

@@ -135,7 +135,9 @@ class Costs(_Strict):
         "time (a minute each way, 190 school days, is 6.3 hours a year; about 100 yuan at 15 yuan an hour)."
     )
     per_place_added: float = Field(36_000, ge=0, description="Yuan per school place added (one-off).")
-    per_bed_added: float = Field(30_000, ge=0, description="Yuan per boarding bed added, canteen share included (one-off).")
+    per_bed_added: float = Field(
+        30_000, ge=0, description="Yuan per boarding bed added, canteen share included (one-off)."
+    )
     per_boarder: float = Field(200, ge=0, description="Yuan a year per boarder (boarding subsidy).")
     capital_years: float = Field(20, gt=0, description="Years over which one-off costs are spread in the objective.")
 

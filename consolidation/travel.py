@@ -35,7 +35,8 @@ class Pairs:
         One row per origin and band with pupils: ``origin_id``, ``band``, ``pupils``, ``current_school_id``
         (today's school; the nearest school teaching the band when not given), ``nearest_school_id`` and
         ``nearest_minutes`` (day trip to the nearest school that teaches the band and is not locked
-        closed, ignoring limits), ``nearest_block`` (why that nearest school is not eligible, or ``""``), ``pairs`` (count).
+        closed, ignoring limits), ``nearest_block`` (why that nearest school is not eligible, or ``""``),
+        ``pairs`` (count).
     """
 
     table: pd.DataFrame
@@ -153,7 +154,8 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
             "band": band,
             "pupils": pupils[rows],
             "current_school_id": np.where(current[rows] >= 0, school_ids[np.maximum(current[rows], 0)], ""),
-            "nearest_school_id": np.where(np.isfinite(nearest_minutes), school_ids[nearest] if len(schools) else "", ""),
+            "nearest_school_id": np.where(np.isfinite(nearest_minutes),
+                                          school_ids[nearest] if len(schools) else "", ""),
             "nearest_minutes": nearest_minutes,
             "nearest_block": blocks,
             "pairs": eligible[rows].sum(axis=1),

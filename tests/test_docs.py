@@ -44,7 +44,7 @@ def test_stages_import_only_from_their_left():
         stage = "report" if path.parent.name == "report" else path.stem
         if stage not in ORDER:
             continue
-        for module, node in _imports(path):
+        for module, _node in _imports(path):
             if module in ORDER and module != stage:
                 assert ORDER[module] < ORDER[stage], f"{path.relative_to(REPO)} imports {module}, a later stage"
             if stage in ("report", "plan", "io", "travel", "checks", "scenario"):
