@@ -165,6 +165,7 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
             summary = {**base, "status": "no_solution", "solver": outcome.solver, "seconds": outcome.seconds,
                        "reasons": [f"No plan was found within the time limit of {scenario.solver.time_limit_s:g} s: "
                                    "raise [solver] time_limit_s (or --time-limit)."]}
+    summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
     written = None
     if out is not None:
         t = time.perf_counter()

@@ -159,7 +159,10 @@ def test_infeasible_exit_code_and_report(tmp_path):
     assert "no school in reach" in result.output and "G1_3" in result.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["status"] == "infeasible" and summary["reasons"]
-    assert "no school in reach" in (out / "report.html").read_text()
+    html = (out / "report.html").read_text()
+    assert "no school in reach" in html
+    assert "Changed for this run: <code>rules.G1_3.max_minutes: 30 \u2192 5</code>" in html
+    assert summary["overrides"] == [{"key": "rules.G1_3.max_minutes", "old": 30, "new": 5}]
 
 
 def test_validate(tmp_path):

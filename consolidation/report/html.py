@@ -88,6 +88,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "tone": tone,
         "has_plan": has_plan,
         "description": summary.get("description") or "",
+        "overrides": [f"{o['key']}: {o['old']} \u2192 {o['new']}" for o in summary.get("overrides") or []],
         "reasons": [str(r) for r in (summary.get("reasons") or [])],
         "cards": _cards(summary) if has_plan else [],
         "map_uri": _data_uri(png) if png else None,
