@@ -198,10 +198,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
 
 
+INPUT_PATHS = ("schools", "villages", "travel", "boundary")
+
+
 def _absolute_inputs(raw: dict[str, Any], base: Path) -> None:
     inputs = raw.get("inputs")
     if isinstance(inputs, dict):
-        for key in ("schools", "villages", "travel", "boundary"):
+        for key in INPUT_PATHS:
             value = inputs.get(key)
             if isinstance(value, str) and value:
                 inputs[key] = str((base / value).resolve())
@@ -255,6 +258,8 @@ def _apply_override(raw: dict[str, Any], assignment: str) -> tuple[str, Any, Any
         node = child
     old = node.get(parts[-1])
     new = parse_value(text.strip())
+    if parts[0] == "inputs" and len(parts) == 2 and parts[1] in INPUT_PATHS and isinstance(new, str) and new:
+        new = str(Path(new).resolve())  # a path given on the command line is relative to where it is typed
     node[parts[-1]] = new
     return key, old, new
 

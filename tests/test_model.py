@@ -217,3 +217,19 @@ def test_minutes_from_coordinates(instance):
     r = solve(path, "rules.G1_3.max_minutes=30")
     assert r.status == "infeasible"
     assert any("58.5 min" in reason for reason in r.summary["reasons"])
+
+
+def test_listed_travel_overrides_computed_minutes(instance, monkeypatch):
+    # Without the matrix V1 is 7.8 min from A and 18.2 from B; a listed pair (a new road) makes B 1 minute.
+    schools = [{"school_id": "A", "x": 0, "y": 0, "capacity": 100, "lock": "open"},
+               {"school_id": "B", "x": 10_000, "y": 0, "capacity": 100, "lock": "open"}]
+    villages = [{"village_id": "V1", "x": 3_000, "y": 0, "pupils_g7_9": 10}]
+    path = instance(schools=schools, villages=villages,
+                    scenario={"inputs": {"crs": "EPSG:32648"}, "costs": COSTS})
+    (path.parent / "roads.csv").write_text("origin_id,school_id,minutes,km\nV1,B,1,0.5\n")
+    r = solve(path)
+    assert where(r) == {("V1", "G7_9"): "A"}
+    monkeypatch.chdir(path.parent)  # a path given with --set is relative to the working folder
+    r = solve(path, 'inputs.travel="roads.csv"')
+    a = r.plan.assignments.iloc[0]
+    assert (a["school_id"], a["minutes"], a["km"]) == ("B", 1, 0.5)
