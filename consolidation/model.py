@@ -81,6 +81,8 @@ def _variables(problem: pulp.LpProblem, pairs: Pairs, schools: pd.DataFrame, sce
     snames = _unique_names(schools.index.to_series())
     onames = _unique_names(pd.Series(pd.unique(table["origin_id"])))
     used = set(table["school_id"]) | set(schools.index[schools["lock"] == "open"])
+    if scenario.schools.open_exactly is not None:  # a school nobody can attend may still be asked to stay open
+        used |= set(schools.index[schools["lock"] != "closed"])
     open_vars: dict[str, pulp.LpVariable] = {}
     for sid in schools.index:
         if sid not in used:
