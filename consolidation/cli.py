@@ -98,9 +98,11 @@ def main() -> None:
 @click.option("--overwrite", is_flag=True, help="Replace the run folder if it exists.")
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), help="Same as --set solver.name=...")
 @click.option("--time-limit", type=float, metavar="SECONDS", help="Same as --set solver.time_limit_s=...")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the report and map.")
 @with_common
 def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, time_limit: float | None,
-        overrides: tuple[str, ...], quiet: bool, verbose: bool, debug: bool) -> None:
+        lang: str, overrides: tuple[str, ...], quiet: bool, verbose: bool, debug: bool) -> None:
     """Solve a scenario and write its run folder (tables, map, report).
 
     \b
@@ -120,7 +122,7 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
         loaded = load_scenario(scenario, extra)
         folder = out if out is not None else Path("reports") / loaded.scenario.name
         show = not quiet and sys.stderr.isatty()
-        result = run_scenario(loaded, out=folder, overwrite=overwrite,
+        result = run_scenario(loaded, out=folder, overwrite=overwrite, lang=lang,
                               while_solving=lambda limit: _solver_progress(limit, show=show))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
         if isinstance(exc, KeyboardInterrupt):

@@ -112,7 +112,7 @@ def _relaxed_reasons(inputs: Inputs, pairs: Pairs, scenario: Scenario) -> list[s
     return reasons
 
 
-def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False,
+def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False, lang: str = "en",
                  while_solving: Callable[[float], AbstractContextManager] | None = None) -> RunResult:
     """Plan one scenario and, when ``out`` is given, write its run folder.
 
@@ -172,7 +172,7 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
         record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
                            finished=datetime.now(UTC).isoformat(timespec="seconds"))
         written = write_run(Path(out), loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record,
-                            overwrite=overwrite)
+                            overwrite=overwrite, lang=lang)
         clock.stage("report", t, f"wrote {written}")
     return RunResult(status=summary["status"], summary=summary, plan=plan, out=written)
 

@@ -72,7 +72,7 @@ def test_geopackage_layers(baseline_run):
     _, out = baseline_run
     with sqlite3.connect(out / "plan.gpkg") as db:
         layers = {row[0] for row in db.execute("select table_name from gpkg_contents")}
-    assert layers == {"schools", "villages", "assignments"}
+    assert layers == {"schools", "villages", "assignments", "boundary"}
 
 
 def test_provenance(baseline_run):

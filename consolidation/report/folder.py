@@ -99,7 +99,7 @@ def _geo_layers(plan: Plan, inputs: Inputs) -> tuple[gpd.GeoDataFrame, gpd.GeoDa
 
 
 def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
-              summary: dict[str, Any], record: RunRecord, overwrite: bool = False) -> Path:
+              summary: dict[str, Any], record: RunRecord, overwrite: bool = False, lang: str = "en") -> Path:
     """Write the run folder ``out`` atomically and return it.
 
     With a ``plan``: summary.json, assignments.csv, schools.csv, plan.gpkg and map.png (when the data
@@ -114,7 +114,7 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
         shutil.rmtree(staging)
     staging.mkdir()
     try:
-        _write_contents(staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record)
+        _write_contents(staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang)
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"
             os.replace(out, old)
@@ -129,7 +129,7 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
 
 
 def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
-                    summary: dict[str, Any], record: RunRecord) -> None:
+                    summary: dict[str, Any], record: RunRecord, lang: str) -> None:
     scenario = loaded.scenario
     summary = _clean(summary)
     (folder / "summary.json").write_text(_json(summary), encoding="utf-8")
@@ -144,12 +144,14 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
             schools.to_file(gpkg, layer="schools", driver="GPKG")
             origins.to_file(gpkg, layer="villages" if scenario.inputs.villages else "origins", driver="GPKG")
             lines.to_file(gpkg, layer="assignments", driver="GPKG")
+            if inputs.boundary is not None:
+                inputs.boundary.to_file(gpkg, layer="boundary", driver="GPKG")
             draw_plan_map(schools=schools, origins=origins, assignments=plan.assignments, boundary=inputs.boundary,
-                          path=folder / "map.png", title=scenario.name)
+                          path=folder / "map.png", title=scenario.name, lang=lang)
             map_png = (folder / "map.png").read_bytes()
     html = render_report(summary=summary, schools=plan.schools if plan is not None else pd.DataFrame(),
                          assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png,
-                         origins=inputs.origins if inputs is not None else None)
+                         origins=inputs.origins if inputs is not None else None, lang=lang)
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"
@@ -161,6 +163,7 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
         "started": record.started,
         "finished": record.finished,
         "timings_s": record.timings,
+        "lang": lang,
         "scenario_files": [str(p) for p in loaded.files],
         "overrides": [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides],
         "inputs": {role: {"path": path, "sha256": digest}

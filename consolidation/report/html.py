@@ -38,7 +38,7 @@ CAPITAL_TERMS = [("places", "New classroom places"), ("beds", "New boarding beds
 
 def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataFrame,
                   map_png: str | PathLike | bytes | None = None,
-                  origins: pd.DataFrame | None = None) -> str:
+                  origins: pd.DataFrame | None = None, lang: str = "en") -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
