@@ -176,6 +176,90 @@ def validate(scenario: Path, overrides: tuple[str, ...], quiet: bool, verbose: b
     click.echo(f"{scenario}: scenario and data are valid.")
 
 
+def _run_progress(total: int, *, show: bool):
+    """A progress bar of runs done, with how many are running; returns (callback, close)."""
+    if not show:
+        return (lambda result, done, running: None), (lambda: None)
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="run", desc="runs", file=sys.stderr)
+
+    def update(result, done: int, running: int) -> None:
+        bar.n = done
+        bar.set_postfix_str(f"{running} running" + (f", last: {result.name} {result.status}" if result else ""))
+        bar.refresh()
+
+    return update, bar.close
+
+
+parallel_options = [
+    click.option("--workers", type=int, metavar="N", help="Worker processes of the local Dask cluster "
+                 "(default: one per core)."),
+    click.option("--scheduler", metavar="ADDRESS", help="Use an existing Dask cluster, e.g. tcp://host:8786 "
+                 "(its workers need this package and the data at the same paths)."),
+    click.option("--serial", is_flag=True, help="Run one after another in this process, without Dask."),
+    click.option("--overwrite", is_flag=True, help="Replace the output folder if it exists."),
+    click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                 help="Language of reports, maps and charts."),
+]
+
+
+def with_parallel(func):
+    for option in reversed(parallel_options):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--vary", multiple=True, metavar="KEY=V1,V2,...",
+              help="Values of one scenario key to try, e.g. --vary rules.G4_6.max_minutes=30,40,50,60 (repeatable: "
+                   "every combination runs). Default: the scenario's [sweep] table.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Sweep folder (default: reports/<scenario name>-sweep).")
+@with_parallel
+@with_common
+def sweep(scenario: Path, vary: tuple[str, ...], out: Path | None, workers: int | None, scheduler: str | None,
+          serial: bool, overwrite: bool, lang: str, overrides: tuple[str, ...], quiet: bool, verbose: bool,
+          debug: bool) -> None:
+    """Run every combination of a few scenario values and draw the cost-versus-travel trade-off.
+
+    \b
+    Writes runs/<one folder per run>, sweep.csv (a row per run) and tradeoff.png.
+    Examples:
+      consolidation sweep scenarios/baseline.toml --vary rules.G4_6.max_minutes=30,40,50,60
+      consolidation sweep scenarios/young_by_bus.toml --vary costs.per_pupil_minute=25,50,100,200 --workers 2
+    """
+    _logging(quiet, verbose)
+    try:
+        from .sweep import combinations, parse_vary, run_sweep, sweep_values
+
+        values = sweep_values(scenario, parse_vary(vary))
+        name = load_scenario(scenario, list(overrides)).scenario.name
+        folder = out if out is not None else Path("reports") / f"{name}-sweep"
+        update, close = _run_progress(len(combinations(values)), show=not quiet and sys.stderr.isatty())
+        try:
+            result = run_sweep(scenario, values, folder, base_overrides=tuple(overrides), serial=serial,
+                               scheduler=scheduler, workers=workers, overwrite=overwrite, lang=lang,
+                               on_update=update)
+        finally:
+            close()
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, debug)
+        return
+    table = result.table
+    failed = table[~table["status"].isin(["optimal", "feasible"])]
+    front = table[table["pareto_mean"] | table["pareto_max"]]
+    click.echo(f"{len(table)} runs, {len(table) - len(failed)} with a plan; not dominated: "
+               + ("; ".join(front["label"]) or "none") + ".")
+    for row in failed.itertuples():
+        click.echo(f"- {row.label}: {row.status}: {str(row.error).splitlines()[0] if row.error else ''}", err=True)
+    click.echo(f"table: {result.out / 'sweep.csv'}")
+    if (result.out / "tradeoff.png").exists():
+        click.echo(f"chart: {result.out / 'tradeoff.png'}")
+    sys.exit(EXIT_OK if failed.empty else EXIT_INFEASIBLE)
+
+
 @main.command()
 def reference() -> None:
     """Print every scenario key with its default and meaning (Markdown)."""

@@ -163,6 +163,22 @@ class Scenario(_Strict):
     schools: SchoolRules = Field(default_factory=SchoolRules)
     costs: Costs = Field(default_factory=Costs)
     solver: SolverSettings = Field(default_factory=SolverSettings)
+    sweep: dict[str, Any] = Field(
+        default_factory=dict, description="Values to vary in `consolidation sweep`, e.g. "
+        "\"rules.G4_6.max_minutes\" = [30, 40, 50, 60] (or nested tables); each a non-empty list."
+    )
+
+    @model_validator(mode="after")
+    def _sweep_lists(self) -> Scenario:
+        def walk(table: dict[str, Any], prefix: str) -> None:
+            for key, value in table.items():
+                if isinstance(value, dict):
+                    walk(value, f"{prefix}{key}.")
+                elif not isinstance(value, list) or not value:
+                    raise ValueError(f"sweep.{prefix}{key} must be a non-empty list of values, e.g. [30, 40, 50]")
+
+        walk(self.sweep, "")
+        return self
 
 
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -330,9 +346,9 @@ def resolved_dict(scenario: Scenario) -> dict[str, Any]:
 def reference_markdown() -> str:
     """A Markdown reference of every scenario key, generated from the schema."""
     out = ["| key | default | meaning |", "|---|---|---|"]
-    for name in ("name", "description"):
+    for name in ("name", "description", "sweep"):
         info = Scenario.model_fields[name]
-        default = "" if info.is_required() else repr(info.default)
+        default = "" if info.is_required() else repr(info.get_default(call_default_factory=True))
         out.append(f"| `{name}` | {default} | {info.description} |")
     out.append("| `extends` |  | A base scenario file whose values this file overrides. |")
     for section, model in SECTIONS.items():

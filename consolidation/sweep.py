@@ -1,0 +1,260 @@
+"""Sweeps: run every combination of a few scenario values, then draw the cost-versus-travel trade-off.
+
+``consolidation sweep SCENARIO --vary rules.G4_6.max_minutes=30,40,50,60`` (or a ``[sweep]`` table in
+the scenario) writes one run folder per combination under one sweep folder, ``sweep.csv`` with a row
+per run, and ``tradeoff.png``: public yearly cost (the objective less families' valued travel time, so
+runs that price time differently stay comparable) against mean and maximum one-way minutes,
+non-dominated plans marked and labelled.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from . import BANDS
+from .errors import OutputError, ScenarioError
+from .parallel import Task, TaskResult, run_tasks
+from .scenario import load_scenario, parse_value
+
+log = logging.getLogger("consolidation")
+
+LABELS = {
+    "en": {"cost": "Public cost (million yuan a year)", "mean": "Mean one-way trip (minutes, all pupils)",
+           "max": "Longest one-way trip (minutes)", "front": "Not dominated (no other plan is cheaper and shorter)",
+           "other": "Other plans", "title": "Cost against travel: {name}", "failed": "no plan"},
+    "zh": {"cost": "公共成本（百万元/年）", "mean": "平均单程时间（分钟，全部学生）", "max": "最长单程时间（分钟）",
+           "front": "非劣方案（没有其他方案更省钱且路程更短）", "other": "其他方案", "title": "成本与路程的权衡：{name}",
+           "failed": "无可行方案"},
+}
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """A finished sweep: its folder and the table written to ``sweep.csv``."""
+
+    out: Path
+    table: pd.DataFrame
+
+
+def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"rules": {"G4_6": {"max_minutes": [30, 40]}}}`` -> ``{"rules.G4_6.max_minutes": [30, 40]}``."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def parse_vary(items: list[str] | tuple[str, ...]) -> dict[str, list[Any]]:
+    """``["rules.G4_6.max_minutes=30,40"]`` -> ``{"rules.G4_6.max_minutes": [30, 40]}``."""
+    vary: dict[str, list[Any]] = {}
+    for item in items:
+        key, sep, values = item.partition("=")
+        if not sep or not key.strip() or not values.strip():
+            raise ScenarioError(f"--vary {item!r}: write KEY=V1,V2,..., e.g. --vary rules.G4_6.max_minutes=30,40,50,60")
+        vary[key.strip()] = [parse_value(v.strip()) for v in values.split(",") if v.strip()]
+    return vary
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def combinations(vary: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the varied values, in the order given (the last key varies fastest)."""
+    keys = list(vary)
+    return [dict(zip(keys, values)) for values in itertools.product(*(vary[k] for k in keys))]
+
+
+def short_keys(keys: list[str]) -> dict[str, str]:
+    """The shortest dotted suffix of each key that tells it apart: ``rules.G4_6.max_minutes`` ->
+    ``G4_6.max_minutes`` when another band's limit varies too, ``max_minutes`` when alone."""
+    out = {}
+    for key in keys:
+        parts = key.split(".")
+        for n in range(1, len(parts) + 1):
+            suffix = ".".join(parts[-n:])
+            if not any(other != key and other.endswith(suffix) for other in keys):
+                out[key] = suffix
+                break
+    return out
+
+
+def run_label(combo: dict[str, Any]) -> str:
+    """A short readable label, e.g. ``max_minutes=40`` or ``G4_6.max_minutes=40, G7_9.max_minutes=60``."""
+    names = short_keys(list(combo))
+    return ", ".join(f"{names[k]}={v}" for k, v in combo.items())
+
+
+def _folder_name(index: int, combo: dict[str, Any]) -> str:
+    text = "_".join(f"{'.'.join(k.split('.')[-2:])}-{v}" for k, v in combo.items())
+    return f"{index:02d}_" + re.sub(r"[^A-Za-z0-9._-]+", "-", text)
+
+
+def pareto(costs: np.ndarray, travel: np.ndarray) -> np.ndarray:
+    """True where no other point is at most as costly and as long, and better in one of the two."""
+    ok = np.isfinite(costs) & np.isfinite(travel)
+    front = np.zeros(len(costs), bool)
+    for i in np.flatnonzero(ok):
+        better = ok & (costs <= costs[i] + 1e-9) & (travel <= travel[i] + 1e-9) & \
+            ((costs < costs[i] - 1e-9) | (travel < travel[i] - 1e-9))
+        front[i] = not better.any()
+    return front
+
+
+def summary_row(result: TaskResult) -> dict[str, Any]:
+    """Headline figures of one run, flat, for the sweep or province table."""
+    s = result.summary or {}
+    row: dict[str, Any] = {"status": result.status, "objective": s.get("objective"),
+                           "schools_open": s.get("schools_open"), "schools_closed": s.get("schools_closed"),
+                           "hubs": s.get("hubs"), "pupils_total": s.get("pupils_total"),
+                           "pupils_moved": s.get("pupils_moved"), "boarders": s.get("boarders"),
+                           "boarders_g1_3": s.get("boarders_g1_3"), "places_added": s.get("places_added"),
+                           "beds_added": s.get("beds_added"), "gap": s.get("gap"), "seconds": s.get("seconds")}
+    travel = s.get("travel_minutes") or {}
+    weighted, pupils, longest = 0.0, 0.0, None
+    for band in BANDS:
+        t = travel.get(band) or {}
+        row[f"mean_{band}"], row[f"max_{band}"] = t.get("mean"), t.get("max")
+        if t.get("mean") is not None and t.get("pupils"):
+            weighted += t["mean"] * t["pupils"]
+            pupils += t["pupils"]
+            longest = t["max"] if longest is None else max(longest, t["max"])
+    row["mean_minutes"] = weighted / pupils if pupils else None
+    row["max_minutes"] = longest
+    for term, value in (s.get("cost") or {}).items():
+        row[f"cost_{term}"] = value
+    row["capital_total"] = (s.get("capital") or {}).get("total")
+    if row.get("cost_total") is not None:  # what the county pays: the objective less families' valued time
+        row["public_cost"] = row["cost_total"] - row.get("cost_travel", 0.0)
+    row["folder"] = result.out
+    row["error"] = result.error or "; ".join(s.get("reasons") or [])
+    return row
+
+
+def draw_tradeoff(table: pd.DataFrame, path: Path, *, title: str, lang: str = "en") -> None:
+    """Two panels: yearly cost against mean and against maximum minutes; non-dominated plans marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from .report._mapkit import font_family
+
+    lab = LABELS.get(lang, LABELS["en"])
+    family = font_family([*lab.values(), *table["label"].astype(str)])
+    fig = Figure(figsize=(12, 5.2), dpi=150)
+    fig.suptitle(lab["title"].format(name=title), fontsize=13, fontfamily=family)
+    cost = table["public_cost"].to_numpy(float) / 1e6
+    for k, (column, front_column, xlabel) in enumerate(
+            (("mean_minutes", "pareto_mean", lab["mean"]), ("max_minutes", "pareto_max", lab["max"]))):
+        ax = fig.add_subplot(1, 2, k + 1)
+        x = table[column].to_numpy(float)
+        front = table[front_column].to_numpy(bool)
+        ax.scatter(x[~front], cost[~front], s=40, c="#9aa5b1", label=lab["other"], zorder=2)
+        ax.scatter(x[front], cost[front], s=70, c="#c0392b", edgecolors="black", linewidths=0.6,
+                   label=lab["front"], zorder=3)
+        order = np.argsort(x[front])
+        ax.plot(x[front][order], cost[front][order], c="#c0392b", lw=1.2, zorder=1)
+        # One label per point: runs that gave the same plan figures share it ("a=1; a=2").
+        points: dict[tuple[float, float], list[str]] = {}
+        for xi, yi, text, on in zip(x, cost, table["label"], front):
+            if on and np.isfinite(xi) and np.isfinite(yi):
+                points.setdefault((round(xi, 6), round(yi, 6)), []).append(str(text))
+        for (xi, yi), texts in points.items():
+            ax.annotate("; ".join(texts), (xi, yi), xytext=(7, 5), textcoords="offset points", fontsize=8,
+                        fontfamily=family, annotation_clip=False)
+        ax.margins(x=0.15, y=0.12)
+        ax.set_xlabel(xlabel, fontfamily=family)
+        ax.set_ylabel(lab["cost"], fontfamily=family)
+        ax.grid(True, alpha=0.3)
+    handles, names = fig.axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=2, frameon=False, prop={"family": family, "size": 9})
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.savefig(path)
+
+
+def sweep_values(scenario_path: Path, vary: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The values to vary: ``--vary`` if given, else the scenario's ``[sweep]`` table."""
+    if vary:
+        return vary
+    table = flatten(load_scenario(scenario_path).scenario.sweep)
+    if not table:
+        raise ScenarioError(f"{scenario_path}: nothing to vary: give --vary KEY=V1,V2 or a [sweep] table")
+    return {k: list(v) for k, v in table.items()}
+
+
+def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, base_overrides: tuple[str, ...] = (),
+              serial: bool = False, scheduler: str | None = None, workers: int | None = None,
+              overwrite: bool = False, lang: str = "en",
+              on_update: Callable[[TaskResult | None, int, int], None] | None = None) -> SweepResult:
+    """Run every combination of ``vary`` (keys are scenario keys, values lists) and write the sweep folder.
+
+    Every combination is validated before any run starts, so a misspelt key fails at once. The folder is
+    written under a temporary name and renamed when complete; an existing folder is replaced only with
+    ``overwrite``.
+    """
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise OutputError(f"{out} already exists and holds an earlier sweep: choose another --out, "
+                          "or add --overwrite to replace it")
+    vary = sweep_values(scenario_path, vary)
+    combos = combinations(vary)
+    tasks_overrides = []
+    for combo in combos:
+        overrides = (*base_overrides, *(f"{k}={_toml(v)}" for k, v in combo.items()))
+        load_scenario(scenario_path, list(overrides))  # fail now, not in the middle of the sweep
+        tasks_overrides.append(overrides)
+    name = load_scenario(scenario_path, list(base_overrides)).scenario.name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "runs").mkdir(parents=True)
+    try:
+        tasks = [Task(name=_folder_name(i + 1, combo), scenario=Path(scenario_path).resolve(), overrides=overrides,
+                      out=staging / "runs" / _folder_name(i + 1, combo), lang=lang)
+                 for i, (combo, overrides) in enumerate(zip(combos, tasks_overrides))]
+        log.info("sweep    %s: %d runs varying %s", name, len(tasks), ", ".join(vary))
+        results = run_tasks(tasks, serial=serial, scheduler=scheduler, workers=workers, on_update=on_update)
+        rows = []
+        for combo, result in zip(combos, results):
+            row = {"run": result.name, "label": run_label(combo), **combo, **summary_row(result)}
+            if row["folder"]:
+                row["folder"] = str(out / "runs" / Path(row["folder"]).name)
+            rows.append(row)
+        table = pd.DataFrame(rows)
+        cost = pd.to_numeric(table.get("public_cost"), errors="coerce").to_numpy(float) \
+            if "public_cost" in table else np.full(len(table), np.nan)
+        mean = pd.to_numeric(table["mean_minutes"], errors="coerce").to_numpy(float)
+        longest = pd.to_numeric(table["max_minutes"], errors="coerce").to_numpy(float)
+        table["pareto_mean"] = pareto(cost, mean)
+        table["pareto_max"] = pareto(cost, longest)
+        table.to_csv(staging / "sweep.csv", index=False)
+        if np.isfinite(cost).any():
+            draw_tradeoff(table.assign(public_cost=cost, mean_minutes=mean, max_minutes=longest),
+                          staging / "tradeoff.png", title=name, lang=lang)
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return SweepResult(out=out, table=table)
