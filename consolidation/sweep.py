@@ -34,8 +34,8 @@ LABELS = {
            "max": "Longest one-way trip (minutes)", "front": "Not dominated (no other plan is cheaper and shorter)",
            "other": "Other plans", "title": "Cost against travel: {name}", "failed": "no plan"},
     "zh": {"cost": "公共成本（百万元/年）", "mean": "平均单程时间（分钟，全部学生）", "max": "最长单程时间（分钟）",
-           "front": "非劣方案（没有其他方案更省钱且路程更短）", "other": "其他方案", "title": "成本与路程的权衡：{name}",
-           "failed": "无可行方案"},
+           "front": "非劣方案（没有其他方案更省钱且路程更短）", "other": "其他方案",
+           "title": "成本与路程的权衡：{name}", "failed": "无可行方案"},
 }
 
 
