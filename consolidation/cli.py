@@ -253,11 +253,74 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path | None, workers: int 
     click.echo(f"{len(table)} runs, {len(table) - len(failed)} with a plan; not dominated: "
                + ("; ".join(front["label"]) or "none") + ".")
     for row in failed.itertuples():
-        click.echo(f"- {row.label}: {row.status}: {str(row.error).splitlines()[0] if row.error else ''}", err=True)
+        click.echo(f"- {row.label}: {row.status}: {_indent(row.error)}", err=True)
     click.echo(f"table: {result.out / 'sweep.csv'}")
     if (result.out / "tradeoff.png").exists():
         click.echo(f"chart: {result.out / 'tradeoff.png'}")
     sys.exit(EXIT_OK if failed.empty else EXIT_INFEASIBLE)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path), required=False)
+@click.option("--scenario", "scenario", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Base scenario every county is planned with.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Province folder (default: reports/<scenario name>-province).")
+@with_parallel
+@with_common
+def province(folder: Path | None, scenario: Path, out: Path | None, workers: int | None, scheduler: str | None,
+             serial: bool, overwrite: bool, lang: str, overrides: tuple[str, ...], quiet: bool, verbose: bool,
+             debug: bool) -> None:
+    """Plan many counties at once, one task per county, with a province table and map.
+
+    \b
+    FOLDER holds one folder per county, each with schools.csv (and villages.csv, travel.csv,
+    boundary.geojson if it has them). Without FOLDER, the scenario's schools and villages files
+    are split by their county column.
+    Examples:
+      consolidation province province/ --scenario scenarios/baseline.toml --workers 2
+      consolidation province --scenario province.toml
+    """
+    _logging(quiet, verbose)
+    try:
+        from .province import county_folders, run_province
+
+        name = load_scenario(scenario, list(overrides)).scenario.name
+        target = out if out is not None else Path("reports") / f"{name}-province"
+        n = len(county_folders(folder)) if folder is not None else 0
+        update, close = _run_progress(n or 1, show=not quiet and sys.stderr.isatty() and n > 0)
+        try:
+            result = run_province(folder, scenario, target, base_overrides=tuple(overrides), serial=serial,
+                                  scheduler=scheduler, workers=workers, overwrite=overwrite, lang=lang,
+                                  on_update=update)
+        finally:
+            close()
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, debug)
+        return
+    table = result.table
+    failed = table[~table["status"].isin(["optimal", "feasible"])]
+    click.echo(f"{len(table)} counties, {len(table) - len(failed)} with a plan: "
+               f"{pd_sum(table, 'schools_closed')} schools closed, {pd_sum(table, 'hubs')} hubs, "
+               f"{pd_sum(table, 'pupils_moved')} pupils moved.")
+    for row in failed.itertuples():
+        click.echo(f"- {row.county}: {row.status}: {_indent(row.error)}", err=True)
+    click.echo(f"table: {result.out / 'province.csv'}")
+    sys.exit(EXIT_OK if failed.empty else EXIT_INFEASIBLE)
+
+
+def _indent(error, lines: int = 6) -> str:
+    """A failed run's message, its first lines indented under the run's line."""
+    text = str(error) if isinstance(error, str) else ""
+    parts = text.strip().splitlines()[:lines]
+    return "\n    ".join(parts)
+
+
+def pd_sum(table, column: str) -> str:
+    """A column's total, formatted, ignoring runs without a plan."""
+    import pandas as pd
+
+    return f"{pd.to_numeric(table[column], errors='coerce').sum():,.0f}"
 
 
 @main.command()

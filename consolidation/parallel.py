@@ -124,5 +124,5 @@ def run_tasks(tasks: list[Task], *, serial: bool = False, scheduler: str | None 
                 update(result, done, min(capacity, len(tasks) - done))
     for result in results.values():
         if result.status == "error":
-            log.warning("run %s failed: %s", result.name, result.error.splitlines()[0] if result.error else "")
+            log.warning("run %s failed: %s", result.name, " ".join(result.error.split())[:300])
     return [results[t.name] for t in tasks]
