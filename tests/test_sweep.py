@@ -89,3 +89,14 @@ def test_sweep_table_in_the_scenario_and_cli(tiny, tmp_path):
     result = CliRunner().invoke(cli.main, ["sweep", str(tiny), "--vary", "rules.G4_6.max_minutes=1,20",
                                            "--out", str(tmp_path / "y"), "--serial", "-q"])
     assert result.exit_code == 3 and "infeasible" in result.output
+
+
+def test_valuing_travel_time_more_keeps_more_schools_open(tmp_path):
+    """Published check (Araya et al. 2012, Chile): raising the unit cost of travel keeps more schools open."""
+    from conftest import REPO
+
+    t = run_sweep(REPO / "scenarios" / "young_by_bus.toml", {"costs.per_pupil_minute": [10, 100, 400]},
+                  tmp_path / "sw", serial=True).table
+    assert list(t["status"]) == ["optimal"] * 3
+    assert t["schools_open"].is_monotonic_increasing and t["schools_open"].iloc[-1] > t["schools_open"].iloc[0]
+    assert t["public_cost"].is_monotonic_increasing and t["mean_minutes"].is_monotonic_decreasing
