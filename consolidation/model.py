@@ -29,9 +29,12 @@ from .scenario import Scenario
 from .travel import Pairs
 
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
 def lp_name(*parts: str) -> str:
     """Join domain IDs into an LP-safe name: ``assign__V017__G4_6__S003``."""
-    return "__".join(re.sub(r"[^A-Za-z0-9_]", "_", str(p)) for p in parts)
+    return "__".join(_UNSAFE.sub("_", str(p)) for p in parts)
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def _variables(problem: pulp.LpProblem, pairs: Pairs, schools: pd.DataFrame, sce
                                               upBound=0 if lock == "closed" else 1, cat=pulp.LpInteger)
     cat = pulp.LpBinary if scenario.schools.assignment == "single" else pulp.LpContinuous
     assign = [problem.add_variable(f"assign__{onames[o]}__{b}__{snames[s]}", lowBound=0, upBound=1, cat=cat)
-              for o, b, s in zip(table["origin_id"], table["band"], table["school_id"])]
+              for o, b, s in zip(table["origin_id"].tolist(), table["band"].tolist(), table["school_id"].tolist())]
     room = (schools["max_capacity"] - schools["capacity"]).clip(lower=0)
     places = {sid: problem.add_variable(f"places__{snames[sid]}", lowBound=0, upBound=float(room[sid]))
               for sid in open_vars if room[sid] > 0}
@@ -123,9 +126,10 @@ def add_open_link(m: BuiltModel, scenario: Scenario) -> None:
     """Pupils go only to open schools: ``assign[p] <= open[s]`` per pair (the strong form), and to a
     school taking in pupils from other schools only if it is a hub: ``assign[p] <= hub[s] <= open[s]``."""
     table = m.pairs.table
-    for i, (sid, moves) in enumerate(zip(table["school_id"], table["moves"])):
+    for var, sid, moves in zip(m.assign, table["school_id"].tolist(), table["moves"].tolist()):
         gate = m.hub[sid] if moves and sid in m.hub else m.open[sid]
-        _add(m, m.assign[i] - gate, pulp.LpConstraintLE, f"link__{m.assign[i].name[8:]}", 0)
+        _add(m, pulp.LpAffineExpression([(var, 1.0), (gate, -1.0)]), pulp.LpConstraintLE,
+             f"link__{var.name[8:]}", 0)
     for sid, var in m.hub.items():
         _add(m, var - m.open[sid], pulp.LpConstraintLE, lp_name("hub_open", sid), 0)
 

@@ -52,6 +52,46 @@ class Outcome:
         return self.status in ("optimal", "feasible")
 
 
+class _BulkHiGHS(pulp.HiGHS):
+    """PuLP's HiGHS interface, loading the model into HiGHS in bulk (arrays) rather than one column and
+    one row per call, which grows quadratically with the number of integer columns."""
+
+    def buildSolverModel(self, lp: pulp.LpProblem) -> None:  # noqa: N802 - PuLP's name
+        import highspy
+
+        inf = highspy.kHighsInf
+        sense = -1.0 if lp.sense == pulp.LpMaximize else 1.0
+        variables = lp.variables()
+        for i, var in enumerate(variables):
+            var.index = i
+        objective = lp.objective
+        cost = np.array([sense * objective.get(v, 0.0) for v in variables], float)
+        lower = np.array([-inf if v.lowBound is None else v.lowBound for v in variables], float)
+        upper = np.array([inf if v.upBound is None else v.upBound for v in variables], float)
+        h = lp.solverModel
+        h.addVars(len(variables), lower, upper)
+        h.changeColsCost(len(variables), np.arange(len(variables), dtype=np.int32), cost)
+        integer = np.array([v.index for v in variables if v.cat == pulp.LpInteger], dtype=np.int32)
+        if self.mip and len(integer):
+            h.changeColsIntegrality(len(integer), integer,
+                                    np.full(len(integer), int(highspy.HighsVarType.kInteger), dtype=np.uint8))
+        constraints = list(lp._constraints.values())
+        starts, indices, values, row_lower, row_upper = [], [], [], [], []
+        for i, constraint in enumerate(constraints):
+            constraint.index = i
+            starts.append(len(indices))
+            for var, coefficient in constraint.items():
+                if coefficient != 0:
+                    indices.append(var.index)
+                    values.append(coefficient)
+            lb, ub = constraint.getLb(), constraint.getUb()
+            row_lower.append(-inf if lb is None else lb)
+            row_upper.append(inf if ub is None else ub)
+        if constraints:
+            h.addRows(len(constraints), np.array(row_lower, float), np.array(row_upper, float), len(indices),
+                      np.array(starts, dtype=np.int32), np.array(indices, dtype=np.int32), np.array(values, float))
+
+
 def highs_available() -> bool:
     """True when HiGHS (highspy) can be used through PuLP."""
     return bool(pulp.HiGHS().available())
@@ -66,7 +106,7 @@ def _solver(settings: SolverSettings) -> tuple[pulp.LpSolver, str]:
     if name == "highs":
         import highspy
 
-        return pulp.HiGHS(**common), f"highs {highspy.Highs().version()}"
+        return _BulkHiGHS(**common), f"highs {highspy.Highs().version()}"
     return pulp.PULP_CBC_CMD(**common), "cbc (bundled with PuLP " + pulp.__version__ + ")"
 
 
