@@ -28,6 +28,12 @@ log = logging.getLogger("consolidation")
 
 ROLES = ("schools", "villages", "travel", "boundary")
 SUFFIXES = (".csv", ".gpkg", ".geojson", ".json", ".shp")
+LABELS = {
+    "en": {"hub": "Hub", "kept": "Kept", "closed": "Closed",
+           "title": "{n} counties: {closed:,.0f} schools closed, {hubs:,.0f} hubs"},
+    "zh": {"hub": "中心校（接收）", "kept": "保留", "closed": "撤并",
+           "title": "{n} 个县：撤并 {closed:,.0f} 所学校，{hubs:,.0f} 所中心校"},
+}
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ def _county_scenario(base: dict[str, Any], county: str, files: dict[str, Path], 
     return path
 
 
-def draw_province_map(out: Path, runs: dict[str, Path], *, title: str) -> bool:
+def draw_province_map(out: Path, runs: dict[str, Path], *, title: str, lang: str = "en") -> bool:
     """All counties on one map: boundaries and schools by role, from each run's plan.gpkg."""
     import geopandas as gpd
     import matplotlib
@@ -104,6 +110,11 @@ def draw_province_map(out: Path, runs: dict[str, Path], *, title: str) -> bool:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+
+    from .report._mapkit import font_family
+
+    lab = LABELS.get(lang, LABELS["en"])
+    family = font_family([title, *runs, *lab.values()])
 
     layers = []
     for county, folder in runs.items():
@@ -127,7 +138,7 @@ def draw_province_map(out: Path, runs: dict[str, Path], *, title: str) -> bool:
         b = boundary.to_crs(crs)
         b.boundary.plot(ax=ax, color="#333333", linewidth=0.8)
         centre = b.union_all().representative_point()
-        ax.annotate(county, (centre.x, centre.y), fontsize=8, color="#555555", ha="center")
+        ax.annotate(county, (centre.x, centre.y), fontsize=8, color="#555555", ha="center", fontfamily=family)
         s = schools.to_crs(crs)
         for role, (marker, colour, size) in style.items():
             part = s[s["role"] == role]
@@ -135,9 +146,9 @@ def draw_province_map(out: Path, runs: dict[str, Path], *, title: str) -> bool:
                 ax.scatter(part.geometry.x, part.geometry.y, marker=marker, c=colour, s=size, zorder=3,
                            linewidths=1.0 if marker == "x" else 0.4, edgecolors=None if marker == "x" else "black")
     handles = [Line2D([], [], marker=m, color=c, linestyle="", markersize=9 if r == "hub" else 6,
-                      label={"hub": "Hub", "kept": "Kept", "closed": "Closed"}[r]) for r, (m, c, _) in style.items()]
-    ax.legend(handles=handles, loc="lower right", fontsize=9)
-    ax.set_title(title, fontsize=12)
+                      label=lab[r]) for r, (m, c, _) in style.items()]
+    ax.legend(handles=handles, loc="lower right", prop={"family": family, "size": 9})
+    ax.set_title(title, fontsize=12, fontfamily=family)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -185,8 +196,9 @@ def run_province(folder: Path, scenario: Path, out: Path, *, base_overrides: tup
         done = {r.name: staging / "counties" / r.name for r in results if r.out}
         closed = pd.to_numeric(table["schools_closed"], errors="coerce").sum()
         hubs = pd.to_numeric(table["hubs"], errors="coerce").sum()
-        draw_province_map(staging / "province_map.png", done,
-                          title=f"{len(table)} counties: {closed:.0f} schools closed, {hubs:.0f} hubs")
+        lab = LABELS.get(lang, LABELS["en"])
+        draw_province_map(staging / "province_map.png", done, lang=lang,
+                          title=lab["title"].format(n=len(table), closed=closed, hubs=hubs))
         if out.exists():
             shutil.rmtree(out)
         os.replace(staging, out)

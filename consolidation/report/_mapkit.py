@@ -192,11 +192,28 @@ def mpl_text(text) -> str:
 def font_family(texts) -> list[str]:
     """Font family list: an installed CJK font first when any text needs one, then DejaVu Sans."""
     if any(ord(c) >= 0x2E80 for t in texts for c in str(t)):
-        installed = {f.name for f in font_manager.fontManager.ttflist}
-        for name in CJK_FONTS:
-            if name in installed:
-                return [name, "DejaVu Sans"]
+        for attempt in range(2):
+            installed = {f.name for f in font_manager.fontManager.ttflist}
+            for name in CJK_FONTS:
+                if name in installed:
+                    return [name, "DejaVu Sans"]
+            if attempt == 0:
+                _add_system_cjk_fonts()
     return ["DejaVu Sans"]
+
+
+@lru_cache(maxsize=1)
+def _add_system_cjk_fonts() -> int:
+    """Register CJK fonts installed after matplotlib cached its font list (it never looks again)."""
+    added = 0
+    for path in font_manager.findSystemFonts():
+        if any(key in path.lower() for key in ("cjk", "wqy", "wenquanyi", "sourcehan", "simhei", "yahei")):
+            try:
+                font_manager.fontManager.addfont(path)
+                added += 1
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return added
 
 
 def renderable(text: str, family: list[str]) -> bool:
