@@ -100,3 +100,19 @@ def test_valuing_travel_time_more_keeps_more_schools_open(tmp_path):
     assert list(t["status"]) == ["optimal"] * 3
     assert t["schools_open"].is_monotonic_increasing and t["schools_open"].iloc[-1] > t["schools_open"].iloc[0]
     assert t["public_cost"].is_monotonic_increasing and t["mean_minutes"].is_monotonic_decreasing
+
+
+def test_chinese_chart_has_every_glyph(tmp_path):
+    import warnings
+
+    from consolidation.report._mapkit import font_family
+    from consolidation.sweep import LABELS, draw_tradeoff
+
+    if font_family(["撤并"])[0] == "DejaVu Sans":
+        pytest.skip("no CJK font installed (make test installs fonts-noto-cjk)")
+    table = pd.DataFrame({"label": ["a=1", "a=2"], "public_cost": [1e6, 2e6], "mean_minutes": [10.0, 5.0],
+                          "max_minutes": [30.0, 20.0], "pareto_mean": [True, True], "pareto_max": [True, True]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph is a UserWarning from matplotlib
+        draw_tradeoff(table, tmp_path / "zh.png", title="示例县", lang="zh")
+    assert (tmp_path / "zh.png").stat().st_size > 20_000 and LABELS["zh"]["cost"].startswith("公共")
