@@ -97,7 +97,7 @@ def round_keys(top_value: float) -> list[int]:
     return sorted(set(keys))
 
 
-def scale_bar(ax, km_label: str) -> None:
+def scale_bar(ax, km_label: str, family: list[str] | None = None, fontsize: float = 8.5) -> None:
     """Draw a black-and-white scale bar of a round length (about a quarter of the width)."""
     xmin, xmax = ax.get_xlim()
     ymin, ymax = ax.get_ylim()
@@ -110,20 +110,24 @@ def scale_bar(ax, km_label: str) -> None:
                                edgecolor="black", lw=0.8, zorder=9))
     halo = [patheffects.withStroke(linewidth=3, foreground="white")]
     for xx, text in ((x0, "0"), (x0 + length, f"{km:g} {km_label}")):
-        ax.text(xx, y0 + bh + 0.008 * h, text, ha="center", va="bottom", fontsize=8.5,
-                path_effects=halo, zorder=9)
+        ax.text(xx, y0 + bh + 0.008 * h, text, ha="center", va="bottom", fontsize=fontsize,
+                fontfamily=family or ["DejaVu Sans"], path_effects=halo, zorder=9)
 
 
-def north_arrow(ax, letter: str) -> None:
-    """Draw a north arrow in the upper right corner (grid north of the projection)."""
-    ax.annotate("", xy=(0.95, 0.955), xytext=(0.95, 0.865), xycoords="axes fraction",
+def north_arrow(ax, letter: str, family: list[str] | None = None, size: float = 1.0) -> None:
+    """Draw a north arrow in the upper right corner (grid north of the projection).
+
+    ``size`` scales the arrow and letter, e.g. 0.7 for small panels.
+    """
+    top, length = 0.955, 0.09 * size
+    ax.annotate("", xy=(0.95, top), xytext=(0.95, top - length), xycoords="axes fraction",
                 arrowprops=dict(arrowstyle="-|>,head_width=0.35,head_length=0.7",
-                                color="black", lw=1.6), zorder=9)
-    ax.text(0.95, 0.85, letter, transform=ax.transAxes, ha="center", va="top", fontsize=11,
-            fontweight="bold", zorder=9)
+                                color="black", lw=1.6 * size), zorder=9)
+    ax.text(0.95, top - length - 0.015, letter, transform=ax.transAxes, ha="center", va="top",
+            fontsize=11 * size, fontweight="bold", fontfamily=family or ["DejaVu Sans"], zorder=9)
 
 
-def place_labels(ax, labels, family: list[str], markers=()) -> None:
+def place_labels(ax, labels, family: list[str], markers=(), fontsize: float = 8.5) -> None:
     """Write labels beside their markers, each at the first of eight spots that fits.
 
     A spot fits when the text stays inside the axes and clear of the labels already placed and of
@@ -142,6 +146,8 @@ def place_labels(ax, labels, family: list[str], markers=()) -> None:
         Font family list, e.g. from :func:`font_family`.
     markers : iterable of tuple, optional
         ``(x, y, radius)`` of markers labels should not cover, radius in points.
+    fontsize : float, default 8.5
+        Size of the labels in points.
     """
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
@@ -165,7 +171,7 @@ def place_labels(ax, labels, family: list[str], markers=()) -> None:
             for dx, dy, ha, va in spots:
                 label = ax.annotate(mpl_text(text), (x, y), xytext=(dx, dy),
                                     textcoords="offset points", ha=ha, va=va, fontfamily=family,
-                                    fontsize=8.5, fontweight="bold" if bold else "normal",
+                                    fontsize=fontsize, fontweight="bold" if bold else "normal",
                                     path_effects=halo, zorder=7,
                                     arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "0.25",
                                                 "shrinkA": 0, "shrinkB": radius * 0.8})
@@ -189,16 +195,34 @@ def mpl_text(text) -> str:
     return str(text).replace("$", r"\$")
 
 
+def needs_cjk(texts) -> bool:
+    """Whether any of ``texts`` has a CJK character (or other East Asian script)."""
+    return any(ord(c) >= 0x2E80 for t in texts for c in str(t))
+
+
+def cjk_font() -> str | None:
+    """The name of the first installed font of :data:`CJK_FONTS`, or None when there is none."""
+    for attempt in range(2):
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        for name in CJK_FONTS:
+            if name in installed:
+                return name
+        if attempt == 0:
+            _add_system_cjk_fonts()
+    return None
+
+
 def font_family(texts) -> list[str]:
-    """Font family list: an installed CJK font first when any text needs one, then DejaVu Sans."""
-    if any(ord(c) >= 0x2E80 for t in texts for c in str(t)):
-        for attempt in range(2):
-            installed = {f.name for f in font_manager.fontManager.ttflist}
-            for name in CJK_FONTS:
-                if name in installed:
-                    return [name, "DejaVu Sans"]
-            if attempt == 0:
-                _add_system_cjk_fonts()
+    """Font family list: an installed CJK font first when any text needs one, then DejaVu Sans.
+
+    Pass every string the figure will draw (titles, legend, names): Chinese labels need the CJK
+    font as much as Chinese names do. Without a CJK font installed, the list is DejaVu Sans alone
+    and callers fall back to text it can draw (see :func:`renderable`).
+    """
+    if needs_cjk(texts):
+        name = cjk_font()
+        if name is not None:
+            return [name, "DejaVu Sans"]
     return ["DejaVu Sans"]
 
 

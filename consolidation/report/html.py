@@ -1,8 +1,9 @@
-"""Render a plan as one self-contained HTML page for county officials.
+"""Render a plan as one self-contained HTML page for county officials, in English or Chinese.
 
 The page has no external references: CSS is inline and the map is embedded as a base64 data URI,
 so it can be e-mailed, opened offline and printed. Text from the data (school names, reasons,
-scenario name) is escaped by jinja2's autoescaping.
+scenario name) is escaped by jinja2's autoescaping. Every fixed string comes from
+:mod:`consolidation.i18n`.
 """
 
 from __future__ import annotations
@@ -16,24 +17,13 @@ import jinja2
 import pandas as pd
 
 from .. import BANDS, __version__, pupils_column
+from .. import i18n
+from ..i18n import missing as _missing
 
 ROLE_ORDER = {"hub": 0, "kept": 1, "closed": 2}
-ROLE_LABELS = {"hub": "Hub", "kept": "Kept", "closed": "Closed"}
-BAND_LABELS = {"G1_3": "Grades 1-3", "G4_6": "Grades 4-6", "G7_9": "Grades 7-9"}
-STATUS = {
-    "optimal": ("Best plan found", "good"),
-    "feasible": ("Plan found, may not be the best", "warn"),
-    "infeasible": ("No plan meets the rules", "bad"),
-    "no_solution": ("No plan found", "bad"),
-}
-COST_TERMS = [
-    ("schools_annual", "Running the open schools"),
-    ("travel", "Families' travel time (valued per pupil-minute)"),
-    ("places_added", "New classroom places (annualised)"),
-    ("beds_added", "New boarding beds (annualised)"),
-    ("boarders", "Boarding pupils (care and meals)"),
-]
-CAPITAL_TERMS = [("places", "New classroom places"), ("beds", "New boarding beds")]
+STATUS_TONE = {"optimal": "good", "feasible": "warn", "infeasible": "bad", "no_solution": "bad"}
+COST_TERMS = ("schools_annual", "travel", "places_added", "beds_added", "boarders")
+CAPITAL_TERMS = ("places", "beds")
 
 
 def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataFrame,
@@ -55,6 +45,8 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         The map: a path to a PNG file or the PNG bytes. None leaves the map out.
     origins : pandas.DataFrame, optional
         ``origin_id`` and ``name``: when given, "Where pupils go" shows village names too.
+    lang : str, default "en"
+        ``zh`` for a page entirely in Chinese (``<html lang="zh-CN">``); anything else is English.
 
     Returns
     -------
@@ -66,6 +58,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
     FileNotFoundError
         If ``map_png`` is a path that does not exist.
     """
+    lang = i18n.norm_lang(lang)
     if isinstance(map_png, (bytes, bytearray)):
         png = bytes(map_png)
     elif map_png is not None:
@@ -75,14 +68,14 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
     schools = schools if schools is not None else pd.DataFrame()
     assignments = assignments if assignments is not None else pd.DataFrame()
     status = str(summary.get("status") or "no_solution")
-    badge, tone = STATUS.get(status, (status, "warn"))
+    badge = status_text(status, summary.get("gap"), lang)
+    tone = STATUS_TONE.get(status, "warn")
     has_plan = status in ("optimal", "feasible")
-    gap = summary.get("gap")
-    if status == "feasible" and not _missing(gap):
-        badge = f"Plan found, cost at most {100 * float(gap):.1f}% above the best possible"
     names = _school_names(schools)
     context = {
-        "scenario": str(summary.get("scenario") or "Unnamed scenario"),
+        "t": lambda key, **fmt: i18n.text(key, lang, **fmt),
+        "html_lang": i18n.html_lang(lang),
+        "scenario": str(summary.get("scenario") or i18n.text("report.unnamed", lang)),
         "status": status,
         "badge": badge,
         "tone": tone,
@@ -90,68 +83,63 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "description": summary.get("description") or "",
         "overrides": [f"{o['key']}: {o['old']} \u2192 {o['new']}" for o in summary.get("overrides") or []],
         "reasons": [str(r) for r in (summary.get("reasons") or [])],
-        "cards": _cards(summary) if has_plan else [],
-        "map_uri": _data_uri(png) if png else None,
-        "travel": _travel_rows(summary.get("travel_minutes") or {}) if has_plan else [],
-        "schools": _school_rows(schools),
-        "trips": _trip_rows(assignments, names, _origin_names(origins)),
+        "cards": _cards(summary, lang) if has_plan else [],
+        "map_uri": data_uri(png) if png else None,
+        "travel": _travel_rows(summary.get("travel_minutes") or {}, lang) if has_plan else [],
+        "schools": _school_rows(schools, lang),
+        "trips": _trip_rows(assignments, names, _origin_names(origins), lang),
         "trips_moved": int((_num(assignments, "moved") > 0).sum()),
-        "costs": _cost_rows(summary.get("cost") or {}) if has_plan else [],
-        "capital": _capital_rows(summary.get("capital") or {}) if has_plan else [],
-        "footer": _footer(summary),
+        "costs": _cost_rows(summary.get("cost") or {}, lang) if has_plan else [],
+        "capital": _capital_rows(summary.get("capital") or {}, lang) if has_plan else [],
+        "footer": _footer(summary, lang),
         "version": __version__,
     }
-    return _environment().get_template("report.html").render(**context)
+    return environment().get_template("report.html").render(**context)
 
 
-def _data_uri(png: bytes) -> str:
-    """The PNG as a base64 data URI, to embed it in the page."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def status_text(status: str, gap, lang: str = "en") -> str:
+    """The status badge: e.g. "Best plan found", or how far a feasible plan may be from the best."""
+    if status == "feasible" and not _missing(gap):
+        return i18n.text("status.feasible_gap", lang, gap=f"{100 * float(gap):.1f}%")
+    key = f"status.{status}"
+    return i18n.text(key, lang) if key in i18n.EN else status
 
 
-def _environment() -> jinja2.Environment:
+def data_uri(png: bytes, mime: str = "image/png") -> str:
+    """The image as a base64 data URI, to embed it in the page."""
+    return f"data:{mime};base64," + base64.b64encode(png).decode("ascii")
+
+
+def environment() -> jinja2.Environment:
     """The jinja2 environment with templates from this package and autoescaping on."""
     return jinja2.Environment(loader=jinja2.PackageLoader("consolidation.report", "templates"),
                               autoescape=True, trim_blocks=True, lstrip_blocks=True,
                               undefined=jinja2.StrictUndefined)
 
 
-def _missing(x) -> bool:
-    """Whether ``x`` is None, NaN or not a number at all."""
-    if x is None or isinstance(x, bool):
-        return x is None
-    try:
-        return math.isnan(float(x))
-    except (TypeError, ValueError):
-        return True
-
-
-def fmt_int(x) -> str:
+def fmt_int(x, lang: str = "en") -> str:
     """Format a count with thousands separators, e.g. ``12,345``; a dash when missing."""
-    return "–" if _missing(x) else f"{round(float(x)):,}"
+    return i18n.fmt_int(x, lang)
 
 
-def fmt_pupils(x) -> str:
+def fmt_pupils(x, lang: str = "en") -> str:
     """Format a number of pupils: whole numbers plainly, split demand with one decimal."""
-    if _missing(x):
-        return "–"
-    x = float(x)
-    return f"{round(x):,}" if abs(x - round(x)) < 0.05 else f"{x:,.1f}"
+    return i18n.fmt_pupils(x, lang)
 
 
-def fmt_minutes(x) -> str:
+def fmt_minutes(x, lang: str = "en") -> str:
     """Format minutes with one decimal, e.g. ``37.5``; a dash when missing."""
-    return "–" if _missing(x) else f"{float(x):,.1f}"
+    return i18n.fmt_minutes(x, lang)
 
 
-def fmt_yuan(x) -> str:
-    """Format yuan rounded to whole yuan with separators, e.g. ``¥1,234,567``."""
-    return "–" if _missing(x) else f"¥{round(float(x)):,}"
+def fmt_yuan(x, lang: str = "en") -> str:
+    """Format yuan: ``¥1,234,567`` in English, ``123.46万元`` in Chinese."""
+    return i18n.fmt_yuan(x, lang)
 
 
-def fmt_share(x) -> str:
+def fmt_share(x, lang: str = "en") -> str:
     """Format a fraction as a percentage, e.g. ``0.125`` -> ``12.5%``."""
-    return "–" if _missing(x) else f"{100 * float(x):.1f}%"
+    return i18n.fmt_share(x, lang)
 
 
 def _num(df: pd.DataFrame, col: str) -> pd.Series:
@@ -171,38 +159,51 @@ def _text(x) -> str:
     return "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
 
 
-def _cards(summary: dict) -> list[dict]:
+def band_label(band: str, lang: str = "en") -> str:
+    """``Grades 1-3`` / ``1-3年级``; unknown bands as they are."""
+    key = f"band.{band}"
+    return i18n.text(key, lang) if key in i18n.EN else str(band)
+
+
+def role_label(role: str, lang: str = "en") -> str:
+    """``Hub`` / ``中心校（接收）``, ``Kept`` / ``保留``, ``Closed`` / ``撤并``; unknown roles as they are."""
+    key = f"role.{role}"
+    return i18n.text(key, lang) if key in i18n.EN else str(role)
+
+
+def _cards(summary: dict, lang: str) -> list[dict]:
     """Headline numbers: label, value, a note and whether to flag the card red."""
+    t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
     total_schools = (summary.get("schools_open") or 0) + (summary.get("schools_closed") or 0)
     moved, total = summary.get("pupils_moved"), summary.get("pupils_total")
-    share = (f"{100 * moved / total:.1f}% of {fmt_pupils(total)} pupils"
+    share = (t("card.moved_note", share=fmt_share(moved / total), total=fmt_pupils(total))
              if not _missing(moved) and not _missing(total) and total else
-             f"of {fmt_pupils(total)} pupils")
+             t("of_pupils", total=fmt_pupils(total)))
     g13 = summary.get("boarders_g1_3")
     young = not _missing(g13) and float(g13) > 0
     return [
-        {"label": "Schools open", "value": fmt_int(summary.get("schools_open")),
-         "note": f"of {fmt_int(total_schools)} schools", "flag": False},
-        {"label": "Schools closed", "value": fmt_int(summary.get("schools_closed")),
+        {"label": t("card.open"), "value": fmt_int(summary.get("schools_open")),
+         "note": t("card.open_note", n=fmt_int(total_schools)), "flag": False},
+        {"label": t("card.closed"), "value": fmt_int(summary.get("schools_closed")),
          "note": "", "flag": False},
-        {"label": "Hubs", "value": fmt_int(summary.get("hubs")),
-         "note": "open schools receiving moved pupils", "flag": False},
-        {"label": "Pupils moved", "value": fmt_pupils(moved), "note": share, "flag": False},
-        {"label": "Boarders", "value": fmt_pupils(summary.get("boarders")),
-         "note": f"of whom grades 1-3: {fmt_pupils(g13)}", "flag": young},
-        {"label": "Places added", "value": fmt_int(summary.get("places_added")),
-         "note": "new classroom places", "flag": False},
-        {"label": "Beds added", "value": fmt_int(summary.get("beds_added")),
-         "note": "new boarding beds", "flag": False},
-        {"label": "Yearly cost", "value": fmt_yuan((summary.get("cost") or {}).get("total")),
-         "note": "per year, building costs spread over years", "flag": False},
-        {"label": "One-off building cost",
-         "value": fmt_yuan((summary.get("capital") or {}).get("total")),
-         "note": "places and beds", "flag": False},
+        {"label": t("card.hubs"), "value": fmt_int(summary.get("hubs")),
+         "note": t("card.hubs_note"), "flag": False},
+        {"label": t("card.moved"), "value": fmt_pupils(moved), "note": share, "flag": False},
+        {"label": t("card.boarders"), "value": fmt_pupils(summary.get("boarders")),
+         "note": t("card.boarders_note", n=fmt_pupils(g13)), "flag": young},
+        {"label": t("card.places"), "value": fmt_int(summary.get("places_added")),
+         "note": t("card.places_note"), "flag": False},
+        {"label": t("card.beds"), "value": fmt_int(summary.get("beds_added")),
+         "note": t("card.beds_note"), "flag": False},
+        {"label": t("card.cost"), "value": fmt_yuan((summary.get("cost") or {}).get("total"), lang),
+         "note": t("card.cost_note"), "flag": False},
+        {"label": t("card.capital"),
+         "value": fmt_yuan((summary.get("capital") or {}).get("total"), lang),
+         "note": t("card.capital_note"), "flag": False},
     ]
 
 
-def _travel_rows(travel: dict) -> list[dict]:
+def _travel_rows(travel: dict, lang: str) -> list[dict]:
     """One row per grade band, in the usual band order."""
     bands = [b for b in BANDS if b in travel] + [b for b in travel if b not in BANDS]
     rows = []
@@ -210,12 +211,12 @@ def _travel_rows(travel: dict) -> list[dict]:
         t = travel[band] or {}
         limit = t.get("limit")
         rows.append({
-            "band": BAND_LABELS.get(band, band),
+            "band": band_label(band, lang),
             "pupils": fmt_pupils(t.get("pupils")),
             "mean": fmt_minutes(t.get("mean")),
             "p90": fmt_minutes(t.get("p90")),
             "max": fmt_minutes(t.get("max")),
-            "limit": "no limit" if _missing(limit) else fmt_minutes(limit),
+            "limit": i18n.text("no_limit", lang) if _missing(limit) else fmt_minutes(limit),
             "over": fmt_share(t.get("over_limit_share")),
             "flag": band == "G1_3" and not _missing(t.get("over_limit_share"))
             and float(t["over_limit_share"]) > 0,
@@ -230,7 +231,7 @@ def _school_names(schools: pd.DataFrame) -> dict[str, str]:
     return {str(i): str(n) for i, n in zip(schools["school_id"], schools["name"])}
 
 
-def _school_rows(schools: pd.DataFrame) -> list[dict]:
+def _school_rows(schools: pd.DataFrame, lang: str) -> list[dict]:
     """Schools sorted hubs, kept, closed; largest first within each role."""
     if len(schools) == 0:
         return []
@@ -247,7 +248,7 @@ def _school_rows(schools: pd.DataFrame) -> list[dict]:
             "name": _text(_value(r, "name")),
             "id": _text(_value(r, "school_id")),
             "role": rl,
-            "role_label": ROLE_LABELS.get(rl, rl),
+            "role_label": role_label(rl, lang),
             "before": fmt_pupils(_value(r, "pupils_before")),
             "after": fmt_pupils(_value(r, "pupils")),
             "bands": [fmt_pupils(_value(r, pupils_column(b))) for b in BANDS],
@@ -271,7 +272,7 @@ def _origin_names(origins: pd.DataFrame | None) -> dict[str, str]:
 
 
 def _trip_rows(assign: pd.DataFrame, names: dict[str, str],
-               origin_names: dict[str, str]) -> list[dict]:
+               origin_names: dict[str, str], lang: str) -> list[dict]:
     """Where pupils go: moved pupils first, longest trips first."""
     if len(assign) == 0:
         return []
@@ -282,69 +283,70 @@ def _trip_rows(assign: pd.DataFrame, names: dict[str, str],
     df["_band"] = df["band"].astype(str) if "band" in df else ""
     df = df.sort_values(["_moved", "_minutes", "_origin", "_band"],
                         ascending=[False, False, True, True], kind="stable")
-
-
     rows = []
     for _, r in df.iterrows():
         boards = not _missing(_value(r, "boards")) and float(r["boards"]) > 0
         rows.append({
-            "origin": _label(_text(_value(r, "origin_id")), origin_names),
-            "band": BAND_LABELS.get(str(_value(r, "band")), str(_value(r, "band"))),
+            "origin": label(_text(_value(r, "origin_id")), origin_names),
+            "band": band_label(str(_value(r, "band")), lang),
             "pupils": fmt_pupils(_value(r, "pupils")),
-            "from": _label(_text(_value(r, "current_school_id")), names),
-            "to": _label(_text(_value(r, "school_id")), names),
+            "from": label(_text(_value(r, "current_school_id")), names),
+            "to": label(_text(_value(r, "school_id")), names),
             "minutes": fmt_minutes(_value(r, "minutes")),
             "km": fmt_minutes(_value(r, "km")),
-            "mode": "Boarding" if boards else "Day",
+            "mode": i18n.text("mode.board" if boards else "mode.day", lang),
             "boards": boards,
             "moved": bool(r["_moved"]),
         })
     return rows
 
 
-def _label(key: str, names: dict[str, str]) -> str:
+def label(key: str, names: dict[str, str]) -> str:
     """``Name (id)`` when the id has a name, else the id, or a dash when empty."""
     name = names.get(key)
     return f"{name} ({key})" if name else (key or "–")
 
 
-def _cost_rows(cost: dict) -> list[dict]:
+def _cost_rows(cost: dict, lang: str) -> list[dict]:
     """Yearly cost by term, with each term's share of the total."""
     total = cost.get("total")
+    keys = [k for k in COST_TERMS if k in cost] + [k for k in cost if k not in COST_TERMS and k != "total"]
     rows = []
-    for key, label in COST_TERMS + [(k, k.replace("_", " ").capitalize()) for k in cost
-                                    if k not in dict(COST_TERMS) and k != "total"]:
-        if key not in cost:
-            continue
+    for key in keys:
         share = (None if _missing(total) or not total or _missing(cost[key])
                  else float(cost[key]) / float(total))
-        rows.append({"label": label, "value": fmt_yuan(cost[key]), "share": fmt_share(share),
+        name = (i18n.text(f"cost.{key}", lang) if f"cost.{key}" in i18n.EN
+                else key.replace("_", " ").capitalize())
+        rows.append({"label": name, "value": fmt_yuan(cost[key], lang), "share": fmt_share(share),
                      "total": False})
     if cost:
-        rows.append({"label": "Total per year", "value": fmt_yuan(total),
+        rows.append({"label": i18n.text("cost.total", lang), "value": fmt_yuan(total, lang),
                      "share": "100.0%" if not _missing(total) and total else "–", "total": True})
     return rows
 
 
-def _capital_rows(capital: dict) -> list[dict]:
+def _capital_rows(capital: dict, lang: str) -> list[dict]:
     """One-off building cost by term."""
-    rows = [{"label": label, "value": fmt_yuan(capital[k]), "total": False}
-            for k, label in CAPITAL_TERMS if k in capital]
+    rows = [{"label": i18n.text(f"capital.{k}", lang), "value": fmt_yuan(capital[k], lang), "total": False}
+            for k in CAPITAL_TERMS if k in capital]
     if capital:
-        rows.append({"label": "Total one-off", "value": fmt_yuan(capital.get("total")),
+        rows.append({"label": i18n.text("capital.total", lang), "value": fmt_yuan(capital.get("total"), lang),
                      "total": True})
     return rows
 
 
-def _footer(summary: dict) -> list[tuple[str, str]]:
+def _footer(summary: dict, lang: str) -> list[tuple[str, str]]:
     """Solver details for the footer, as label and text pairs."""
+    t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
     gap = summary.get("gap")
     seconds = summary.get("seconds")
+    status = summary.get("status")
+    status_key = f"status_short.{status}"
     return [
-        ("Solver", str(summary.get("solver") or "–")),
-        ("Status", str(summary.get("status") or "–")),
-        ("Gap to best possible", "–" if _missing(gap) else f"{100 * float(gap):.2f}%"),
-        ("Solve time", "–" if _missing(seconds) else f"{float(seconds):,.1f} s"),
-        ("Objective", fmt_yuan(summary.get("objective")) + " per year"
+        (t("footer.solver"), str(summary.get("solver") or "–")),
+        (t("footer.status"), t(status_key) if status_key in i18n.EN else str(status or "–")),
+        (t("footer.gap"), "–" if _missing(gap) else f"{100 * float(gap):.2f}%"),
+        (t("footer.time"), "–" if _missing(seconds) else t("seconds", s=f"{float(seconds):,.1f}")),
+        (t("footer.objective"), t("per_year", value=fmt_yuan(summary.get("objective"), lang))
          if not _missing(summary.get("objective")) else "–"),
     ]

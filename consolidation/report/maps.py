@@ -5,15 +5,19 @@ kilometres and a north arrow, no coordinate ticks. Both panels share one extent 
 scale, so they can be compared side by side. Geometry must be in a metric projected CRS (metres);
 geometry in degrees is projected to the local UTM zone first.
 
-Only English labels exist now; every label lives in :data:`LABELS`, so another language is one
-more entry there.
+The plan panel is drawn by :func:`draw_plan_panel` on any axes at a given extent and marker scale,
+so several plans can be drawn side by side at the same scale (see ``consolidation.compare``).
+Every label comes from :mod:`consolidation.i18n` (English and Chinese).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass
 from os import PathLike
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -22,31 +26,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from .. import i18n
 from . import _mapkit as kit
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "School consolidation plan",
-        "today": "Today: {n} schools",
-        "plan": "Plan: {hubs}, {kept} kept, {closed} closed",
-        "hubs": "{n} hubs",
-        "hubs_1": "1 hub",
-        "boundary": "County boundary",
-        "village": "Village",
-        "school_today": "School (size = pupils)",
-        "trip_today": "Trip to school today",
-        "hub": "Hub: open, receives moved pupils",
-        "kept": "Kept: open, no pupils moved in",
-        "closed": "Closed",
-        "trip_same": "Day trip, same school as today",
-        "trip_moved": "Day trip to a new school",
-        "trip_board": "Boards at school (trip home weekly)",
-        "size_key": "{n} pupils",
-        "km": "km",
-        "north": "N",
-    },
-}
-"""Label strings by language. Add a language by adding a dict with the same keys."""
+LABEL_KEYS = ("title", "today", "plan", "hubs", "hubs_1", "boundary", "village", "school_today", "trip_today",
+              "hub", "kept", "closed", "trip_same", "trip_moved", "trip_board", "size_key", "km", "north",
+              "differs", "panel", "no_map", "no_plan")
+LABELS: dict[str, dict[str, str]] = {lang: {k: i18n.text(f"map.{k}", lang) for k in LABEL_KEYS}
+                                     for lang in i18n.LANGS}
+"""Map labels by language (from :mod:`consolidation.i18n`, keys without the ``map.`` prefix)."""
 
 DPI = 150
 FIG_WIDTH_IN = 12.0  # 1800 px at 150 dpi
@@ -61,6 +49,7 @@ COLORS = {
     "trip_same": "#8fa3b8",
     "trip_moved": "#ef8a17",
     "trip_board": "#6a3d9a",
+    "differs": "#00897b",
 }
 TRIP_STYLES = {  # kind: (line style, width, zorder)
     "trip_same": ("-", 0.9, 2),
@@ -72,6 +61,75 @@ MIN_MARKER = 14.0
 HUB_SCALE, HUB_MIN = 1.7, 170.0  # a star covers less ink than a circle; hubs stay prominent
 MAX_NAMED = 10  # at most this many names (more if there are more hubs): hubs, then kept schools
 NAME_SHARE = 0.15  # ... with at least this share of the largest school's pupils
+
+
+@dataclass(frozen=True)
+class PlanLayers:
+    """The layers of one plan, ready to draw: all in one metric CRS, schools with geometry.
+
+    ``origins`` and ``boundary`` are None when absent or without geometry.
+    """
+
+    schools: gpd.GeoDataFrame
+    origins: gpd.GeoDataFrame | None
+    assignments: pd.DataFrame
+    boundary: gpd.GeoDataFrame | None
+
+    @property
+    def frames(self) -> list:
+        """The layers that set the extent."""
+        return [self.schools, self.origins, self.boundary]
+
+    def pupils_max(self) -> float:
+        """The largest school, today or in the plan (sets the marker scale)."""
+        before, after = _num(self.schools, "pupils_before"), _num(self.schools, "pupils")
+        return max(float(before.max()) if len(before) else 0.0, float(after.max()) if len(after) else 0.0, 1.0)
+
+
+def plan_layers(*, schools, origins, assignments, boundary, crs=None) -> PlanLayers:
+    """Check and project the layers of a plan for drawing.
+
+    Parameters
+    ----------
+    schools : geopandas.GeoDataFrame
+        ``school_id``, ``name``, ``role``, ``pupils``, ``pupils_before`` and Point geometry.
+    origins, boundary : geopandas.GeoDataFrame, pandas.DataFrame or None
+        Left out when None or without geometry.
+    assignments : pandas.DataFrame or None
+        ``origin_id``, ``school_id``, ``current_school_id``, ``boards``, ``moved``.
+    crs : optional
+        Draw in this CRS (e.g. another plan's, to draw both at one extent). By default the
+        schools' CRS, or the local UTM zone when that is in degrees.
+
+    Raises
+    ------
+    ValueError
+        If ``schools`` has no Point geometry.
+    """
+    schools = kit.with_geometry(schools)
+    if schools is None:
+        raise ValueError("schools have no geometry; cannot draw a map")
+    schools = schools.reset_index(drop=True)
+    if crs is None:
+        crs = schools.crs
+        if crs is not None and crs.is_geographic:
+            crs = schools.estimate_utm_crs()
+    schools = kit.to_crs(schools, crs)
+    origins = kit.to_crs(kit.with_geometry(origins), crs)
+    boundary = kit.to_crs(kit.with_geometry(boundary), crs)
+    assignments = pd.DataFrame(assignments) if assignments is not None else pd.DataFrame()
+    if "geometry" in assignments:
+        assignments = pd.DataFrame(assignments.drop(columns="geometry"))
+    return PlanLayers(schools=schools, origins=origins, assignments=assignments, boundary=boundary)
+
+
+def map_texts(layers: Iterable[PlanLayers], lang: str) -> list[str]:
+    """Every string a map of these layers may draw, to choose a font that can draw them all."""
+    out = list(LABELS[i18n.norm_lang(lang)].values())
+    for lay in layers:
+        if "name" in lay.schools:
+            out += lay.schools["name"].astype(str).tolist()
+    return out
 
 
 def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLike, title: str,
@@ -95,81 +153,198 @@ def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLi
     title : str
         Title above both panels.
     lang : str, default "en"
-        Key of :data:`LABELS`; unknown languages fall back to English.
+        ``zh`` for Chinese titles, legend and scale bar; anything else is English.
 
     Raises
     ------
     ValueError
         If ``schools`` has no Point geometry (the caller then skips the map).
     """
-    lab = LABELS.get(lang, LABELS["en"])
-    schools = kit.with_geometry(schools)
-    if schools is None:
-        raise ValueError("schools have no geometry; cannot draw a map")
-    schools = schools.reset_index(drop=True)
-    crs = schools.crs
-    if crs is not None and crs.is_geographic:
-        crs = schools.estimate_utm_crs()
-        schools = schools.to_crs(crs)
-    origins = kit.to_crs(kit.with_geometry(origins), crs)
-    boundary = kit.to_crs(kit.with_geometry(boundary), crs)
-    assignments = assignments if assignments is not None else pd.DataFrame()
-
-    before, after = _num(schools, "pupils_before"), _num(schools, "pupils")
-    pmax = max(float(before.max()), float(after.max()), 1.0)
-    (xmin, ymin, xmax, ymax), aspect = kit.extent([schools, origins, boundary])
+    lang = i18n.norm_lang(lang)
+    lab = LABELS[lang]
+    layers = plan_layers(schools=schools, origins=origins, assignments=assignments, boundary=boundary)
+    schools = layers.schools
+    pmax = layers.pupils_max()
+    bounds, aspect = kit.extent(layers.frames)
     panel_w = (FIG_WIDTH_IN - 2 * MARGIN_IN - GAP_IN) / 2
     panel_h = panel_w * aspect
     fig_h = TITLE_IN + panel_h + LEGEND_IN
     fig = Figure(figsize=(FIG_WIDTH_IN, fig_h), dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
-    family = kit.font_family([title, *schools.get("name", [])])
+    family = kit.font_family([title, *map_texts([layers], lang)])
     if not kit.renderable(title, family):  # e.g. a Chinese name and no CJK font installed
         title = lab["title"]
     fig.suptitle(kit.mpl_text(title), y=1 - 0.18 / fig_h,
                  fontsize=15, fontweight="bold", fontfamily=family)
-    axes = []
-    for i in range(2):
-        ax = fig.add_axes(((MARGIN_IN + i * (panel_w + GAP_IN)) / FIG_WIDTH_IN,
-                           LEGEND_IN / fig_h, panel_w / FIG_WIDTH_IN, panel_h / fig_h))
-        _draw_base(ax, boundary, origins)
-        ax.set_xlim(xmin, xmax)
-        ax.set_ylim(ymin, ymax)
-        ax.set_aspect("equal", adjustable="box")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        for spine in ax.spines.values():
-            spine.set_color("#999999")
-        axes.append(ax)
+    axes = [fig.add_axes(((MARGIN_IN + i * (panel_w + GAP_IN)) / FIG_WIDTH_IN,
+                          LEGEND_IN / fig_h, panel_w / FIG_WIDTH_IN, panel_h / fig_h)) for i in range(2)]
 
-    ends = (_xy_lookup(origins, "origin_id"), _xy_lookup(schools, "school_id"))
-    _draw_today(axes[0], schools, assignments, ends, before, pmax, lab)
-    _draw_plan(axes[1], schools, assignments, ends, after, pmax, lab, family)
+    draw_base(axes[0], layers.boundary, layers.origins)
+    frame_axes(axes[0], bounds)
+    _draw_today(axes[0], layers, _num(schools, "pupils_before"), pmax, lab, family)
+    kit.scale_bar(axes[0], lab["km"], family)
+    kit.north_arrow(axes[0], lab["north"], family)
+    draw_plan_panel(axes[1], layers, bounds=bounds, pmax=pmax, lang=lang, family=family)
 
-    sizes = [_marker(lab["size_key"].format(n=f"{k:,}"), "o", "white",
-                     math.sqrt(_sizes([k], pmax)[0]), edge=COLORS["school"])
-             for k in kit.round_keys(pmax)]
-    common = _base_handles(lab, boundary is not None, origins is not None)
+    sizes = size_handles(pmax, lang)
+    common = _base_handles(lab, layers.boundary is not None, layers.origins is not None)
     today = [_marker(lab["school_today"], "o", COLORS["school"], 9),
              _line(lab["trip_today"], "trip_same")]
-    plan = [_marker(lab["hub"], "*", COLORS["hub"], 15, edge="black"),
-            _marker(lab["kept"], "o", COLORS["school"], 9),
-            Line2D([], [], ls="none", marker="x", color=COLORS["closed"], ms=8, mew=1.6,
-                   label=lab["closed"])] + [_line(lab[k], k) for k in TRIP_STYLES]
+    plan = plan_handles(lang)
     for ax, handles in zip(axes, (common + today + sizes, common + plan + sizes)):
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.015), ncol=2,
-                  frameon=False, fontsize=9, handlelength=2.6, borderaxespad=0.2,
-                  labelspacing=0.9, columnspacing=1.2)
-        kit.scale_bar(ax, lab["km"])
-        kit.north_arrow(ax, lab["north"])
+                  frameon=False, handlelength=2.6, borderaxespad=0.2,
+                  labelspacing=0.9, columnspacing=1.2, prop={"family": family, "size": 9})
     fig.savefig(path, dpi=DPI, facecolor="white")
 
 
-def _draw_today(ax, schools, assignments, ends, before, pmax, lab) -> None:
+def frame_axes(ax, bounds) -> None:
+    """Set the extent ``(xmin, ymin, xmax, ymax)`` in metres, equal scale, no ticks, grey frame."""
+    xmin, ymin, xmax, ymax = bounds
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for spine in ax.spines.values():
+        spine.set_color("#999999")
+
+
+def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = "en",
+                    family: list[str] | None = None, name: str | None = None, max_named: int = MAX_NAMED,
+                    label_size: float = 8.5, title_size: float = 12, highlight: Iterable[str] = (),
+                    small: bool = False) -> None:
+    """Draw one plan on ``ax``: county, villages, trips by kind, schools by role, names, scale bar.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to draw on; its extent is set to ``bounds``.
+    layers : PlanLayers
+        The plan, from :func:`plan_layers`.
+    bounds : tuple
+        ``(xmin, ymin, xmax, ymax)`` in the layers' CRS; give several panels the same bounds and
+        ``pmax`` to compare them at one scale.
+    pmax : float
+        Pupils of the largest school drawn anywhere: sets the marker sizes.
+    lang : str, default "en"
+        Language of the title, scale bar and north arrow.
+    family : list of str, optional
+        Fonts (see :func:`_mapkit.font_family`); by default chosen for the texts drawn.
+    name : str, optional
+        Put this name before the counts in the title (e.g. the scenario, in a comparison).
+    max_named : int
+        At most this many school names (hubs first, then large kept schools). 0: none.
+    label_size, title_size : float
+        Font sizes of the school names and the title.
+    highlight : iterable of str
+        School ids to ring (e.g. decisions that differ from another plan).
+    small : bool
+        Smaller scale bar and north arrow, for small panels.
+    """
+    lang = i18n.norm_lang(lang)
+    lab = LABELS[lang]
+    family = family or kit.font_family(map_texts([layers], lang) + [name or ""])
+    schools, assignments = layers.schools, layers.assignments
+    draw_base(ax, layers.boundary, layers.origins)
+    frame_axes(ax, bounds)  # after the base: geopandas labels the axes when it plots
+    ends = (_xy_lookup(layers.origins, "origin_id"), _xy_lookup(schools, "school_id"))
+    after = _num(schools, "pupils")
+    kinds = _trip_kind(assignments)
+    for kind, (style, width, z) in TRIP_STYLES.items():
+        lines = _segments(assignments[kinds == kind], "school_id", *ends)
+        ax.add_collection(LineCollection(lines, colors=COLORS[kind], linewidths=width * (0.8 if small else 1),
+                                         linestyles=style, zorder=z))
+    role = schools["role"].astype(str) if "role" in schools else pd.Series("kept", schools.index)
+    closed, kept, hub = (role == "closed").to_numpy(), (role == "kept").to_numpy(), (
+        role == "hub").to_numpy()
+    shrink = 0.6 if small else 1.0
+    size = _sizes(after, pmax) * shrink
+    hub_size = np.maximum(size * HUB_SCALE, HUB_MIN * shrink)
+    x, y = kit.coords(schools)
+    ax.scatter(x[closed], y[closed], s=60 * shrink, marker="x", c=COLORS["closed"], linewidths=1.6 * shrink,
+               zorder=4)
+    ax.scatter(x[kept], y[kept], s=size[kept], c=COLORS["school"], edgecolors="white",
+               linewidths=0.7, alpha=0.9, zorder=5)
+    ax.scatter(x[hub], y[hub], s=hub_size[hub], marker="*", c=COLORS["hub"], edgecolors="black",
+               linewidths=0.6, zorder=6)
+    ids = schools["school_id"].astype(str).tolist() if "school_id" in schools else [""] * len(x)
+    ring = np.isin(ids, [str(h) for h in highlight])
+    if ring.any():
+        ring_size = np.maximum(np.where(hub, hub_size, size), 60 * shrink) * 2.6 + 60 * shrink
+        ax.scatter(x[ring], y[ring], s=ring_size[ring], facecolors="none", edgecolors=COLORS["differs"],
+                   linewidths=2.0 * shrink + 0.4, zorder=6.5)
+    n_hubs = int(hub.sum())
+    hubs = lab["hubs_1"] if n_hubs == 1 else lab["hubs"].format(n=n_hubs)
+    counts = {"hubs": hubs, "kept": int(kept.sum()), "closed": int(closed.sum())}
+    title = lab["panel"].format(name=name, **counts) if name else lab["plan"].format(**counts)
+    ax.set_title(kit.mpl_text(title), fontsize=title_size, loc="left", fontfamily=family)
+    kit.scale_bar(ax, lab["km"], family, fontsize=7.5 if small else 8.5)
+    kit.north_arrow(ax, lab["north"], family, size=0.7 if small else 1.0)
+    if max_named <= 0:
+        return
+    # Name hubs, then large kept schools, up to max_named names where they fit; names may
+    # cover the crosses of closed schools but not other open schools.
+    radius = np.where(hub, np.sqrt(hub_size) * 0.45, np.where(kept, np.sqrt(size) / 2, 4.0))
+    markers = [(x[i], y[i], radius[i]) for i in np.flatnonzero(~closed)]
+    big = kept & (after.to_numpy() >= NAME_SHARE * pmax)
+    order = sorted(np.flatnonzero(hub | big), key=lambda i: (not hub[i], -after.iloc[i]))
+    order = order[:max(max_named, int(hub.sum()))]
+    names = schools["name"].astype(str).tolist() if "name" in schools else ids
+    labels = [(x[i], y[i], names[i] if kit.renderable(names[i], family) else ids[i], bool(hub[i]),
+               radius[i]) for i in order]
+    kit.place_labels(ax, labels, family, markers, fontsize=label_size)
+
+
+def draw_message_panel(ax, message: str, family: list[str] | None = None, title: str | None = None,
+                       title_size: float = 12) -> None:
+    """An empty panel with a message in the middle (a plan without a map)."""
+    family = family or kit.font_family([message, title or ""])
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor("#f4f6f8")
+    for spine in ax.spines.values():
+        spine.set_color("#999999")
+    ax.text(0.5, 0.5, kit.mpl_text(message), transform=ax.transAxes, ha="center", va="center", fontsize=11,
+            color="#444444", fontfamily=family, wrap=True)
+    if title:
+        ax.set_title(kit.mpl_text(title), fontsize=title_size, loc="left", fontfamily=family)
+
+
+def plan_handles(lang: str = "en", differs_from: str | None = None) -> list:
+    """Legend handles of the plan panel: school roles and kinds of trip (and the ring, if used)."""
+    lab = LABELS[i18n.norm_lang(lang)]
+    handles = [_marker(lab["hub"], "*", COLORS["hub"], 15, edge="black"),
+               _marker(lab["kept"], "o", COLORS["school"], 9),
+               Line2D([], [], ls="none", marker="x", color=COLORS["closed"], ms=8, mew=1.6,
+                      label=lab["closed"])] + [_line(lab[k], k) for k in TRIP_STYLES]
+    if differs_from is not None:
+        handles.append(Line2D([], [], ls="none", marker="o", ms=13, markerfacecolor="none",
+                              markeredgecolor=COLORS["differs"], markeredgewidth=2.2,
+                              label=lab["differs"].format(ref=differs_from)))
+    return handles
+
+
+def size_handles(pmax: float, lang: str = "en", scale: float = 1.0) -> list:
+    """Legend handles for marker size: two or three round numbers of pupils."""
+    lab = LABELS[i18n.norm_lang(lang)]
+    return [_marker(lab["size_key"].format(n=f"{k:,}"), "o", "white",
+                    math.sqrt(_sizes([k], pmax)[0] * scale), edge=COLORS["school"])
+            for k in kit.round_keys(pmax)]
+
+
+def base_handles(lang: str, has_boundary: bool, has_origins: bool) -> list:
+    """Legend handles of the county boundary and villages."""
+    return _base_handles(LABELS[i18n.norm_lang(lang)], has_boundary, has_origins)
+
+
+def _draw_today(ax, layers: PlanLayers, before, pmax, lab, family) -> None:
     """Today: every school that has pupils, and a line from each origin to its school."""
-    lines = _segments(assignments, "current_school_id", *ends)
+    schools = layers.schools
+    ends = (_xy_lookup(layers.origins, "origin_id"), _xy_lookup(schools, "school_id"))
+    lines = _segments(layers.assignments, "current_school_id", *ends)
     style, width, z = TRIP_STYLES["trip_same"]
     ax.add_collection(LineCollection(lines, colors=COLORS["trip_same"], linewidths=width,
                                      linestyles=style, zorder=z))
@@ -177,48 +352,10 @@ def _draw_today(ax, schools, assignments, ends, before, pmax, lab) -> None:
     x, y = kit.coords(schools[has])
     ax.scatter(x, y, s=_sizes(before[has], pmax), c=COLORS["school"], edgecolors="white",
                linewidths=0.7, alpha=0.9, zorder=4)
-    ax.set_title(lab["today"].format(n=int(has.sum())), fontsize=12, loc="left")
+    ax.set_title(lab["today"].format(n=int(has.sum())), fontsize=12, loc="left", fontfamily=family)
 
 
-def _draw_plan(ax, schools, assignments, ends, after, pmax, lab, family) -> None:
-    """Plan: schools by role, lines to the assigned school by kind of trip, open schools named."""
-    kinds = _trip_kind(assignments)
-    for kind, (style, width, z) in TRIP_STYLES.items():
-        lines = _segments(assignments[kinds == kind], "school_id", *ends)
-        ax.add_collection(LineCollection(lines, colors=COLORS[kind], linewidths=width,
-                                         linestyles=style, zorder=z))
-    role = schools["role"].astype(str) if "role" in schools else pd.Series("kept", schools.index)
-    closed, kept, hub = (role == "closed").to_numpy(), (role == "kept").to_numpy(), (
-        role == "hub").to_numpy()
-    size = _sizes(after, pmax)
-    hub_size = np.maximum(size * HUB_SCALE, HUB_MIN)
-    x, y = kit.coords(schools)
-    ax.scatter(x[closed], y[closed], s=60, marker="x", c=COLORS["closed"], linewidths=1.6,
-               zorder=4)
-    ax.scatter(x[kept], y[kept], s=size[kept], c=COLORS["school"], edgecolors="white",
-               linewidths=0.7, alpha=0.9, zorder=5)
-    ax.scatter(x[hub], y[hub], s=hub_size[hub], marker="*", c=COLORS["hub"], edgecolors="black",
-               linewidths=0.6, zorder=6)
-    n_hubs = int(hub.sum())
-    hubs = lab["hubs_1"] if n_hubs == 1 else lab["hubs"].format(n=n_hubs)
-    ax.set_title(lab["plan"].format(hubs=hubs, kept=int(kept.sum()), closed=int(closed.sum())),
-                 fontsize=12, loc="left")
-
-    # Name hubs, then large kept schools, up to MAX_NAMED names where they fit; names may
-    # cover the crosses of closed schools but not other open schools.
-    radius = np.where(hub, np.sqrt(hub_size) * 0.45, np.where(kept, np.sqrt(size) / 2, 4.0))
-    markers = [(x[i], y[i], radius[i]) for i in np.flatnonzero(~closed)]
-    big = kept & (after.to_numpy() >= NAME_SHARE * pmax)
-    order = sorted(np.flatnonzero(hub | big), key=lambda i: (not hub[i], -after.iloc[i]))
-    order = order[:max(MAX_NAMED, int(hub.sum()))]
-    ids = schools["school_id"].astype(str).tolist() if "school_id" in schools else [""] * len(x)
-    names = schools["name"].astype(str).tolist() if "name" in schools else ids
-    labels = [(x[i], y[i], names[i] if kit.renderable(names[i], family) else ids[i], bool(hub[i]),
-               radius[i]) for i in order]
-    kit.place_labels(ax, labels, family, markers)
-
-
-def _draw_base(ax, boundary, origins) -> None:
+def draw_base(ax, boundary, origins, village_size: float = 7) -> None:
     """Draw the county outline and the villages."""
     if boundary is not None:
         boundary.plot(ax=ax, facecolor=COLORS["land"], edgecolor="none", zorder=0)
@@ -227,7 +364,7 @@ def _draw_base(ax, boundary, origins) -> None:
         villages = (origins[origins["kind"].astype(str) == "village"] if "kind" in origins
                     else origins)
         x, y = kit.coords(villages)
-        ax.scatter(x, y, s=7, c=COLORS["village"], linewidths=0, zorder=3)
+        ax.scatter(x, y, s=village_size, c=COLORS["village"], linewidths=0, zorder=3)
 
 
 def _num(df: pd.DataFrame, col: str) -> pd.Series:

@@ -1,0 +1,531 @@
+"""Every user-facing string of the run report, the plan map and the comparison, in English and Chinese.
+
+One table per language, with the same keys. :func:`text` looks a key up and fills in its fields;
+the ``fmt_*`` functions format numbers the way readers of each language expect (Chinese amounts of
+money in 万元, ten thousand yuan, as county budgets are written).
+
+The Chinese uses the terms of the national policy documents: 教学点 (teaching point), 寄宿制学校 and
+寄宿 (boarding), 中心校 (central school, the hub), 走读 (day pupil), 寄宿生 (boarder), 撤并 (closed by
+consolidation), 保留 (kept), grade bands 1-3年级 / 4-6年级 / 7-9年级, 元/年 and 分钟.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGS: tuple[str, ...] = ("en", "zh")
+"""Languages of reports, maps and comparisons. Anything else falls back to English."""
+
+EN: dict[str, str] = {
+    # words used everywhere
+    "band.G1_3": "Grades 1-3",
+    "band.G4_6": "Grades 4-6",
+    "band.G7_9": "Grades 7-9",
+    "band_short.G1_3": "1-3",
+    "band_short.G4_6": "4-6",
+    "band_short.G7_9": "7-9",
+    "role.hub": "Hub",
+    "role.kept": "Kept",
+    "role.closed": "Closed",
+    "role_word.hub": "hub",
+    "role_word.kept": "kept",
+    "role_word.closed": "closed",
+    "status.optimal": "Best plan found",
+    "status.feasible": "Plan found, may not be the best",
+    "status.feasible_gap": "Plan found, cost at most {gap} above the best possible",
+    "status.infeasible": "No plan meets the rules",
+    "status.no_solution": "No plan found",
+    "status_short.optimal": "best plan",
+    "status_short.feasible": "plan found",
+    "status_short.infeasible": "no plan meets the rules",
+    "status_short.no_solution": "no plan found in time",
+    "dash": "–",
+    "list_sep": ", ",
+    "list_and": " and ",
+    "no_limit": "no limit",
+    "not_set": "(not set)",
+    "seconds": "{s} s",
+    "per_year": "{value} per year",
+    "of_pupils": "of {total} pupils",
+    # the run report
+    "report.title": "School consolidation plan: {name}",
+    "report.unnamed": "Unnamed scenario",
+    "report.status_tip": "solver status: {status}",
+    "report.changed": "Changed for this run:",
+    "report.why_none": "Why there is no plan",
+    "report.no_reason": "The solver returned no plan and gave no reason. Check the inputs and the time limit.",
+    "report.notes": "Notes",
+    "report.headline": "Headline numbers",
+    "card.open": "Schools open",
+    "card.open_note": "of {n} schools",
+    "card.closed": "Schools closed",
+    "card.hubs": "Hubs",
+    "card.hubs_note": "open schools receiving moved pupils",
+    "card.moved": "Pupils moved",
+    "card.moved_note": "{share} of {total} pupils",
+    "card.boarders": "Boarders",
+    "card.boarders_note": "of whom grades 1-3: {n}",
+    "card.places": "Places added",
+    "card.places_note": "new classroom places",
+    "card.beds": "Beds added",
+    "card.beds_note": "new boarding beds",
+    "card.cost": "Yearly cost",
+    "card.cost_note": "per year, building costs spread over years",
+    "card.capital": "One-off building cost",
+    "card.capital_note": "places and beds",
+    "report.map": "Map",
+    "report.map_alt": "Map of schools and trips today and under the plan",
+    "report.map_caption": ("Left: schools and trips today. Right: the plan. Stars are hubs, crosses are closed "
+                           "schools, dashed lines are pupils who board."),
+    "report.travel": "Travel by grade band",
+    "report.travel_caption": ("One-way trip in minutes. Pupils whose trip is longer than the day limit board "
+                              "at school."),
+    "th.grades": "Grades",
+    "th.pupils": "Pupils",
+    "th.mean": "Average",
+    "th.p90": "9 in 10 pupils within",
+    "th.max": "Longest",
+    "th.limit": "Day limit",
+    "th.over": "Share boarding",
+    "report.schools": "Schools",
+    "report.schools_caption": ("Hubs first, then schools kept as they are, then schools that close. Shaded cells "
+                               "are new places or beds to build."),
+    "th.school": "School",
+    "th.id": "ID",
+    "th.role": "Role",
+    "th.before_after": "Pupils today → plan",
+    "th.by_band": "Plan, by grades",
+    "th.capacity": "Places today",
+    "th.places_added": "Places added",
+    "th.beds": "Beds today",
+    "th.beds_used": "Beds used",
+    "th.beds_added": "Beds added",
+    "th.boarders": "Boarders",
+    "report.trips": "Where pupils go",
+    "report.trips_caption": ("{moved} of {n} groups change school (shaded); they are listed first, longest trip "
+                             "first. Minutes and km are one way."),
+    "th.origin": "From village or school",
+    "th.today": "School today",
+    "th.plan": "School in the plan",
+    "th.minutes": "Minutes",
+    "th.km": "km",
+    "th.mode": "Day or boarding",
+    "mode.board": "Boarding",
+    "mode.day": "Day",
+    "report.cost": "Cost",
+    "report.cost_caption": "Yuan per year. Building costs are spread over their years of use.",
+    "th.yearly": "Yearly cost",
+    "th.yuan_year": "Yuan per year",
+    "th.share": "Share",
+    "th.one_off": "One-off building cost",
+    "th.yuan": "Yuan",
+    "cost.schools_annual": "Running the open schools",
+    "cost.travel": "Families' travel time (valued per pupil-minute)",
+    "cost.places_added": "New classroom places (annualised)",
+    "cost.beds_added": "New boarding beds (annualised)",
+    "cost.boarders": "Boarding pupils (care and meals)",
+    "cost.total": "Total per year",
+    "capital.places": "New classroom places",
+    "capital.beds": "New boarding beds",
+    "capital.total": "Total one-off",
+    "footer.solver": "Solver",
+    "footer.status": "Status",
+    "footer.gap": "Gap to best possible",
+    "footer.time": "Solve time",
+    "footer.objective": "Objective",
+    # the plan map
+    "map.title": "School consolidation plan",
+    "map.today": "Today: {n} schools",
+    "map.plan": "Plan: {hubs}, {kept} kept, {closed} closed",
+    "map.hubs": "{n} hubs",
+    "map.hubs_1": "1 hub",
+    "map.boundary": "County boundary",
+    "map.village": "Village",
+    "map.school_today": "School (size = pupils)",
+    "map.trip_today": "Trip to school today",
+    "map.hub": "Hub: open, receives moved pupils",
+    "map.kept": "Kept: open, no pupils moved in",
+    "map.closed": "Closed",
+    "map.trip_same": "Day trip, same school as today",
+    "map.trip_moved": "Day trip to a new school",
+    "map.trip_board": "Boards at school (trip home weekly)",
+    "map.size_key": "{n} pupils",
+    "map.km": "km",
+    "map.north": "N",
+    "map.differs": "Decision differs from {ref}",
+    "map.panel": "{name}: {hubs}, {kept} kept, {closed} closed",
+    "map.no_map": "No map: the data of this run have no coordinates",
+    "map.no_plan": "No plan: {status}",
+    # the comparison of run folders
+    "cmp.title": "Comparing {n} plans",
+    "cmp.intro": ("The first plan, {ref}, is the reference: the other columns show the difference from it. "
+                  "All numbers come from the finished run folders; nothing was solved again."),
+    "cmp.plans": "Plans compared",
+    "cmp.th_plan": "Plan",
+    "cmp.th_result": "Result",
+    "cmp.th_about": "What the scenario says",
+    "cmp.th_folder": "Run folder",
+    "cmp.reference": "reference",
+    "cmp.changed": "changed for this run: {items}",
+    "cmp.headline": "Headline numbers",
+    "cmp.th_measure": "Measure",
+    "cmp.diff_legend": ("▲ ▼ show the difference from {ref}. Red: more cost, longer trips or more young "
+                        "boarders; green: less; grey: a change that is neither better nor worse in itself."),
+    "cmp.group.schools": "Schools",
+    "cmp.group.pupils": "Pupils",
+    "cmp.group.travel": "Travel, {band} (one-way minutes)",
+    "cmp.group.cost": "Cost per year",
+    "cmp.group.capital": "One-off building cost",
+    "cmp.m.status": "Result",
+    "cmp.m.schools_open": "Schools open",
+    "cmp.m.schools_closed": "Schools closed",
+    "cmp.m.hubs": "Hubs (receive moved pupils)",
+    "cmp.m.pupils_moved": "Pupils who change school",
+    "cmp.m.boarders": "Boarders",
+    "cmp.m.boarders_g1_3": "Boarders in grades 1-3",
+    "cmp.m.places_added": "Places added",
+    "cmp.m.beds_added": "Beds added",
+    "cmp.m.limit": "Day limit",
+    "cmp.m.mean": "Average",
+    "cmp.m.p90": "9 in 10 pupils within",
+    "cmp.m.max": "Longest",
+    "cmp.m.over": "Share beyond the day limit (boarding)",
+    "cmp.m.capital": "Places and beds",
+    "cmp.maps": "Maps",
+    "cmp.maps_caption": ("Every plan at the same extent and scale. Stars are hubs, blue circles schools kept, "
+                         "crosses schools closed, dashed lines pupils who board. A ring marks a school whose "
+                         "decision differs from {ref}."),
+    "cmp.maps_alt": "Maps of the plans side by side",
+    "cmp.travel": "Travel time by grade band",
+    "cmp.travel_caption": ("Each line is one plan: the share of pupils whose one-way trip takes at most so many "
+                           "minutes. A line further up and to the left means shorter trips. Boarders count with "
+                           "their weekly trip home; dotted lines are the day limits."),
+    "cmp.travel_alt": "Travel time distributions by grade band",
+    "cmp.axis_minutes": "One-way minutes",
+    "cmp.axis_share": "Share of pupils",
+    "cmp.no_trips": "no pupils",
+    "cmp.decisions": "Decisions that differ",
+    "cmp.decisions_caption": "One line per school whose decision is not the same in every plan.",
+    "cmp.decisions_none": "Every plan takes the same decision for every school.",
+    "cmp.decisions_left_out": "Left out, having no plan: {runs}.",
+    "cmp.role_in": "{role} in {runs}",
+    "cmp.role_sep": "; ",
+    "cmp.build_only": "+{n} {what} in {run} only",
+    "cmp.build_in": "+{n} {what} in {runs}",
+    "cmp.build_none": "none in {runs}",
+    "cmp.what.places": "places",
+    "cmp.what.beds": "beds",
+    "cmp.settings": "Scenario settings that differ",
+    "cmp.settings_caption": "Each plan's settings against those of {ref} (name and description aside).",
+    "cmp.settings_none": "Same settings as {ref}.",
+    "cmp.settings_for": "{name} against {ref}",
+    "cmp.unsolved": "Plans without a result",
+    "cmp.unsolved_item": "{name}: {status}.",
+    "cmp.data_differs": ("These plans were made from different input data, so not every difference comes "
+                         "from the scenarios: {details}."),
+    "cmp.data_item": "{file} differs in {runs}",
+    "cmp.footer": "Made by consolidation {version} from the run folders {folders}.",
+    "cmp.page": "Page {i} of {n}",
+    "cmp.continued": "{title} (continued)",
+}
+
+ZH: dict[str, str] = {
+    "band.G1_3": "1-3年级",
+    "band.G4_6": "4-6年级",
+    "band.G7_9": "7-9年级",
+    "band_short.G1_3": "1-3年级",
+    "band_short.G4_6": "4-6年级",
+    "band_short.G7_9": "7-9年级",
+    "role.hub": "中心校（接收）",
+    "role.kept": "保留",
+    "role.closed": "撤并",
+    "role_word.hub": "中心校（接收）",
+    "role_word.kept": "保留",
+    "role_word.closed": "撤并",
+    "status.optimal": "已得到最优方案",
+    "status.feasible": "已得到可行方案，未必最优",
+    "status.feasible_gap": "已得到方案，成本最多比最优高 {gap}",
+    "status.infeasible": "没有满足全部规则的方案",
+    "status.no_solution": "未得到方案",
+    "status_short.optimal": "最优方案",
+    "status_short.feasible": "可行方案",
+    "status_short.infeasible": "没有满足全部规则的方案",
+    "status_short.no_solution": "时限内未得到方案",
+    "dash": "–",
+    "list_sep": "、",
+    "list_and": "和",
+    "no_limit": "不限",
+    "not_set": "（未设置）",
+    "seconds": "{s} 秒",
+    "per_year": "{value}/年",
+    "of_pupils": "共 {total} 名学生",
+    "report.title": "学校布局调整方案：{name}",
+    "report.unnamed": "未命名方案",
+    "report.status_tip": "求解状态：{status}",
+    "report.changed": "本次运行修改的参数：",
+    "report.why_none": "为什么没有方案",
+    "report.no_reason": "求解器没有给出方案，也没有说明原因。请检查输入数据和求解时限。",
+    "report.notes": "说明",
+    "report.headline": "主要指标",
+    "card.open": "开办学校",
+    "card.open_note": "共 {n} 所学校",
+    "card.closed": "撤并学校",
+    "card.hubs": "中心校（接收）",
+    "card.hubs_note": "接收转入学生的学校",
+    "card.moved": "转学学生",
+    "card.moved_note": "占全部 {total} 名学生的 {share}",
+    "card.boarders": "寄宿生",
+    "card.boarders_note": "其中 1-3年级：{n} 人",
+    "card.places": "新增学位",
+    "card.places_note": "新建教室学位",
+    "card.beds": "新增床位",
+    "card.beds_note": "新建寄宿床位",
+    "card.cost": "年度成本",
+    "card.cost_note": "每年，建设费用按使用年限分摊",
+    "card.capital": "一次性建设投入",
+    "card.capital_note": "新建学位和床位",
+    "report.map": "地图",
+    "report.map_alt": "现状与调整方案的学校及上学路线地图",
+    "report.map_caption": "左：现状学校及上学路线。右：调整方案。星形为中心校（接收），叉号为撤并学校，虚线为寄宿生。",
+    "report.travel": "各学段上学路程",
+    "report.travel_caption": "单程时间，单位：分钟。单程超过走读时限的学生在校寄宿。",
+    "th.grades": "年级",
+    "th.pupils": "学生数",
+    "th.mean": "平均",
+    "th.p90": "90%学生不超过",
+    "th.max": "最长",
+    "th.limit": "走读时限",
+    "th.over": "寄宿比例",
+    "report.schools": "学校",
+    "report.schools_caption": "依次列出中心校、保留学校和撤并学校。底色标出的单元格为需新建的学位或床位。",
+    "th.school": "学校",
+    "th.id": "编号",
+    "th.role": "调整结果",
+    "th.before_after": "学生数 现状 → 方案",
+    "th.by_band": "方案学生数（按年级）",
+    "th.capacity": "现有学位",
+    "th.places_added": "新增学位",
+    "th.beds": "现有床位",
+    "th.beds_used": "使用床位",
+    "th.beds_added": "新增床位",
+    "th.boarders": "寄宿生",
+    "report.trips": "学生去向",
+    "report.trips_caption": ("共 {n} 组学生，其中 {moved} 组转学（底色标出），排在前面，按单程从长到短排列。"
+                             "分钟和公里均为单程。"),
+    "th.origin": "所在村或学校",
+    "th.today": "现就读学校",
+    "th.plan": "方案就读学校",
+    "th.minutes": "分钟",
+    "th.km": "公里",
+    "th.mode": "走读/寄宿",
+    "mode.board": "寄宿",
+    "mode.day": "走读",
+    "report.cost": "成本",
+    "report.cost_caption": "每年的成本，单位：元/年（一万元以上以万元计）。建设费用按使用年限分摊到每年。",
+    "th.yearly": "年度成本",
+    "th.yuan_year": "每年金额",
+    "th.share": "占比",
+    "th.one_off": "一次性建设投入",
+    "th.yuan": "金额",
+    "cost.schools_annual": "学校运行经费",
+    "cost.travel": "家庭上学路程时间（按每生每分钟计价）",
+    "cost.places_added": "新建学位（按年分摊）",
+    "cost.beds_added": "新建寄宿床位（按年分摊）",
+    "cost.boarders": "寄宿生生活补助",
+    "cost.total": "年度合计",
+    "capital.places": "新建学位",
+    "capital.beds": "新建寄宿床位",
+    "capital.total": "一次性合计",
+    "footer.solver": "求解器",
+    "footer.status": "状态",
+    "footer.gap": "与最优方案的差距",
+    "footer.time": "求解时间",
+    "footer.objective": "目标值",
+    "map.title": "学校布局调整方案",
+    "map.today": "现状：{n} 所学校",
+    "map.plan": "方案：{hubs}，保留 {kept} 所，撤并 {closed} 所",
+    "map.hubs": "中心校 {n} 所",
+    "map.hubs_1": "中心校 1 所",
+    "map.boundary": "县（区）界",
+    "map.village": "村庄",
+    "map.school_today": "学校（大小 = 学生数）",
+    "map.trip_today": "现状上学路线",
+    "map.hub": "中心校（接收）：开办并接收转入学生",
+    "map.kept": "保留：开办，无学生转入",
+    "map.closed": "撤并",
+    "map.trip_same": "走读，学校不变",
+    "map.trip_moved": "走读，转入新学校",
+    "map.trip_board": "寄宿（每周往返）",
+    "map.size_key": "{n} 名学生",
+    "map.km": "公里",
+    "map.north": "北",
+    "map.differs": "与 {ref} 决定不同",
+    "map.panel": "{name}：{hubs}，保留 {kept} 所，撤并 {closed} 所",
+    "map.no_map": "无地图：本次运行的数据没有坐标",
+    "map.no_plan": "无方案：{status}",
+    "cmp.title": "{n} 个方案比较",
+    "cmp.intro": "以第一个方案 {ref} 为基准，其他各列标出与它的差异。全部数字取自已完成的运行目录，没有重新求解。",
+    "cmp.plans": "参与比较的方案",
+    "cmp.th_plan": "方案",
+    "cmp.th_result": "结果",
+    "cmp.th_about": "方案说明",
+    "cmp.th_folder": "运行目录",
+    "cmp.reference": "基准",
+    "cmp.changed": "本次运行修改的参数：{items}",
+    "cmp.headline": "主要指标",
+    "cmp.th_measure": "指标",
+    "cmp.diff_legend": ("▲ ▼ 表示与 {ref} 的差异。红色：成本更高、路程更长或低年级寄宿生更多；绿色：更少；"
+                        "灰色：本身无所谓好坏的变化。"),
+    "cmp.group.schools": "学校",
+    "cmp.group.pupils": "学生",
+    "cmp.group.travel": "{band}上学路程（单程，分钟）",
+    "cmp.group.cost": "年度成本",
+    "cmp.group.capital": "一次性建设投入",
+    "cmp.m.status": "结果",
+    "cmp.m.schools_open": "开办学校",
+    "cmp.m.schools_closed": "撤并学校",
+    "cmp.m.hubs": "中心校（接收转入学生）",
+    "cmp.m.pupils_moved": "转学学生",
+    "cmp.m.boarders": "寄宿生",
+    "cmp.m.boarders_g1_3": "1-3年级寄宿生",
+    "cmp.m.places_added": "新增学位",
+    "cmp.m.beds_added": "新增床位",
+    "cmp.m.limit": "走读时限",
+    "cmp.m.mean": "平均",
+    "cmp.m.p90": "90%学生不超过",
+    "cmp.m.max": "最长",
+    "cmp.m.over": "超过走读时限（寄宿）的比例",
+    "cmp.m.capital": "新建学位和床位",
+    "cmp.maps": "地图",
+    "cmp.maps_caption": ("各方案地图范围和比例尺相同。星形为中心校（接收），蓝色圆点为保留学校，叉号为撤并学校，"
+                         "虚线为寄宿生。圆圈标出与 {ref} 决定不同的学校。"),
+    "cmp.maps_alt": "各方案地图并排",
+    "cmp.travel": "各学段单程时间分布",
+    "cmp.travel_caption": ("每条线代表一个方案：单程不超过某一分钟数的学生比例。线越靠左上，路程越短。"
+                           "寄宿生按每周回家单程计；点线为走读时限。"),
+    "cmp.travel_alt": "各学段单程时间分布图",
+    "cmp.axis_minutes": "单程时间（分钟）",
+    "cmp.axis_share": "学生比例",
+    "cmp.no_trips": "无学生",
+    "cmp.decisions": "不同的决定",
+    "cmp.decisions_caption": "每行一所学校：在各方案中决定不同的学校。",
+    "cmp.decisions_none": "各方案对每所学校的决定都相同。",
+    "cmp.decisions_left_out": "没有方案、未列入比较：{runs}。",
+    "cmp.role_in": "{runs} {role}",
+    "cmp.role_sep": "；",
+    "cmp.build_only": "仅 {run} 新增{what} {n}",
+    "cmp.build_in": "{runs} 新增{what} {n}",
+    "cmp.build_none": "{runs} 不新增",
+    "cmp.what.places": "学位",
+    "cmp.what.beds": "床位",
+    "cmp.settings": "不同的方案参数",
+    "cmp.settings_caption": "各方案参数与 {ref} 的比较（名称和说明除外）。",
+    "cmp.settings_none": "参数与 {ref} 相同。",
+    "cmp.settings_for": "{name} 与 {ref} 相比",
+    "cmp.unsolved": "没有结果的方案",
+    "cmp.unsolved_item": "{name}：{status}。",
+    "cmp.data_differs": "这些方案所用的输入数据不同，差异不全来自方案参数：{details}。",
+    "cmp.data_item": "{runs} 的 {file} 不同",
+    "cmp.footer": "由 consolidation {version} 根据运行目录 {folders} 生成。",
+    "cmp.page": "第 {i} 页，共 {n} 页",
+    "cmp.continued": "{title}（续）",
+}
+
+TABLES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
+"""The string table of each language in :data:`LANGS`."""
+
+
+def norm_lang(lang: str | None) -> str:
+    """The language to use for ``lang``: ``zh`` (also ``zh-CN``, ``zh_Hans`` ...) or ``en`` otherwise."""
+    return "zh" if str(lang or "").lower().replace("_", "-").startswith("zh") else "en"
+
+
+def text(key: str, lang: str = "en", **fmt) -> str:
+    """Return the string ``key`` in ``lang``, with ``{fields}`` filled in from ``fmt``.
+
+    Raises
+    ------
+    KeyError
+        If ``key`` is not in the table (every key is in both tables; a test checks it).
+    """
+    s = TABLES[norm_lang(lang)][key]
+    return s.format(**fmt) if fmt else s
+
+
+def html_lang(lang: str) -> str:
+    """The value of ``<html lang=...>``."""
+    return "zh-CN" if norm_lang(lang) == "zh" else "en"
+
+
+def missing(x) -> bool:
+    """Whether ``x`` is None, NaN or not a number at all."""
+    if x is None or isinstance(x, bool):
+        return x is None
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return True
+
+
+def fmt_int(x, lang: str = "en") -> str:
+    """A count with thousands separators, e.g. ``12,345``; a dash when missing."""
+    return "–" if missing(x) else f"{round(float(x)):,}"
+
+
+def fmt_pupils(x, lang: str = "en") -> str:
+    """Pupils: whole numbers plainly, split demand with one decimal."""
+    if missing(x):
+        return "–"
+    x = float(x)
+    return f"{round(x):,}" if abs(x - round(x)) < 0.05 else f"{x:,.1f}"
+
+
+def fmt_minutes(x, lang: str = "en") -> str:
+    """Minutes with one decimal, e.g. ``37.5``; a dash when missing."""
+    return "–" if missing(x) else f"{float(x):,.1f}"
+
+
+def fmt_share(x, lang: str = "en") -> str:
+    """A fraction as a percentage, e.g. ``0.125`` -> ``12.5%``."""
+    return "–" if missing(x) else f"{100 * float(x):.1f}%"
+
+
+def fmt_yuan(x, lang: str = "en") -> str:
+    """Yuan: ``¥1,234,567`` in English; in Chinese ``123.46万元`` from ten thousand up, else ``850元``."""
+    if missing(x):
+        return "–"
+    x = float(x)
+    if norm_lang(lang) == "zh":
+        return f"{x / 1e4:,.2f}万元" if abs(x) >= 1e4 else f"{round(x):,}元"
+    return f"¥{round(x):,}"
+
+
+def fmt_signed(x, kind: str, lang: str = "en") -> str:
+    """A difference with its sign, e.g. ``+120``, ``−3.5``, ``+¥12,000``, ``+1.2 pts`` for shares.
+
+    ``kind`` is one of ``int``, ``pupils``, ``minutes``, ``share`` and ``yuan``.
+    """
+    if missing(x):
+        return "–"
+    x = float(x)
+    sign = "+" if x > 0 else "−" if x < 0 else "±"
+    a = abs(x)
+    if kind == "share":
+        body = f"{100 * a:.1f}" + ("个百分点" if norm_lang(lang) == "zh" else " pts")
+    elif kind == "yuan":
+        body = fmt_yuan(a, lang)
+    elif kind == "minutes":
+        body = fmt_minutes(a, lang)
+    elif kind == "pupils":
+        body = fmt_pupils(a, lang)
+    else:
+        body = fmt_int(a, lang)
+    return sign + body
+
+
+def join_names(names, lang: str = "en") -> str:
+    """``a``, ``a and b``, ``a, b and c`` (Chinese: ``a、b和c``)."""
+    names = [str(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return text("list_sep", lang).join(names[:-1]) + text("list_and", lang) + names[-1]
