@@ -3,13 +3,31 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: example test bench clean-venv
+.PHONY: example test bench clean-venv system
 
 $(VENV)/.installed: pyproject.toml
+	@$(MAKE) --no-print-directory system
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
+
+# System packages: a CJK font so Chinese reports, maps and PDFs (--lang zh) draw every character,
+# and Chromium for the test that opens a comparison page in a real browser. Installed with apt-get
+# when it exists and we are root; otherwise this prints what to install and carries on.
+SYSTEM_PACKAGES = fonts-noto-cjk chromium
+system:
+	@if fc-list 2>/dev/null | grep -qi "Noto Sans CJK" && command -v chromium >/dev/null 2>&1; then \
+	  echo "system: Noto Sans CJK font and chromium found"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "system: apt-get install -y $(SYSTEM_PACKAGES)"; \
+	  (apt-get update && apt-get install -y $(SYSTEM_PACKAGES)) || \
+	  echo "system: apt-get failed; install $(SYSTEM_PACKAGES) by hand (Chinese text needs the font)"; \
+	else \
+	  echo "system: please install a CJK font and Chromium, e.g. 'sudo apt-get install $(SYSTEM_PACKAGES)'"; \
+	  echo "        (other systems: Noto Sans CJK SC and Chromium). Without the font, Chinese text"; \
+	  echo "        in maps and PDFs shows as boxes; without Chromium, the browser test is skipped."; \
+	fi
 
 # Plan the embedded example county; the report lands in reports/baseline/report.html.
 example: $(VENV)/.installed
