@@ -39,7 +39,6 @@ EN: dict[str, str] = {
     "status_short.feasible": "plan found",
     "status_short.infeasible": "no plan meets the rules",
     "status_short.no_solution": "no plan found in time",
-    "dash": "–",
     "list_sep": ", ",
     "list_and": " and ",
     "no_limit": "no limit",
@@ -153,7 +152,7 @@ EN: dict[str, str] = {
     "map.km": "km",
     "map.north": "N",
     "map.differs": "Decision differs from {ref}",
-    "map.panel": "{name}: {hubs}, {kept} kept, {closed} closed",
+    "map.panel": "{hubs}, {kept} kept, {closed} closed",
     "map.no_map": "No map: the data of this run have no coordinates",
     "map.no_plan": "No plan: {status}",
     # the comparison of run folders
@@ -166,7 +165,6 @@ EN: dict[str, str] = {
     "cmp.th_about": "What the scenario says",
     "cmp.th_folder": "Run folder",
     "cmp.reference": "reference",
-    "cmp.changed": "changed for this run: {items}",
     "cmp.headline": "Headline numbers",
     "cmp.th_measure": "Measure",
     "cmp.diff_legend": ("▲ ▼ show the difference from {ref}. Red: more cost, longer trips or more young "
@@ -190,7 +188,6 @@ EN: dict[str, str] = {
     "cmp.m.p90": "9 in 10 pupils within",
     "cmp.m.max": "Longest",
     "cmp.m.over": "Share beyond the day limit (boarding)",
-    "cmp.m.capital": "Places and beds",
     "cmp.maps": "Maps",
     "cmp.maps_caption": ("Every plan at the same extent and scale. Stars are hubs, blue circles schools kept, "
                          "crosses schools closed, dashed lines pupils who board. A ring marks a school whose "
@@ -203,7 +200,6 @@ EN: dict[str, str] = {
     "cmp.travel_alt": "Travel time distributions by grade band",
     "cmp.axis_minutes": "One-way minutes",
     "cmp.axis_share": "Share of pupils",
-    "cmp.no_trips": "no pupils",
     "cmp.decisions": "Decisions that differ",
     "cmp.decisions_caption": "One line per school whose decision is not the same in every plan.",
     "cmp.decisions_none": "Every plan takes the same decision for every school.",
@@ -212,13 +208,13 @@ EN: dict[str, str] = {
     "cmp.role_sep": "; ",
     "cmp.build_only": "+{n} {what} in {run} only",
     "cmp.build_in": "+{n} {what} in {runs}",
-    "cmp.build_none": "none in {runs}",
     "cmp.what.places": "places",
     "cmp.what.beds": "beds",
     "cmp.settings": "Scenario settings that differ",
     "cmp.settings_caption": "Each plan's settings against those of {ref} (name and description aside).",
     "cmp.settings_none": "Same settings as {ref}.",
     "cmp.settings_for": "{name} against {ref}",
+    "cmp.settings_unknown": "Unknown: the run folder has no scenario.resolved.toml.",
     "cmp.unsolved": "Plans without a result",
     "cmp.unsolved_item": "{name}: {status}.",
     "cmp.data_differs": ("These plans were made from different input data, so not every difference comes "
@@ -251,7 +247,6 @@ ZH: dict[str, str] = {
     "status_short.feasible": "可行方案",
     "status_short.infeasible": "没有满足全部规则的方案",
     "status_short.no_solution": "时限内未得到方案",
-    "dash": "–",
     "list_sep": "、",
     "list_and": "和",
     "no_limit": "不限",
@@ -360,7 +355,7 @@ ZH: dict[str, str] = {
     "map.km": "公里",
     "map.north": "北",
     "map.differs": "与 {ref} 决定不同",
-    "map.panel": "{name}：{hubs}，保留 {kept} 所，撤并 {closed} 所",
+    "map.panel": "{hubs}，保留 {kept} 所，撤并 {closed} 所",
     "map.no_map": "无地图：本次运行的数据没有坐标",
     "map.no_plan": "无方案：{status}",
     "cmp.title": "{n} 个方案比较",
@@ -371,7 +366,6 @@ ZH: dict[str, str] = {
     "cmp.th_about": "方案说明",
     "cmp.th_folder": "运行目录",
     "cmp.reference": "基准",
-    "cmp.changed": "本次运行修改的参数：{items}",
     "cmp.headline": "主要指标",
     "cmp.th_measure": "指标",
     "cmp.diff_legend": ("▲ ▼ 表示与 {ref} 的差异。红色：成本更高、路程更长或低年级寄宿生更多；绿色：更少；"
@@ -395,7 +389,6 @@ ZH: dict[str, str] = {
     "cmp.m.p90": "90%学生不超过",
     "cmp.m.max": "最长",
     "cmp.m.over": "超过走读时限（寄宿）的比例",
-    "cmp.m.capital": "新建学位和床位",
     "cmp.maps": "地图",
     "cmp.maps_caption": ("各方案地图范围和比例尺相同。星形为中心校（接收），蓝色圆点为保留学校，叉号为撤并学校，"
                          "虚线为寄宿生。圆圈标出与 {ref} 决定不同的学校。"),
@@ -406,7 +399,6 @@ ZH: dict[str, str] = {
     "cmp.travel_alt": "各学段单程时间分布图",
     "cmp.axis_minutes": "单程时间（分钟）",
     "cmp.axis_share": "学生比例",
-    "cmp.no_trips": "无学生",
     "cmp.decisions": "不同的决定",
     "cmp.decisions_caption": "每行一所学校：在各方案中决定不同的学校。",
     "cmp.decisions_none": "各方案对每所学校的决定都相同。",
@@ -415,13 +407,13 @@ ZH: dict[str, str] = {
     "cmp.role_sep": "；",
     "cmp.build_only": "仅 {run} 新增{what} {n}",
     "cmp.build_in": "{runs} 新增{what} {n}",
-    "cmp.build_none": "{runs} 不新增",
     "cmp.what.places": "学位",
     "cmp.what.beds": "床位",
     "cmp.settings": "不同的方案参数",
     "cmp.settings_caption": "各方案参数与 {ref} 的比较（名称和说明除外）。",
     "cmp.settings_none": "参数与 {ref} 相同。",
     "cmp.settings_for": "{name} 与 {ref} 相比",
+    "cmp.settings_unknown": "未知：运行目录中没有 scenario.resolved.toml。",
     "cmp.unsolved": "没有结果的方案",
     "cmp.unsolved_item": "{name}：{status}。",
     "cmp.data_differs": "这些方案所用的输入数据不同，差异不全来自方案参数：{details}。",
@@ -524,8 +516,12 @@ def fmt_signed(x, kind: str, lang: str = "en") -> str:
 
 
 def join_names(names, lang: str = "en") -> str:
-    """``a``, ``a and b``, ``a, b and c`` (Chinese: ``a、b和c``)."""
+    """``a``, ``a and b``, ``a, b and c`` (Chinese: ``甲、乙和丙``, ``a、b 和 c``)."""
     names = [str(n) for n in names]
     if len(names) <= 1:
         return "".join(names)
-    return text("list_sep", lang).join(names[:-1]) + text("list_and", lang) + names[-1]
+    head = text("list_sep", lang).join(names[:-1])
+    word = text("list_and", lang)
+    if norm_lang(lang) == "zh" and (head[-1:].isascii() or names[-1][:1].isascii()):
+        word = f" {word} "  # space Chinese from Latin names: "baseline 和 young_by_bus"
+    return head + word + names[-1]

@@ -59,7 +59,8 @@ def test_number_formats():
     assert i18n.fmt_signed(120, "int") == "+120"
     assert i18n.fmt_signed(-1600, "yuan", "zh") == "−1,600元"
     assert i18n.fmt_signed(0.05, "share", "zh") == "+5.0个百分点"
-    assert i18n.join_names(["a", "b", "c"], "zh") == "a、b和c"
+    assert i18n.join_names(["a", "b", "c"], "zh") == "a、b 和 c"
+    assert i18n.join_names(["杨家湾", "东山"], "zh") == "杨家湾和东山"
     assert i18n.join_names(["a", "b", "c"]) == "a, b and c"
 
 

@@ -215,7 +215,7 @@ def frame_axes(ax, bounds) -> None:
 def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = "en",
                     family: list[str] | None = None, name: str | None = None, max_named: int = MAX_NAMED,
                     label_size: float = 8.5, title_size: float = 12, highlight: Iterable[str] = (),
-                    small: bool = False) -> None:
+                    small: bool = False, name_color: str = "black") -> None:
     """Draw one plan on ``ax``: county, villages, trips by kind, schools by role, names, scale bar.
 
     Parameters
@@ -234,7 +234,8 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
     family : list of str, optional
         Fonts (see :func:`_mapkit.font_family`); by default chosen for the texts drawn.
     name : str, optional
-        Put this name before the counts in the title (e.g. the scenario, in a comparison).
+        Write this name (e.g. the scenario, in a comparison) in bold above the counts, in
+        ``name_color``; without it the title reads "Plan: ...".
     max_named : int
         At most this many school names (hubs first, then large kept schools). 0: none.
     label_size, title_size : float
@@ -279,8 +280,14 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
     n_hubs = int(hub.sum())
     hubs = lab["hubs_1"] if n_hubs == 1 else lab["hubs"].format(n=n_hubs)
     counts = {"hubs": hubs, "kept": int(kept.sum()), "closed": int(closed.sum())}
-    title = lab["panel"].format(name=name, **counts) if name else lab["plan"].format(**counts)
-    ax.set_title(kit.mpl_text(title), fontsize=title_size, loc="left", fontfamily=family)
+    if name:
+        ax.set_title(kit.mpl_text(lab["panel"].format(**counts)), fontsize=title_size * 0.85, loc="left",
+                     fontfamily=family, color="#333333")
+        ax.annotate(kit.mpl_text(name), (0, 1), xycoords="axes fraction", xytext=(0, title_size * 1.9),
+                    textcoords="offset points", fontsize=title_size, fontweight="bold", color=name_color,
+                    fontfamily=family, va="bottom", annotation_clip=False)
+    else:
+        ax.set_title(kit.mpl_text(lab["plan"].format(**counts)), fontsize=title_size, loc="left", fontfamily=family)
     kit.scale_bar(ax, lab["km"], family, fontsize=7.5 if small else 8.5)
     kit.north_arrow(ax, lab["north"], family, size=0.7 if small else 1.0)
     if max_named <= 0:
@@ -289,6 +296,9 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
     # cover the crosses of closed schools but not other open schools.
     radius = np.where(hub, np.sqrt(hub_size) * 0.45, np.where(kept, np.sqrt(size) / 2, 4.0))
     markers = [(x[i], y[i], radius[i]) for i in np.flatnonzero(~closed)]
+    to_data = ax.transData.inverted()
+    for fy in (0.92, 0.86, 0.8):  # keep names off the north arrow
+        markers.append((*to_data.transform(ax.transAxes.transform((0.95, fy))), 12 * (0.7 if small else 1.0)))
     big = kept & (after.to_numpy() >= NAME_SHARE * pmax)
     order = sorted(np.flatnonzero(hub | big), key=lambda i: (not hub[i], -after.iloc[i]))
     order = order[:max(max_named, int(hub.sum()))]
@@ -298,19 +308,22 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
     kit.place_labels(ax, labels, family, markers, fontsize=label_size)
 
 
-def draw_message_panel(ax, message: str, family: list[str] | None = None, title: str | None = None,
-                       title_size: float = 12) -> None:
-    """An empty panel with a message in the middle (a plan without a map)."""
-    family = family or kit.font_family([message, title or ""])
+def draw_message_panel(ax, message: str, family: list[str] | None = None, name: str | None = None,
+                       name_color: str = "black", title_size: float = 12) -> None:
+    """An empty grey panel with a message in the middle, for a plan without a map; ``name`` as above a plan."""
+    family = family or kit.font_family([message, name or ""])
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_facecolor("#f4f6f8")
     for spine in ax.spines.values():
         spine.set_color("#999999")
-    ax.text(0.5, 0.5, kit.mpl_text(message), transform=ax.transAxes, ha="center", va="center", fontsize=11,
-            color="#444444", fontfamily=family, wrap=True)
-    if title:
-        ax.set_title(kit.mpl_text(title), fontsize=title_size, loc="left", fontfamily=family)
+    ax.text(0.5, 0.5, kit.mpl_text(message), transform=ax.transAxes, ha="center", va="center",
+            fontsize=title_size * 0.85, color="#444444", fontfamily=family, wrap=True)
+    if name:
+        ax.set_title(" ", fontsize=title_size * 0.85, loc="left")
+        ax.annotate(kit.mpl_text(name), (0, 1), xycoords="axes fraction", xytext=(0, title_size * 1.9),
+                    textcoords="offset points", fontsize=title_size, fontweight="bold", color=name_color,
+                    fontfamily=family, va="bottom", annotation_clip=False)
 
 
 def plan_handles(lang: str = "en", differs_from: str | None = None) -> list:
