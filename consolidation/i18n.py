@@ -215,6 +215,30 @@ EN: dict[str, str] = {
     "cmp.settings_none": "Same settings as {ref}.",
     "cmp.settings_for": "{name} against {ref}",
     "cmp.settings_unknown": "Unknown: the run folder has no scenario.resolved.toml.",
+    "setting.rules.max_minutes": "{band}: longest one-way day trip, minutes",
+    "setting.rules.boarding": "{band}: may board when the day trip is too long",
+    "setting.rules.mode": "{band}: how day pupils travel (walk or bus)",
+    "setting.travel.walk_kmh": "children's walking speed, km/h",
+    "setting.travel.bus_kmh": "school bus speed, km/h",
+    "setting.travel.detour": "road distance over straight-line distance",
+    "setting.boarding.max_weekly_minutes": "longest weekly trip home of a boarder, minutes",
+    "setting.schools.max_open": "at most this many schools open",
+    "setting.schools.open_exactly": "exactly this many schools open",
+    "setting.schools.assignment": "single: each village and grade band goes to one school; split: may be divided",
+    "setting.schools.min_hub_pupils": "fewest pupils a hub must end with",
+    "setting.costs.school_annual": "yuan a year to keep a school open",
+    "setting.costs.per_pupil_minute": "value of families' time, yuan a year per pupil-minute",
+    "setting.costs.per_place_added": "yuan per new school place",
+    "setting.costs.per_bed_added": "yuan per new boarding bed",
+    "setting.costs.per_boarder": "yuan a year per boarder",
+    "setting.costs.capital_years": "years over which building costs are spread",
+    "setting.solver.name": "solver",
+    "setting.solver.time_limit_s": "solver time limit, seconds",
+    "setting.solver.gap": "solver optimality gap",
+    "setting.solver.threads": "solver threads",
+    "setting.inputs": "input data ({what})",
+    "setting.inputs.crs": "coordinate system of x/y columns",
+    "setting.inputs.complete": "the travel table lists every reachable pair",
     "cmp.unsolved": "Plans without a result",
     "cmp.unsolved_item": "{name}: {status}.",
     "cmp.data_differs": ("These plans were made from different input data, so not every difference comes "
@@ -414,6 +438,30 @@ ZH: dict[str, str] = {
     "cmp.settings_none": "参数与 {ref} 相同。",
     "cmp.settings_for": "{name} 与 {ref} 相比",
     "cmp.settings_unknown": "未知：运行目录中没有 scenario.resolved.toml。",
+    "setting.rules.max_minutes": "{band}走读单程时限（分钟）",
+    "setting.rules.boarding": "{band}路程过长时可否寄宿",
+    "setting.rules.mode": "{band}走读上学方式（walk 步行，bus 校车）",
+    "setting.travel.walk_kmh": "学生步行速度（公里/小时）",
+    "setting.travel.bus_kmh": "校车速度（公里/小时）",
+    "setting.travel.detour": "道路距离与直线距离之比",
+    "setting.boarding.max_weekly_minutes": "寄宿生每周回家单程时限（分钟）",
+    "setting.schools.max_open": "开办学校数上限",
+    "setting.schools.open_exactly": "开办学校数（固定）",
+    "setting.schools.assignment": "single：每个村每个学段只去一所学校；split：可分到多所学校",
+    "setting.schools.min_hub_pupils": "中心校最少学生数",
+    "setting.costs.school_annual": "每所学校每年运行经费（元）",
+    "setting.costs.per_pupil_minute": "家庭时间价值（元/年，每生每分钟）",
+    "setting.costs.per_place_added": "每个新建学位费用（元）",
+    "setting.costs.per_bed_added": "每张新建床位费用（元）",
+    "setting.costs.per_boarder": "每名寄宿生每年补助（元）",
+    "setting.costs.capital_years": "建设费用分摊年限",
+    "setting.solver.name": "求解器",
+    "setting.solver.time_limit_s": "求解时限（秒）",
+    "setting.solver.gap": "求解最优性差距",
+    "setting.solver.threads": "求解线程数",
+    "setting.inputs": "输入数据（{what}）",
+    "setting.inputs.crs": "x/y 坐标列的坐标系",
+    "setting.inputs.complete": "路程表列出全部可达的村校组合",
     "cmp.unsolved": "没有结果的方案",
     "cmp.unsolved_item": "{name}：{status}。",
     "cmp.data_differs": "这些方案所用的输入数据不同，差异不全来自方案参数：{details}。",
@@ -442,6 +490,19 @@ def text(key: str, lang: str = "en", **fmt) -> str:
     """
     s = TABLES[norm_lang(lang)][key]
     return s.format(**fmt) if fmt else s
+
+
+def setting_label(key: str, lang: str = "en") -> str:
+    """Plain words for a scenario key, e.g. ``rules.G4_6.max_minutes`` -> "Grades 4-6: longest one-way
+    day trip, minutes"; empty when there are none."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "rules" and f"setting.rules.{parts[2]}" in EN and f"band.{parts[1]}" in EN:
+        return text(f"setting.rules.{parts[2]}", lang, band=text(f"band.{parts[1]}", lang))
+    if f"setting.{key}" in EN:
+        return text(f"setting.{key}", lang)
+    if len(parts) == 2 and parts[0] == "inputs":
+        return text("setting.inputs", lang, what=parts[1])
+    return ""
 
 
 def html_lang(lang: str) -> str:

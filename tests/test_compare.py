@@ -131,6 +131,8 @@ def test_scenario_settings_that_differ(compared):
     assert "rules.G4_6.max_minutes: 40 -> 60" in page
     assert "rules.G1_3.mode: walk -> bus" in page
     assert "description:" not in page and "name: baseline" not in page
+    assert "Grades 4-6: longest one-way day trip, minutes" in page  # the key in plain words
+    assert "4-6年级走读单程时限（分钟）" in (compared["zh"] / "comparison.html").read_text(encoding="utf-8")
 
 
 def test_page_is_self_contained_and_has_figures(compared):

@@ -663,7 +663,8 @@ def render_html(cmp: Comparison, content: dict | None = None) -> str:
     for item in content["settings"]:
         settings.append({
             "title": cmp.t("cmp.settings_for", name=item["name"], ref=cmp.ref.name),
-            "lines": [Markup(str(escape(s)).replace(" -&gt; ", " -> ")) for s in item["items"]],
+            "lines": [(Markup(str(escape(s)).replace(" -&gt; ", " -> ")), i18n.setting_label(s.split(":")[0], lang))
+                      for s in item["items"]],
             "none": cmp.t("cmp.settings_none", ref=cmp.ref.name) if not item["items"] and not item["unknown"]
             else "",
             "unknown": item["unknown"],
@@ -688,6 +689,12 @@ def render_html(cmp: Comparison, content: dict | None = None) -> str:
                         folders=i18n.join_names([str(r.path) for r in cmp.runs], lang)),
     }
     return environment().get_template("comparison.html").render(**context)
+
+
+def _with_gloss(line: str, lang: str) -> str:
+    """``key: old -> new`` followed by the key in plain words, when it has some."""
+    gloss = i18n.setting_label(line.split(":")[0], lang)
+    return f"{line}  ({gloss})" if gloss and lang != "zh" else f"{line}（{gloss}）" if gloss else line
 
 
 def write_pdf(cmp: Comparison, content: dict, path: Path) -> None:
@@ -780,7 +787,7 @@ def write_pdf(cmp: Comparison, content: dict, path: Path) -> None:
         if item["unknown"]:
             flow.paragraph("–", size=8.5)
         elif item["items"]:
-            flow.bullets(item["items"], size=8.5)
+            flow.bullets([_with_gloss(s, lang) for s in item["items"]], size=8.5)
         else:
             flow.paragraph(t("cmp.settings_none", ref=cmp.ref.name), size=8.5, color=MUTED)
     flow.save(path)

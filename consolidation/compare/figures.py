@@ -129,8 +129,8 @@ def draw_travel(fig: Figure, rect: tuple[float, float, float, float], runs, *, l
         return
     legend_h = 0.45
     gap = 0.55
-    left_pad, bottom_pad, top_pad = 0.6, 0.55, 0.35
-    cw = (w - left_pad - gap * (len(bands) - 1)) / len(bands)
+    left_pad, bottom_pad, top_pad, right_pad = 0.6, 0.55, 0.35, 0.25
+    cw = (w - left_pad - right_pad - gap * (len(bands) - 1)) / len(bands)
     ch = h - legend_h - bottom_pad - top_pad
     t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
     for j, band in enumerate(bands):
