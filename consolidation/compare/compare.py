@@ -10,6 +10,7 @@ drawn with matplotlib, no browser needed), written under a temporary name and re
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import shutil
@@ -33,6 +34,8 @@ from ..report import maps
 from ..report.html import band_label, data_uri, environment, label, status_text
 from . import figures
 from .pdf import MUTED, Cell, Flow, Row, text_width
+
+log = logging.getLogger("consolidation")
 
 RUN_COLORS = ("#1f4e79", "#e07b00", "#2a9d8f", "#7b4fa0", "#8a8a00", "#8c564b", "#d6458f", "#555555")
 RUN_STYLES = ("-", "--", "-.", ":", (0, (6, 2)), (0, (1, 1.5)), (0, (5, 1, 1, 1)), (0, (9, 3)))
@@ -510,7 +513,11 @@ def font_for(cmp: Comparison, extra: Sequence[str] = ()) -> list[str]:
     for run in cmp.runs:
         if run.schools is not None and "name" in run.schools:
             texts += run.schools["name"].astype(str).tolist()
-    return kit.font_family(texts)
+    family = kit.font_family(texts)
+    if kit.needs_cjk(texts) and not all(kit.renderable(s, family) for s in i18n.TABLES[cmp.lang].values()):
+        log.warning("no CJK font is installed, so Chinese text in the maps, charts and PDF shows as boxes: "
+                    "install one (Debian/Ubuntu: apt-get install fonts-noto-cjk)")
+    return family
 
 
 # --------------------------------------------------------------------------------------------- output

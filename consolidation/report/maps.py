@@ -12,6 +12,7 @@ Every label comes from :mod:`consolidation.i18n` (English and Chinese).
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from matplotlib.patches import Rectangle
 
 from .. import i18n
 from . import _mapkit as kit
+
+log = logging.getLogger("consolidation")
 
 LABEL_KEYS = ("title", "today", "plan", "hubs", "hubs_1", "boundary", "village", "school_today", "trip_today",
               "hub", "kept", "closed", "trip_same", "trip_moved", "trip_board", "size_key", "km", "north",
@@ -172,6 +175,9 @@ def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLi
     fig = Figure(figsize=(FIG_WIDTH_IN, fig_h), dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
     family = kit.font_family([title, *map_texts([layers], lang)])
+    if not all(kit.renderable(s, family) for s in lab.values()):
+        log.warning("no CJK font is installed, so the Chinese labels of the map show as boxes: install one "
+                    "(Debian/Ubuntu: apt-get install fonts-noto-cjk)")
     if not kit.renderable(title, family):  # e.g. a Chinese name and no CJK font installed
         title = lab["title"]
     fig.suptitle(kit.mpl_text(title), y=1 - 0.18 / fig_h,
