@@ -1,4 +1,4 @@
-"""Command line: ``consolidation run``, ``validate`` and ``reference``.
+"""Command line: ``consolidation run``, ``validate``, ``sweep``, ``province``, ``compare`` and ``reference``.
 
 Thin: parses, calls the pipeline, owns logging and exit codes
 (0 plan found, 2 bad input or scenario, 3 infeasible, 4 no plan within the time limit, 1 anything else).
@@ -307,6 +307,42 @@ def province(folder: Path | None, scenario: Path, out: Path | None, workers: int
         click.echo(f"- {row.county}: {row.status}: {_indent(row.error)}", err=True)
     click.echo(f"table: {result.out / 'province.csv'}")
     sys.exit(EXIT_OK if failed.empty else EXIT_INFEASIBLE)
+
+
+@main.command()
+@click.argument("run_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write comparison.html and comparison.pdf into.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the comparison.")
+@click.option("--force", is_flag=True, help="Compare runs made from different input data anyway.")
+@click.option("--overwrite", is_flag=True, help="Replace the output folder if it exists.")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="More detail.")
+@click.option("--debug", is_flag=True, help="Show the traceback on errors.")
+def compare(run_dirs: tuple[Path, ...], out: Path, lang: str, force: bool, overwrite: bool, quiet: bool,
+            verbose: bool, debug: bool) -> None:
+    """Compare finished run folders side by side (never re-solves).
+
+    \b
+    The first run is the reference: differences are marked against it.
+    Writes comparison.html (self-contained) and comparison.pdf.
+    Examples:
+      consolidation compare reports/baseline reports/g4_6_day_60min reports/young_by_bus --out reports/compare
+      consolidation compare reports/baseline-sweep/runs/* --out reports/sweep-compare --lang zh
+    """
+    _logging(quiet, verbose)
+    try:
+        from .compare import compare_runs
+
+        folder = compare_runs(run_dirs, out, lang=lang, force=force, overwrite=overwrite)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, debug)
+        return
+    click.echo(f"compared {len(run_dirs)} runs (reference: {run_dirs[0]}).")
+    click.echo(f"report: {folder / 'comparison.html'}")
+    click.echo(f"print:  {folder / 'comparison.pdf'}")
+    sys.exit(EXIT_OK)
 
 
 def _indent(error, lines: int = 6) -> str:

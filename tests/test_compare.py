@@ -261,3 +261,21 @@ def test_comparison_in_a_real_browser(runs, compared, tmp_path):
         assert expected in text, expected
     # the images decoded: the browser laid them out at their natural aspect, not as broken icons
     assert dom.count("data:image/png;base64,") == 2
+
+
+def test_compare_command(runs, tmp_path):
+    from click.testing import CliRunner
+
+    from consolidation import cli
+
+    out = tmp_path / "cmp"
+    args = ["compare", str(runs["baseline"]), str(runs["young_by_bus"]), "--out", str(out)]
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 0, result.output
+    assert (out / "comparison.html").exists() and (out / "comparison.pdf").exists()
+    assert "comparison.html" in result.output
+    again = CliRunner().invoke(cli.main, args)  # never replaces an earlier comparison unasked
+    assert again.exit_code == 2 and "--overwrite" in again.output
+    lone = CliRunner().invoke(cli.main, ["compare", str(runs["baseline"]), "--out", str(tmp_path / "x")])
+    assert lone.exit_code == 2 and "at least two" in lone.output
+    assert not (tmp_path / "x").exists()
