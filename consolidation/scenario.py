@@ -112,6 +112,11 @@ class SchoolRules(_Strict):
     min_hub_pupils: float = Field(
         0, ge=0, description="A school that takes in pupils from other schools must end with at least this many."
     )
+    capacity_by: Literal["places", "classes"] = Field(
+        "places", description="places: pupils within a school's places; classes: also whole classes per band, "
+        "each within the class size of [teachers] (45 primary, 50 junior), in classrooms of "
+        "class_size_primary places (capacity / 45, rounded down, at least one)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> SchoolRules:
@@ -119,6 +124,98 @@ class SchoolRules(_Strict):
             raise ValueError(
                 f"open_exactly ({self.open_exactly}) is larger than max_open ({self.max_open}); drop one"
             )
+        return self
+
+
+class TeachingPoints(_Strict):
+    """``[teaching_points]``: may a school stay open for its youngest pupils only (a teaching point,
+    教学点), sending its older pupils to another school? The model then chooses, per school: kept,
+    teaching point, hub, or closed."""
+
+    allowed: bool = Field(
+        False, description="true: a school that teaches the bands below and older ones may keep only these bands."
+    )
+    bands: list[Literal["G1_3", "G4_6", "G7_9"]] = Field(
+        default_factory=lambda: ["G1_3"], min_length=1, description="Bands a teaching point keeps."
+    )
+    annual_cost: float = Field(
+        40_000, ge=0, description="Yuan a year to run a school as a teaching point, instead of its annual cost."
+    )
+    min_pupils: float = Field(0, ge=0, description="A school that becomes a teaching point keeps at least this many.")
+    max_pupils: float | None = Field(
+        120, gt=0, description="...and at most this many (an incomplete primary: 4 classes of 30)."
+    )
+
+
+class Teachers(_Strict):
+    """``[teachers]``: staff posts, life teachers for boarders and class sizes (staffing rules of 2014)."""
+
+    pupils_per_post_primary: float = Field(19, gt=0, description="Pupils of grades 1-6 per staff post.")
+    pupils_per_post_junior: float = Field(13.5, gt=0, description="Pupils of grades 7-9 per staff post.")
+    posts_per_class_primary: float = Field(
+        1.7, ge=0, description="Floor for small schools: posts per primary class (set by province)."
+    )
+    posts_per_class_junior: float = Field(2.5, ge=0, description="Floor: posts per junior class.")
+    class_size_primary: int = Field(45, gt=0, description="Largest primary class, pupils.")
+    class_size_junior: int = Field(50, gt=0, description="Largest junior class, pupils.")
+    boarders_per_life_teacher: float = Field(
+        30, gt=0, description="Boarders per life teacher (生活老师); no national ratio, 30 is a placeholder."
+    )
+    within_available: bool = Field(
+        False, description="true: the plan may not need more teachers (posts and life teachers) than the "
+        "schools' teachers and teachers_junior columns add up to."
+    )
+
+
+class Groups(_Strict):
+    """``[groups]``: education groups (1+N): each group is one core school and 1 to N member schools
+    within the teachers' travel limit of their core. Formed by ``consolidation group`` and, when
+    ``enabled``, after every ``run`` among the plan's open schools."""
+
+    enabled: bool = Field(False, description="true: `consolidation run` also forms groups among open schools.")
+    schools: list[str] | None = Field(
+        None, description="IDs of the schools taking part; absent: every school (every open school after a plan)."
+    )
+    count: int | None = Field(
+        None, ge=1, description="Number of groups. Absent: as many as the locked cores, or as the model finds best."
+    )
+    cores: list[str] = Field(default_factory=list, description="Schools locked as cores (core schools).")
+    core_candidates: list[str] | None = Field(
+        None, description="Schools that may be cores; absent: any school taking part (see min_core_quality)."
+    )
+    quality_column: str = Field("quality", description="Schools column with a score; higher makes a better core.")
+    min_core_quality: float | None = Field(None, description="Only schools with at least this quality may be cores.")
+    quality_weight: float = Field(
+        1.0, ge=0, description="Teacher minutes traded for one point of core quality, per group, in the objective."
+    )
+    min_members: int = Field(1, ge=0, description="Fewest member schools in a group (the core not counted).")
+    max_members: int = Field(4, ge=1, description="Most member schools in a group (the N of 1+N).")
+    max_minutes: float = Field(
+        45, gt=0, description="Longest one-way trip between a core and its members for travelling teachers, minutes."
+    )
+    everyone: bool = Field(
+        True, description="true: every school taking part is in a group; false: schools may stay outside (pairs)."
+    )
+    balance_weight: float = Field(
+        5.0, ge=0, description="Teacher minutes traded for one member less between the largest and smallest group."
+    )
+    together: list[list[str]] = Field(
+        default_factory=list, description="Pairs of school IDs that must share a group, e.g. [[\"S01\", \"S27\"]]."
+    )
+    apart: list[list[str]] = Field(
+        default_factory=list, description="Pairs of school IDs that must be in different groups."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Groups:
+        if self.min_members > self.max_members:
+            raise ValueError(f"min_members ({self.min_members}) is larger than max_members ({self.max_members})")
+        for key in ("together", "apart"):
+            for pair in getattr(self, key):
+                if len(pair) != 2 or pair[0] == pair[1]:
+                    raise ValueError(f"groups.{key}: each entry is two different school IDs, e.g. [\"S01\", \"S27\"]")
+        if self.count is not None and self.cores and self.count < len(self.cores):
+            raise ValueError(f"count ({self.count}) is smaller than the {len(self.cores)} locked cores")
         return self
 
 
@@ -163,6 +260,9 @@ class Scenario(_Strict):
     schools: SchoolRules = Field(default_factory=SchoolRules)
     costs: Costs = Field(default_factory=Costs)
     solver: SolverSettings = Field(default_factory=SolverSettings)
+    teaching_points: TeachingPoints = Field(default_factory=TeachingPoints)
+    teachers: Teachers = Field(default_factory=Teachers)
+    groups: Groups = Field(default_factory=Groups)
     sweep: dict[str, Any] = Field(
         default_factory=dict, description="Values to vary in `consolidation sweep`, e.g. "
         "\"rules.G4_6.max_minutes\" = [30, 40, 50, 60] (or nested tables); each a non-empty list."
@@ -189,6 +289,9 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "schools": SchoolRules,
     "costs": Costs,
     "solver": SolverSettings,
+    "teaching_points": TeachingPoints,
+    "teachers": Teachers,
+    "groups": Groups,
 }
 
 
@@ -359,6 +462,6 @@ def reference_markdown() -> str:
                     out.append(f"| `rules.{band}.{key}` | {default!r} | {info.description} |")
             continue
         for key, info in model.model_fields.items():
-            default = "(required)" if info.is_required() else repr(info.default)
+            default = "(required)" if info.is_required() else repr(info.get_default(call_default_factory=True))
             out.append(f"| `{section}.{key}` | {default} | {info.description} |")
     return "\n".join(out)

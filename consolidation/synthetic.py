@@ -32,7 +32,7 @@ BOUNDARY_FILE = Path(__file__).resolve().parent.parent / "data" / "qilihe_bounda
 
 SCHOOL_COLUMNS = ["school_id", "name", "lon", "lat", "pupils_g1_3", "pupils_g4_6", "pupils_g7_9",
                   "capacity", "beds", "bands", "can_be_hub", "max_capacity", "max_beds",
-                  "annual_cost", "kind"]
+                  "annual_cost", "kind", "teachers", "teachers_junior", "quality"]
 VILLAGE_COLUMNS = ["village_id", "name", "lon", "lat", "pupils_g1_3", "pupils_g4_6",
                    "pupils_g7_9", "school_id", "school_id_g4_6", "school_id_g7_9"]
 PRIMARY, NINE_YEAR = "G1_3,G4_6", "G1_3,G4_6,G7_9"
@@ -172,6 +172,26 @@ def _names(n: int, rng: np.random.Generator, exclude: set[str]) -> list[str]:
     pool = [name for name in dict.fromkeys(pool) if name not in exclude]
     picked = [pool[i] for i in rng.permutation(len(pool))[:n]]
     return picked + [f"{pool[k % len(pool)]} {k // len(pool) + 2}" for k in range(n - len(picked))]
+
+
+def _staff_and_quality(schools: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Add ``teachers`` (posts teaching grades 1-6), ``teachers_junior`` (grades 7-9) and ``quality``.
+
+    Drawn from their own random stream, so the other columns do not depend on them. Teachers: the
+    staffing ratio (19 primary, 13.5 junior pupils a post) times 0.9-1.2, and at least 1.5 a class in
+    small schools (one class a band, mixed grades), as rural schools are staffed by class, not by ratio.
+    Quality: an invented 0-100 score (city 75-95, township 55-80, village 30-60) for choosing group cores.
+    """
+    primary = (schools["pupils_g1_3"] + schools["pupils_g4_6"]).to_numpy(float)
+    junior = schools["pupils_g7_9"].to_numpy(float)
+    classes = schools["bands"].str.count("G").to_numpy(float)  # one mixed-grade class a band
+    ratio = np.ceil(primary / 19 * rng.uniform(0.9, 1.2, len(schools)))
+    floor = np.where(schools["kind"] == "village", np.ceil(1.5 * np.minimum(classes, 2)), 0)
+    schools["teachers"] = np.maximum(ratio, floor).astype("int64")
+    schools["teachers_junior"] = np.round(junior / 13.5 * rng.uniform(0.85, 1.1, len(schools))).astype("int64")
+    low, high = schools["kind"].map({"city": 75, "township": 55, "village": 30}), \
+        schools["kind"].map({"city": 95, "township": 80, "village": 60})
+    schools["quality"] = np.round(rng.uniform(low.to_numpy(float), high.to_numpy(float)), 0).astype("int64")
 
 
 def make_county(*, boundary: Polygon | None = None, seed: int = 7, n_villages: int = 60,
@@ -394,7 +414,7 @@ def make_county(*, boundary: Polygon | None = None, seed: int = 7, n_villages: i
         label = "Nine-Year School" if c_nine[j] else "Primary"
         rows.append((city_ids[j], f"Qilihe No.{numbers[j]} {label}", *c_xy[j], *c_pupils[j],
                      c_cap[j], 0, NINE_YEAR if c_nine[j] else PRIMARY, True, c_cap[j], 0, "city"))
-    schools = pd.DataFrame(rows, columns=[c for c in SCHOOL_COLUMNS if c != "annual_cost"])
+    schools = pd.DataFrame(rows, columns=[c for c in SCHOOL_COLUMNS[:15] if c != "annual_cost"])
     schools.insert(SCHOOL_COLUMNS.index("annual_cost"), "annual_cost", np.nan)
     order = np.lexsort((v_s, v_valley))
     pupils = np.vstack([np.column_stack([g13, g46, g79])[order], n_pupils])
@@ -413,6 +433,7 @@ def make_county(*, boundary: Polygon | None = None, seed: int = 7, n_villages: i
         frame["lon"], frame["lat"] = np.round(lon, 6), np.round(lat, 6)
     int_columns = [c for c in SCHOOL_COLUMNS[4:13] if c not in ("bands", "can_be_hub")]
     schools[int_columns] = schools[int_columns].astype("int64")
+    _staff_and_quality(schools, np.random.default_rng([seed, 1]))
     return schools, villages[VILLAGE_COLUMNS].astype({c: "int64" for c in VILLAGE_COLUMNS[4:7]})
 
 
