@@ -10,6 +10,10 @@ Variables (named by domain IDs, e.g. ``assign__V017__G4_6__S003``):
   ``assignment = "single"``, in [0, 1] with ``"split"``.
 - ``places__S``, ``beds__S``: places and beds added, up to ``max_capacity - capacity`` and ``max_beds - beds``.
 - ``hub__S``: 1 if ``s`` takes in pupils from other schools (only when ``min_hub_pupils > 0``).
+- ``full__S``: 1 if ``s`` keeps all its bands, 0 if it becomes a teaching point that keeps only the
+  bands of ``[teaching_points]`` (only when teaching points are allowed, for schools that teach those
+  bands and others). A school is then closed (``open = 0``), a teaching point (``open - full = 1``) or
+  kept whole (``full = 1``).
 
 Each constraint family is one ``add_*`` function listed in :data:`FAMILIES`. Model code never reads files.
 """
@@ -24,6 +28,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from . import BANDS
 from .io import Inputs
 from .scenario import Scenario
 from .travel import Pairs
@@ -51,6 +56,8 @@ class BuiltModel:
     places: dict[str, pulp.LpVariable]
     beds: dict[str, pulp.LpVariable]
     hub: dict[str, pulp.LpVariable]
+    full: dict[str, pulp.LpVariable]
+    """Schools that may become teaching points: 1 keeps every band, 0 only the teaching-point bands."""
     schools: pd.DataFrame
     """School parameters used by the model, indexed by ``school_id``."""
     capital_years: float
@@ -109,7 +116,22 @@ def _variables(problem: pulp.LpProblem, pairs: Pairs, schools: pd.DataFrame, sce
         receiving = set(table.loc[table["moves"], "school_id"])
         hub = {sid: problem.add_variable(f"hub__{snames[sid]}", cat=pulp.LpBinary)
                for sid in open_vars if sid in receiving}
-    return assign, open_vars, places, beds, hub, snames
+    full = {sid: problem.add_variable(f"full__{snames[sid]}", cat=pulp.LpBinary)
+            for sid in may_become_teaching_points(schools, scenario) if sid in open_vars}
+    return assign, open_vars, places, beds, hub, full, snames
+
+
+def may_become_teaching_points(schools: pd.DataFrame, scenario: Scenario) -> list[str]:
+    """Schools (``school_id``) that may stay open as teaching points: teaching points are allowed, and
+    the school teaches a teaching-point band and at least one other band."""
+    rule = scenario.teaching_points
+    if not rule.allowed:
+        return []
+    kept = [b for b in BANDS if b in rule.bands]
+    others = [b for b in BANDS if b not in rule.bands]
+    young = schools[[f"teaches_{b}" for b in kept]].any(axis=1)
+    old = schools[[f"teaches_{b}" for b in others]].any(axis=1) if others else False
+    return list(schools.index[young & old])
 
 
 def add_assign_once(m: BuiltModel, scenario: Scenario) -> None:
@@ -132,6 +154,36 @@ def add_open_link(m: BuiltModel, scenario: Scenario) -> None:
              f"link__{var.name[8:]}", 0)
     for sid, var in m.hub.items():
         _add(m, var - m.open[sid], pulp.LpConstraintLE, lp_name("hub_open", sid), 0)
+
+
+def add_teaching_points(m: BuiltModel, scenario: Scenario) -> None:
+    """A school that may become a teaching point keeps its other bands only when kept whole:
+    ``full[s] <= open[s]`` and ``assign[p] <= full[s]`` for pairs of the other bands; a teaching point
+    (``open[s] - full[s] = 1``) keeps between ``min_pupils`` and ``max_pupils`` pupils:
+    ``load[s] >= min_pupils (open[s] - full[s])`` and ``load[s] <= max_pupils open[s] + (M - max_pupils) full[s]``
+    with ``M = max_capacity[s]`` (no school holds more)."""
+    if not m.full:
+        return
+    rule = scenario.teaching_points
+    table = m.pairs.table
+    other = ~table["band"].isin(rule.bands).to_numpy()
+    for i in np.flatnonzero(other & table["school_id"].isin(list(m.full)).to_numpy()):
+        var = m.assign[i]
+        _add(m, pulp.LpAffineExpression([(var, 1.0), (m.full[table["school_id"].iat[i]], -1.0)]),
+             pulp.LpConstraintLE, f"whole__{var.name[8:]}", 0)
+    loads = _loads(m)
+    for sid, full in m.full.items():
+        _add(m, full - m.open[sid], pulp.LpConstraintLE, lp_name("full_open", sid), 0)
+        load = loads.get(sid)
+        if load is None:
+            continue
+        if rule.min_pupils > 0:
+            _add(m, load - rule.min_pupils * m.open[sid] + rule.min_pupils * full, pulp.LpConstraintGE,
+                 lp_name("teaching_point_min", sid), 0)
+        top = float(m.schools.at[sid, "max_capacity"])
+        if rule.max_pupils is not None and rule.max_pupils < top:
+            _add(m, load - rule.max_pupils * m.open[sid] - (top - rule.max_pupils) * full, pulp.LpConstraintLE,
+                 lp_name("teaching_point_max", sid), 0)
 
 
 def _loads(m: BuiltModel, mask: np.ndarray | None = None) -> dict[str, pulp.LpAffineExpression]:
@@ -192,6 +244,7 @@ def add_open_count(m: BuiltModel, scenario: Scenario) -> None:
 FAMILIES: dict[str, Callable[[BuiltModel, Scenario], None]] = {
     "assign_once": add_assign_once,
     "open_link": add_open_link,
+    "teaching_points": add_teaching_points,
     "capacity": add_capacity,
     "beds": add_beds,
     "hub_size": add_hub_size,
@@ -206,8 +259,17 @@ def objective_terms(m: BuiltModel, scenario: Scenario) -> dict[str, pulp.LpAffin
     pupils = table["pupils"].to_numpy(float)
     boards = table["boards"].to_numpy(bool)
     sids = list(m.open)
+    annual = m.schools.loc[sids, "annual_cost"].to_numpy(float)
+    if m.full:  # a school that may become a teaching point: annual_cost kept whole, the teaching-point cost if not
+        whole = m.schools.loc[list(m.full), "annual_cost"].to_numpy(float)
+        point = scenario.teaching_points.annual_cost
+        annual = np.where(pd.Index(sids).isin(list(m.full)), point, annual)
+        school_vars = [m.open[s] for s in sids] + list(m.full.values())
+        annual = np.concatenate([annual, whole - point])
+    else:
+        school_vars = [m.open[s] for s in sids]
     return {
-        "schools_annual": _expr([m.open[s] for s in sids], m.schools.loc[sids, "annual_cost"].to_numpy(float)),
+        "schools_annual": _expr(school_vars, annual),
         "travel": _expr(m.assign, costs.per_pupil_minute * pupils * table["minutes"].to_numpy(float)),
         "places_added": _expr(list(m.places.values()),
                               np.full(len(m.places), costs.per_place_added / costs.capital_years)),
@@ -220,9 +282,9 @@ def build_model(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> BuiltModel:
     """Build the MIP: variables for eligible pairs only, then each family in :data:`FAMILIES`."""
     schools = inputs.schools.set_index("school_id")
     problem = pulp.LpProblem(lp_name("plan", scenario.name), pulp.LpMinimize)
-    assign, open_vars, places, beds, hub, _ = _variables(problem, pairs, schools, scenario)
+    assign, open_vars, places, beds, hub, full, _ = _variables(problem, pairs, schools, scenario)
     m = BuiltModel(problem=problem, pairs=pairs,
-                   assign=assign, open=open_vars, places=places, beds=beds, hub=hub, schools=schools,
+                   assign=assign, open=open_vars, places=places, beds=beds, hub=hub, full=full, schools=schools,
                    capital_years=scenario.costs.capital_years)
     m.problem.setObjective(pulp.lpSum(objective_terms(m, scenario).values()))
     for add in FAMILIES.values():

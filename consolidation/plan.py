@@ -32,7 +32,7 @@ class Plan:
     assignments
         One row per origin, band and receiving school (see :data:`ASSIGNMENT_COLUMNS`).
     schools
-        One row per school: the input columns plus ``open``, ``role`` (hub/kept/closed), pupils per band
+        One row per school: the input columns plus ``open``, ``role`` (hub/kept/teaching_point/closed), pupils per band
         after the plan, ``pupils``, ``pupils_before``, ``places_added``, ``beds_used``, ``beds_added``,
         ``boarders``.
     summary
@@ -79,7 +79,12 @@ def _assignments(pairs: Pairs, outcome: Outcome, scenario: Scenario) -> pd.DataF
     return out[ASSIGNMENT_COLUMNS].reset_index(drop=True)
 
 
-def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome) -> pd.DataFrame:
+def _teaches_only(schools: pd.DataFrame, bands: list[str]) -> pd.Series:
+    """Schools whose ``bands`` are all among ``bands`` (teaching points by what they teach)."""
+    return schools["bands"].astype(str).str.split(",").map(lambda bs: set(bs) <= set(bands)).astype(bool)
+
+
+def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenario: Scenario) -> pd.DataFrame:
     schools = inputs.schools.copy()
     sid = schools["school_id"]
     schools["pupils_before"] = schools[[pupils_column(b) for b in BANDS]].sum(axis=1)
@@ -91,6 +96,9 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome) -> pd.
     moved_in = sid.map(assignments[assignments["moved"] == 1].groupby("school_id")["pupils"].sum()).fillna(0.0)
     schools["pupils_moved_in"] = moved_in
     schools["role"] = np.where(schools["open"] == 0, "closed", np.where(moved_in > TOL, "hub", "kept"))
+    point = _teaches_only(schools, scenario.teaching_points.bands) | sid.map(
+        lambda s: outcome.full.get(s, 1.0) < 0.5).astype(bool)
+    schools.loc[(schools["open"] == 1) & point, "role"] = "teaching_point"
     schools["places_added"] = _excess(schools["pupils"], schools["capacity"]).where(schools["open"] == 1, 0.0)
     boarders = sid.map(assignments[assignments["boards"] == 1].groupby("school_id")["pupils"].sum()).fillna(0.0)
     schools["boarders"] = boarders
@@ -106,8 +114,11 @@ def cost_terms(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scena
     """The objective's terms recomputed from the plan's tables (yuan a year)."""
     c = scenario.costs
     open_ = schools["open"] == 1
+    # A school turned into a teaching point (it teaches other bands too) costs the teaching-point cost.
+    turned = (schools["role"] == "teaching_point") & ~_teaches_only(schools, scenario.teaching_points.bands)
+    annual = schools["annual_cost"].where(~turned, scenario.teaching_points.annual_cost)
     terms = {
-        "schools_annual": float(schools.loc[open_, "annual_cost"].sum()),
+        "schools_annual": float(annual[open_].sum()),
         "travel": float(c.per_pupil_minute * (assignments["pupils"] * assignments["minutes"]).sum()),
         "places_added": float(c.per_place_added * schools["places_added"].sum() / c.capital_years),
         "beds_added": float(c.per_bed_added * schools["beds_added"].sum() / c.capital_years),
@@ -144,7 +155,7 @@ def _travel_stats(assignments: pd.DataFrame, scenario: Scenario, demand: pd.Data
 def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario) -> Plan:
     """Turn a solved outcome into a :class:`Plan`, verified by :func:`verify` (raises on any violation)."""
     assignments = _assignments(pairs, outcome, scenario)
-    schools = _schools(inputs, assignments, outcome)
+    schools = _schools(inputs, assignments, outcome, scenario)
     costs = cost_terms(assignments, schools, scenario)
     c = scenario.costs
     places, beds = float(schools["places_added"].sum()), float(schools["beds_added"].sum())
@@ -160,6 +171,7 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
         "schools_open": int(schools["open"].sum()),
         "schools_closed": int((schools["open"] == 0).sum()),
         "hubs": int((schools["role"] == "hub").sum()),
+        "teaching_points": int((schools["role"] == "teaching_point").sum()),
         "pupils_total": float(pairs.demand["pupils"].sum()),
         "pupils_moved": float(assignments.loc[assignments["moved"] == 1, "pupils"].sum()),
         "boarders": float(assignments.loc[assignments["boards"] == 1, "pupils"].sum()),
@@ -260,6 +272,24 @@ def verify(plan: Plan, demand: pd.DataFrame, inputs: Inputs, scenario: Scenario)
     small = s.index[(s["role"] == "hub") & (load < minimum - TOL)]
     if len(small):
         problems.append(f"hubs below min_hub_pupils = {minimum:g}: {id_list(small)}")
+    rule = scenario.teaching_points
+    point = s["role"] == "teaching_point"
+    turned = point & ~_teaches_only(s, rule.bands)
+    if turned.any() and not rule.allowed:
+        problems.append(f"teaching points though [teaching_points] allowed = false: {id_list(s.index[turned])}")
+    others = [b for b in BANDS if b not in rule.bands]
+    if others:
+        older = s[[pupils_column(b) for b in others]].sum(axis=1)
+        wrong = s.index[point & (older > TOL)]
+        if len(wrong):
+            problems.append(f"teaching points with pupils of {', '.join(others)}: {id_list(wrong)}")
+    few = s.index[turned & (load < rule.min_pupils - TOL)]
+    if len(few):
+        problems.append(f"teaching points below min_pupils = {rule.min_pupils:g}: {id_list(few)}")
+    if rule.max_pupils is not None:
+        many = s.index[turned & (load > rule.max_pupils + _slack(rule.max_pupils))]
+        if len(many):
+            problems.append(f"teaching points above max_pupils = {rule.max_pupils:g}: {id_list(many)}")
     n_open = int(s["open"].sum())
     if scenario.schools.max_open is not None and n_open > scenario.schools.max_open:
         problems.append(f"{n_open} schools open, max_open = {scenario.schools.max_open}")

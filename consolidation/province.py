@@ -29,9 +29,9 @@ log = logging.getLogger("consolidation")
 ROLES = ("schools", "villages", "travel", "boundary")
 SUFFIXES = (".csv", ".gpkg", ".geojson", ".json", ".shp")
 LABELS = {
-    "en": {"hub": "Hub", "kept": "Kept", "closed": "Closed",
+    "en": {"hub": "Hub", "kept": "Kept", "teaching_point": "Teaching point", "closed": "Closed",
            "title": "{n} counties: {closed:,.0f} schools closed, {hubs:,.0f} hubs"},
-    "zh": {"hub": "中心校（接收）", "kept": "保留", "closed": "撤并",
+    "zh": {"hub": "中心校（接收）", "kept": "保留", "teaching_point": "教学点", "closed": "撤并",
            "title": "{n} 个县：撤并 {closed:,.0f} 所学校，{hubs:,.0f} 所中心校"},
 }
 
@@ -133,7 +133,8 @@ def draw_province_map(out: Path, runs: dict[str, Path], *, title: str, lang: str
     x0, y0, x1, y1 = pd.concat([b for _, _, b in layers]).to_crs(crs).total_bounds
     fig = Figure(figsize=(11, min(14.0, max(4.0, 11 * (y1 - y0) / max(x1 - x0, 1.0)) + 0.8)), dpi=150)
     ax = fig.add_subplot(1, 1, 1)
-    style = {"hub": ("*", "#c0392b", 120), "kept": ("o", "#2c5d8a", 25), "closed": ("x", "#8c8c8c", 25)}
+    style = {"hub": ("*", "#c0392b", 120), "kept": ("o", "#2c5d8a", 25), "teaching_point": ("^", "#5fa8d3", 22),
+             "closed": ("x", "#8c8c8c", 25)}
     for county, schools, boundary in layers:
         b = boundary.to_crs(crs)
         b.boundary.plot(ax=ax, color="#333333", linewidth=0.8)

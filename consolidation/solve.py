@@ -32,7 +32,7 @@ class Outcome:
         The solver used, with its version.
     seconds
         Wall-clock solve time.
-    assign, open, places, beds
+    assign, open, places, beds, full
         Variable values: ``assign`` aligned with the pairs table, the others keyed by ``school_id``.
     """
 
@@ -45,6 +45,8 @@ class Outcome:
     open: dict[str, float] = field(repr=False)
     places: dict[str, float] = field(repr=False)
     beds: dict[str, float] = field(repr=False)
+    full: dict[str, float] = field(default_factory=dict, repr=False)
+    """Schools that could become teaching points: 1 kept whole, 0 a teaching point."""
 
     @property
     def has_plan(self) -> bool:
@@ -151,4 +153,5 @@ def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
         open={sid: value(v) for sid, v in model.open.items()},
         places={sid: value(v) for sid, v in model.places.items()},
         beds={sid: value(v) for sid, v in model.beds.items()},
+        full={sid: value(v) for sid, v in model.full.items()},
     )

@@ -64,7 +64,7 @@ def test_tables_contract(baseline_run):
     for column in ("school_id", "name", "open", "role", "pupils_g1_3", "pupils_g4_6", "pupils_g7_9", "capacity",
                    "places_added", "beds", "beds_used", "beds_added", "kind"):
         assert column in s.columns, column
-    assert set(s["role"]) <= {"hub", "kept", "closed"} and len(s) == 34
+    assert set(s["role"]) <= {"hub", "kept", "teaching_point", "closed"} and len(s) == 34
     assert s["pupils"].sum() == pytest.approx(5152)
 
 

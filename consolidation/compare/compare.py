@@ -44,7 +44,7 @@ HAS_PLAN = ("optimal", "feasible")
 COST_TERMS = ("schools_annual", "travel", "places_added", "beds_added", "boarders")
 TOLERANCE = {"int": 0.5, "pupils": 0.05, "minutes": 0.05, "share": 0.0005, "yuan": 0.5}
 IGNORED_SETTINGS = ("name", "description")
-ROLE_FIRST = {"closed": 0, "hub": 1, "kept": 2}  # in the action list, closures are named first
+ROLE_FIRST = {"closed": 0, "teaching_point": 1, "hub": 2, "kept": 3}  # in the action list, closures are named first
 
 
 @dataclass

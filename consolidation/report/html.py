@@ -20,7 +20,7 @@ from .. import BANDS, __version__, pupils_column
 from .. import i18n
 from ..i18n import missing as _missing
 
-ROLE_ORDER = {"hub": 0, "kept": 1, "closed": 2}
+ROLE_ORDER = {"hub": 0, "kept": 1, "teaching_point": 2, "closed": 3}
 STATUS_TONE = {"optimal": "good", "feasible": "warn", "infeasible": "bad", "no_solution": "bad"}
 COST_TERMS = ("schools_annual", "travel", "places_added", "beds_added", "boarders")
 CAPITAL_TERMS = ("places", "beds")

@@ -33,8 +33,8 @@ from . import _mapkit as kit
 log = logging.getLogger("consolidation")
 
 LABEL_KEYS = ("title", "today", "plan", "hubs", "hubs_1", "boundary", "village", "school_today", "trip_today",
-              "hub", "kept", "closed", "trip_same", "trip_moved", "trip_board", "size_key", "km", "north",
-              "differs", "panel", "no_map", "no_plan")
+              "hub", "kept", "teaching_point", "closed", "trip_same", "trip_moved", "trip_board", "size_key", "km",
+              "north", "differs", "panel", "no_map", "no_plan")
 LABELS: dict[str, dict[str, str]] = {lang: {k: i18n.text(f"map.{k}", lang) for k in LABEL_KEYS}
                                      for lang in i18n.LANGS}
 """Map labels by language (from :mod:`consolidation.i18n`, keys without the ``map.`` prefix)."""
@@ -47,6 +47,7 @@ COLORS = {
     "land": "#f6f5ef",
     "village": "#6b6b6b",
     "school": "#2f5f8a",
+    "teaching_point": "#5fa8d3",
     "hub": "#c62828",
     "closed": "#8c8c8c",
     "trip_same": "#8fa3b8",
@@ -267,6 +268,7 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
     role = schools["role"].astype(str) if "role" in schools else pd.Series("kept", schools.index)
     closed, kept, hub = (role == "closed").to_numpy(), (role == "kept").to_numpy(), (
         role == "hub").to_numpy()
+    point = (role == "teaching_point").to_numpy()
     shrink = 0.6 if small else 1.0
     size = _sizes(after, pmax) * shrink
     hub_size = np.maximum(size * HUB_SCALE, HUB_MIN * shrink)
@@ -275,6 +277,8 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
                zorder=4)
     ax.scatter(x[kept], y[kept], s=size[kept], c=COLORS["school"], edgecolors="white",
                linewidths=0.7, alpha=0.9, zorder=5)
+    ax.scatter(x[point], y[point], s=np.maximum(size[point], 28 * shrink), marker="^", c=COLORS["teaching_point"],
+               edgecolors="#1f4e6b", linewidths=0.6, zorder=5)
     ax.scatter(x[hub], y[hub], s=hub_size[hub], marker="*", c=COLORS["hub"], edgecolors="black",
                linewidths=0.6, zorder=6)
     ids = schools["school_id"].astype(str).tolist() if "school_id" in schools else [""] * len(x)
@@ -285,7 +289,7 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
                    linewidths=2.0 * shrink + 0.4, zorder=6.5)
     n_hubs = int(hub.sum())
     hubs = lab["hubs_1"] if n_hubs == 1 else lab["hubs"].format(n=n_hubs)
-    counts = {"hubs": hubs, "kept": int(kept.sum()), "closed": int(closed.sum())}
+    counts = {"hubs": hubs, "kept": int(kept.sum()), "points": int(point.sum()), "closed": int(closed.sum())}
     if name:
         ax.set_title(kit.mpl_text(lab["panel"].format(**counts)), fontsize=title_size * 0.85, loc="left",
                      fontfamily=family, color="#333333")
@@ -300,7 +304,7 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
         return
     # Name hubs, then large kept schools, up to max_named names where they fit; names may
     # cover the crosses of closed schools but not other open schools.
-    radius = np.where(hub, np.sqrt(hub_size) * 0.45, np.where(kept, np.sqrt(size) / 2, 4.0))
+    radius = np.where(hub, np.sqrt(hub_size) * 0.45, np.where(kept | point, np.sqrt(np.maximum(size, 28)) / 2, 4.0))
     markers = [(x[i], y[i], radius[i]) for i in np.flatnonzero(~closed)]
     to_data = ax.transData.inverted()
     for fy in (0.92, 0.86, 0.8):  # keep names off the north arrow
@@ -337,6 +341,7 @@ def plan_handles(lang: str = "en", differs_from: str | None = None) -> list:
     lab = LABELS[i18n.norm_lang(lang)]
     handles = [_marker(lab["hub"], "*", COLORS["hub"], 15, edge="black"),
                _marker(lab["kept"], "o", COLORS["school"], 9),
+               _marker(lab["teaching_point"], "^", COLORS["teaching_point"], 8, edge="#1f4e6b"),
                Line2D([], [], ls="none", marker="x", color=COLORS["closed"], ms=8, mew=1.6,
                       label=lab["closed"])] + [_line(lab[k], k) for k in TRIP_STYLES]
     if differs_from is not None:
