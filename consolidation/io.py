@@ -339,3 +339,17 @@ def read_inputs(scenario: Scenario) -> Inputs:
         if boundary is not None:
             boundary = None
     return Inputs(schools=schools, origins=origins, travel=travel, boundary=boundary, crs=crs, files=files)
+
+
+def classrooms(schools: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    """Classrooms per school (same index as ``schools``): the ``classrooms`` column where given, else the
+    larger of ``capacity / class_size_primary`` rounded up and the whole classes today's pupils need
+    (``ceil(pupils / class size)`` per band: mixed-grade classes within a band)."""
+    t = scenario.teachers
+    today = sum(np.ceil(schools[pupils_column(b)].to_numpy(float) / t.class_size(b) - 1e-9).clip(min=0)
+                for b in BANDS)
+    rooms = np.maximum(np.ceil(schools["capacity"].to_numpy(float) / t.class_size_primary - 1e-9), today)
+    if "classrooms" in schools:
+        given = pd.to_numeric(schools["classrooms"], errors="coerce")
+        rooms = np.where(given.notna(), given, rooms)
+    return pd.Series(rooms, index=schools.index, dtype=float)

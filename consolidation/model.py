@@ -29,7 +29,7 @@ import pandas as pd
 import pulp
 
 from . import BANDS
-from .io import Inputs
+from .io import Inputs, classrooms
 from .scenario import Scenario
 from .travel import Pairs
 
@@ -58,6 +58,10 @@ class BuiltModel:
     hub: dict[str, pulp.LpVariable]
     full: dict[str, pulp.LpVariable]
     """Schools that may become teaching points: 1 keeps every band, 0 only the teaching-point bands."""
+    classes: dict[tuple[str, str], pulp.LpVariable]
+    """Whole classes per ``(school_id, band)`` (with ``capacity_by = "classes"`` or a teacher limit)."""
+    rooms: dict[str, pulp.LpVariable]
+    """Classrooms added per school (with ``capacity_by = "classes"``); places added are rooms x class size."""
     schools: pd.DataFrame
     """School parameters used by the model, indexed by ``school_id``."""
     capital_years: float
@@ -118,7 +122,26 @@ def _variables(problem: pulp.LpProblem, pairs: Pairs, schools: pd.DataFrame, sce
                for sid in open_vars if sid in receiving}
     full = {sid: problem.add_variable(f"full__{snames[sid]}", cat=pulp.LpBinary)
             for sid in may_become_teaching_points(schools, scenario) if sid in open_vars}
-    return assign, open_vars, places, beds, hub, full, snames
+    classes, rooms = _class_variables(problem, pairs, schools, scenario, open_vars, snames)
+    return assign, open_vars, places, beds, hub, full, classes, rooms, snames
+
+
+def _class_variables(problem: pulp.LpProblem, pairs: Pairs, schools: pd.DataFrame, scenario: Scenario,
+                     open_vars: dict, snames: dict[str, str]):
+    """Whole classes per school and band, and classrooms added, when the scenario needs them."""
+    if scenario.schools.capacity_by != "classes" and not scenario.teachers.within_available:
+        return {}, {}
+    table = pairs.table
+    classes = {}
+    for sid, band in table[["school_id", "band"]].drop_duplicates().itertuples(index=False):
+        classes[(sid, band)] = problem.add_variable(f"classes__{snames[sid]}__{band}", lowBound=0, cat=pulp.LpInteger)
+    rooms: dict[str, pulp.LpVariable] = {}
+    if scenario.schools.capacity_by == "classes":
+        room = ((schools["max_capacity"] - schools["capacity"]).clip(lower=0) / scenario.teachers.class_size_primary)
+        rooms = {sid: problem.add_variable(f"rooms__{snames[sid]}", lowBound=0, upBound=float(np.floor(room[sid])),
+                                           cat=pulp.LpInteger)
+                 for sid in open_vars if np.floor(room[sid]) > 0}
+    return classes, rooms
 
 
 def may_become_teaching_points(schools: pd.DataFrame, scenario: Scenario) -> list[str]:
@@ -222,6 +245,73 @@ def add_beds(m: BuiltModel, scenario: Scenario) -> None:
                                        lp_name("beds_open", sid), 0)
 
 
+def _band_loads(m: BuiltModel) -> dict[tuple[str, str], pulp.LpAffineExpression]:
+    table = m.pairs.table
+    pupils = table["pupils"].to_numpy(float)
+    return {key: _expr([m.assign[i] for i in rows], pupils[rows])
+            for key, rows in table.groupby(["school_id", "band"], sort=False).indices.items()}
+
+
+def add_classes(m: BuiltModel, scenario: Scenario) -> None:
+    """Whole classes: ``sum_{p at s, band b} n_p assign[p] <= size_b classes[s,b]`` (pupils; 45 primary, 50
+    junior); with ``capacity_by = "classes"`` every class needs a classroom:
+    ``sum_b classes[s,b] <= rooms[s] open[s] + rooms_added[s]``, and places added are whole classrooms:
+    ``places[s] = class_size_primary rooms_added[s]``."""
+    if not m.classes:
+        return
+    for (sid, band), load in _band_loads(m).items():
+        _add(m, load - scenario.teachers.class_size(band) * m.classes[(sid, band)], pulp.LpConstraintLE,
+             lp_name("classes", sid, band), 0)
+    if scenario.schools.capacity_by != "classes":
+        return
+    rooms = classrooms(m.schools, scenario)
+    by_school: dict[str, list] = {}
+    for (sid, _band), var in m.classes.items():
+        by_school.setdefault(sid, []).append(var)
+    for sid, variables in by_school.items():
+        extra = m.rooms[sid] if sid in m.rooms else 0
+        _add(m, pulp.lpSum(variables) - float(rooms[sid]) * m.open[sid] - extra, pulp.LpConstraintLE,
+             lp_name("classrooms", sid), 0)
+    size = scenario.teachers.class_size_primary
+    for sid, var in m.places.items():
+        _add(m, var - size * m.rooms[sid] if sid in m.rooms else var, pulp.LpConstraintEQ,
+             lp_name("whole_rooms", sid), 0)
+
+
+def add_teacher_limit(m: BuiltModel, scenario: Scenario) -> None:
+    """With ``teachers.within_available``: posts per school
+    ``posts[s] >= P_s / pupils_per_post_primary + J_s / pupils_per_post_junior`` and
+    ``posts[s] >= posts_per_class_primary sum_{b primary} classes[s,b] + posts_per_class_junior classes[s,G7_9]``,
+    life teachers ``life[s] >= boarders_s / boarders_per_life_teacher``, all whole; and
+    ``sum_s posts[s] + life[s] <= teachers available`` (the schools' teachers and teachers_junior)."""
+    t = scenario.teachers
+    if not t.within_available:
+        return
+    available = sum(float(pd.to_numeric(m.schools[c], errors="coerce").fillna(0).sum())
+                    for c in ("teachers", "teachers_junior") if c in m.schools)
+    table = m.pairs.table
+    pupils = table["pupils"].to_numpy(float)
+    per_post = np.where(table["band"].to_numpy() == "G7_9", t.pupils_per_post_junior, t.pupils_per_post_primary)
+    boards = table["boards"].to_numpy(bool)
+    total = []
+    for sid, rows in table.groupby("school_id", sort=False).indices.items():
+        name = lp_name(sid)
+        posts = m.problem.add_variable(f"posts__{name}", lowBound=0, cat=pulp.LpInteger)
+        _add(m, posts - _expr([m.assign[i] for i in rows], pupils[rows] / per_post[rows]), pulp.LpConstraintGE,
+             lp_name("posts_ratio", sid), 0)
+        floor = pulp.lpSum((t.posts_per_class_junior if b == "G7_9" else t.posts_per_class_primary) * var
+                           for (s_, b), var in m.classes.items() if s_ == sid)
+        _add(m, posts - floor, pulp.LpConstraintGE, lp_name("posts_classes", sid), 0)
+        total.append(posts)
+        boarding = rows[boards[rows]]
+        if len(boarding):
+            life = m.problem.add_variable(f"life__{name}", lowBound=0, cat=pulp.LpInteger)
+            _add(m, life - _expr([m.assign[i] for i in boarding], pupils[boarding] / t.boarders_per_life_teacher),
+                 pulp.LpConstraintGE, lp_name("life_teachers", sid), 0)
+            total.append(life)
+    _add(m, pulp.lpSum(total), pulp.LpConstraintLE, "teachers_available", available)
+
+
 def add_hub_size(m: BuiltModel, scenario: Scenario) -> None:
     """A hub ends with at least ``min_hub_pupils``: ``sum_p n_p assign[p] >= min_hub_pupils hub[s]``."""
     if not m.hub:
@@ -247,6 +337,8 @@ FAMILIES: dict[str, Callable[[BuiltModel, Scenario], None]] = {
     "teaching_points": add_teaching_points,
     "capacity": add_capacity,
     "beds": add_beds,
+    "classes": add_classes,
+    "teacher_limit": add_teacher_limit,
     "hub_size": add_hub_size,
     "open_count": add_open_count,
 }
@@ -282,9 +374,10 @@ def build_model(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> BuiltModel:
     """Build the MIP: variables for eligible pairs only, then each family in :data:`FAMILIES`."""
     schools = inputs.schools.set_index("school_id")
     problem = pulp.LpProblem(lp_name("plan", scenario.name), pulp.LpMinimize)
-    assign, open_vars, places, beds, hub, full, _ = _variables(problem, pairs, schools, scenario)
+    assign, open_vars, places, beds, hub, full, classes, rooms, _ = _variables(problem, pairs, schools, scenario)
     m = BuiltModel(problem=problem, pairs=pairs,
-                   assign=assign, open=open_vars, places=places, beds=beds, hub=hub, full=full, schools=schools,
+                   assign=assign, open=open_vars, places=places, beds=beds, hub=hub, full=full, classes=classes,
+                   rooms=rooms, schools=schools,
                    capital_years=scenario.costs.capital_years)
     m.problem.setObjective(pulp.lpSum(objective_terms(m, scenario).values()))
     for add in FAMILIES.values():

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import BANDS, pupils_column
 from .errors import VerificationError, id_list
-from .io import Inputs
+from .io import Inputs, classrooms
 from .scenario import Scenario
 from .travel import Pairs
 
@@ -100,6 +100,16 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
         lambda s: outcome.full.get(s, 1.0) < 0.5).astype(bool)
     schools.loc[(schools["open"] == 1) & point, "role"] = "teaching_point"
     schools["places_added"] = _excess(schools["pupils"], schools["capacity"]).where(schools["open"] == 1, 0.0)
+    if scenario.schools.capacity_by == "classes":  # whole classes in whole classrooms
+        size = scenario.teachers.class_size_primary
+        t = scenario.teachers
+        schools["classes"] = sum(np.ceil(schools[pupils_column(b)] / t.class_size(b) - 1e-9).clip(lower=0)
+                                 for b in BANDS)
+        schools["classrooms"] = classrooms(schools.set_index("school_id"), scenario).to_numpy()
+        rooms = np.maximum(np.ceil(schools["places_added"] / size - 1e-9),
+                           (schools["classes"] - schools["classrooms"]).clip(lower=0))
+        schools["classrooms_added"] = rooms.where(schools["open"] == 1, 0.0)
+        schools["places_added"] = schools["classrooms_added"] * size
     boarders = sid.map(assignments[assignments["boards"] == 1].groupby("school_id")["pupils"].sum()).fillna(0.0)
     schools["boarders"] = boarders
     schools["beds_used"] = boarders
@@ -272,6 +282,16 @@ def verify(plan: Plan, demand: pd.DataFrame, inputs: Inputs, scenario: Scenario)
     small = s.index[(s["role"] == "hub") & (load < minimum - TOL)]
     if len(small):
         problems.append(f"hubs below min_hub_pupils = {minimum:g}: {id_list(small)}")
+    if scenario.schools.capacity_by == "classes":
+        size = scenario.teachers.class_size_primary
+        for band in BANDS:
+            need = np.ceil(s[pupils_column(band)] / scenario.teachers.class_size(band) - 1e-9).clip(lower=0)
+            s = s.assign(**{f"_classes_{band}": need})
+        classes = s[[f"_classes_{b}" for b in BANDS]].sum(axis=1)
+        rooms = classrooms(s, scenario) * s["open"] + s["places_added"] / size
+        crowded = s.index[classes > rooms + TOL]
+        if len(crowded):
+            problems.append(f"more classes than classrooms at {id_list(crowded)}")
     rule = scenario.teaching_points
     point = s["role"] == "teaching_point"
     turned = point & ~_teaches_only(s, rule.bands)

@@ -166,6 +166,10 @@ class Teachers(_Strict):
         "schools' teachers and teachers_junior columns add up to."
     )
 
+    def class_size(self, band: str) -> int:
+        """Largest class of ``band``, pupils: ``class_size_junior`` for G7_9, ``class_size_primary`` otherwise."""
+        return self.class_size_junior if band == "G7_9" else self.class_size_primary
+
 
 class Groups(_Strict):
     """``[groups]``: education groups (1+N): each group is one core school and 1 to N member schools
