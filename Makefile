@@ -36,5 +36,9 @@ example: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
+# Every benchmark table (published optima, spopt side by side, scaling, a province), about 10 minutes.
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py
+
 clean-venv:
 	rm -rf $(VENV)
