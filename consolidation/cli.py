@@ -1,4 +1,5 @@
-"""Command line: ``consolidation run``, ``validate``, ``sweep``, ``province``, ``compare`` and ``reference``.
+"""Command line: ``consolidation run``, ``validate``, ``sweep``, ``province``, ``compare``, ``reference`` and
+``group``.
 
 Thin: parses, calls the pipeline, owns logging and exit codes
 (0 plan found, 2 bad input or scenario, 3 infeasible, 4 no plan within the time limit, 1 anything else).
@@ -363,6 +364,48 @@ def pd_sum(table, column: str) -> str:
 def reference() -> None:
     """Print every scenario key with its default and meaning (Markdown)."""
     click.echo(reference_markdown())
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write (default: reports/<scenario name>-groups).")
+@click.option("--overwrite", is_flag=True, help="Replace the folder if it exists.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the page and map.")
+@with_common
+def group(scenario: Path, out: Path | None, overwrite: bool, lang: str, overrides: tuple[str, ...], quiet: bool,
+          verbose: bool, debug: bool) -> None:
+    """Form education groups (1+N): core schools and their member schools within the teachers' travel limit.
+
+    \b
+    Every school not locked closed takes part (or those of groups.schools); the rules are the
+    scenario's [groups] section. Writes groups.csv, groups.png, groups.html and run.json.
+    Examples:
+      consolidation group scenarios/bincheng_groups.toml
+      consolidation group scenarios/baseline.toml --set groups.count=8 --set groups.max_minutes=50
+    """
+    _logging(quiet, verbose)
+    try:
+        from .pipeline import group_scenario
+
+        loaded = load_scenario(scenario, list(overrides))
+        folder = out if out is not None else Path("reports") / f"{loaded.scenario.name}-groups"
+        result, written = group_scenario(loaded, out=folder, overwrite=overwrite, lang=lang)
+    except InfeasibleError as exc:
+        if debug:
+            raise
+        click.echo(f"{scenario}: no education grouping meets the rules:", err=True)
+        for reason in exc.reasons:
+            click.echo(f"- {reason}", err=True)
+        sys.exit(EXIT_INFEASIBLE)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, debug)
+        return
+    click.echo(f"{loaded.scenario.name}: {result.status}. {result.describe()}; teachers' trips "
+               f"{result.summary()['teacher_minutes']:,.1f} min one way in all.")
+    click.echo(f"report: {written / 'groups.html'}")
+    sys.exit(EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from .checks import check_inputs, check_pairs, infeasibility_reasons
 from .errors import InfeasibleError
+from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups
 from .io import Inputs, read_inputs
 from .model import build_model
 from .plan import Plan, make_plan
@@ -36,6 +37,8 @@ class RunResult:
     summary: dict[str, Any]
     plan: Plan | None
     out: Path | None
+    groups: GroupResult | None = None
+    """Education groups formed among the plan's open schools (with ``[groups] enabled = true``)."""
 
 
 class _Clock:
@@ -56,6 +59,8 @@ def prepare(loaded: LoadedScenario, clock: _Clock | None = None) -> tuple[Inputs
         log.info("override %s: %r -> %r", key, old, new)
     t = time.perf_counter()
     inputs = check_inputs(read_inputs(scenario), scenario)
+    if scenario.groups.enabled:
+        check_group_settings(inputs, scenario)
     clock.stage("read", t, f"{len(inputs.schools)} schools, {len(inputs.origins)} "
                            f"{'villages' if scenario.inputs.villages else 'origins'}"
                            + (f", {len(inputs.travel)} travel pairs listed" if inputs.travel is not None else ""))
@@ -130,7 +135,7 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
         check_destination(Path(out), overwrite=overwrite)
     clock = _Clock()
     inputs, pairs = prepare(loaded, clock)
-    plan = None
+    plan = groups = None
     reasons = infeasibility_reasons(pairs, inputs, scenario)
     base = {"scenario": scenario.name, "description": scenario.description, "objective": None, "gap": None,
             "solver": scenario.solver.name, "seconds": 0.0, "reasons": reasons}
@@ -156,6 +161,8 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
             clock.stage("plan", t, f"verified: {summary['schools_open']} open, {summary['schools_closed']} closed, "
                                    f"{summary['pupils_moved']:,.0f} pupils moved, {summary['boarders']:,.0f} boarders, "
                                    f"{summary['objective']:,.0f} yuan a year")
+            if scenario.groups.enabled:
+                groups = _groups_after_plan(inputs, scenario, plan, summary, clock)
         elif outcome.status == "infeasible":
             t = time.perf_counter()
             summary = {**base, "status": "infeasible", "solver": outcome.solver, "seconds": outcome.seconds,
@@ -172,9 +179,29 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
         record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
                            finished=datetime.now(UTC).isoformat(timespec="seconds"))
         written = write_run(Path(out), loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record,
-                            overwrite=overwrite, lang=lang)
+                            overwrite=overwrite, lang=lang, groups=groups)
         clock.stage("report", t, f"wrote {written}")
-    return RunResult(status=summary["status"], summary=summary, plan=plan, out=written)
+    return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, groups=groups)
+
+
+def _groups_after_plan(inputs: Inputs, scenario: Scenario, plan: Plan, summary: dict[str, Any],
+                       clock: _Clock) -> GroupResult | None:
+    """Form education groups among the plan's open schools; sets ``summary["groups"]`` (their number, or None
+    with the reasons added to ``summary["reasons"]`` when no grouping meets the rules: the plan stands)."""
+    t = time.perf_counter()
+    open_ids = plan.schools.loc[plan.schools["role"] != "closed", "school_id"]
+    try:
+        groups = form_groups(inputs, scenario, open_ids=open_ids)
+    except (InfeasibleError, NoGroupingError) as exc:
+        why = getattr(exc, "reasons", None) or [str(exc)]
+        summary["groups"] = None
+        summary["reasons"] = [*summary.get("reasons", []), *(f"Education groups: {r}" for r in why)]
+        log.warning("groups   none formed: %s", "; ".join(why))
+        clock.stage("groups", t, "no grouping meets the rules")
+        return None
+    summary["groups"] = len(groups.by_group)
+    clock.stage("groups", t, groups.describe())
+    return groups
 
 
 def validate(loaded: LoadedScenario) -> list[str]:
@@ -190,4 +217,40 @@ def validate(loaded: LoadedScenario) -> list[str]:
     return notes
 
 
-__all__ = ["RunResult", "run_scenario", "validate", "prepare", "InfeasibleError"]
+def group_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False,
+                   lang: str = "en") -> tuple[GroupResult, Path | None]:
+    """Form education groups among every school not locked closed (or those of ``groups.schools``), without
+    a plan, and, when ``out`` is given, write the group folder (groups.csv, groups.png, groups.html, run.json).
+
+    Returns the verified grouping and the folder written. Raises ScenarioError/InputError for bad input,
+    InfeasibleError (with reasons) when no grouping meets the rules, NoGroupingError when none is found in
+    time, and OutputError when ``out`` exists and ``overwrite`` is false (checked before any work).
+    """
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    scenario = loaded.scenario
+    if out is not None:
+        from .report.folder import RunRecord, check_destination
+        from .report.groups_page import write_group_folder
+
+        check_destination(Path(out), overwrite=overwrite)
+    for key, old, new in loaded.overrides:
+        log.info("override %s: %r -> %r", key, old, new)
+    clock = _Clock()
+    t = time.perf_counter()
+    inputs = check_inputs(read_inputs(scenario), scenario)
+    clock.stage("read", t, f"{len(inputs.schools)} schools")
+    t = time.perf_counter()
+    result = form_groups(inputs, scenario)
+    clock.stage("groups", t, f"{result.status}, {result.solver}: {result.describe()}")
+    written = None
+    if out is not None:
+        t = time.perf_counter()
+        record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
+                           finished=datetime.now(UTC).isoformat(timespec="seconds"))
+        written = write_group_folder(Path(out), loaded=loaded, inputs=inputs, result=result, record=record,
+                                     overwrite=overwrite, lang=lang)
+        clock.stage("report", t, f"wrote {written}")
+    return result, written
+
+
+__all__ = ["RunResult", "run_scenario", "validate", "prepare", "group_scenario", "InfeasibleError"]

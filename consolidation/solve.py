@@ -112,13 +112,13 @@ def _solver(settings: SolverSettings) -> tuple[pulp.LpSolver, str]:
     return pulp.PULP_CBC_CMD(**common), "cbc (bundled with PuLP " + pulp.__version__ + ")"
 
 
-def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
-    """Solve ``model``; never raises for infeasible or timed-out models, it says so in ``status``."""
+def _run(problem: pulp.LpProblem, settings: SolverSettings) -> tuple[str, float | None, float | None, str, float]:
+    """Solve ``problem``: its status, objective (None without a solution), gap, solver label and seconds."""
     solver, label = _solver(settings)
     started = time.perf_counter()
-    model.problem.solve(solver)
+    problem.solve(solver)
     seconds = time.perf_counter() - started
-    sol = model.problem.sol_status
+    sol = problem.sol_status
     if sol == pulp.LpSolutionOptimal:
         status = "optimal"
     elif sol == pulp.LpSolutionIntegerFeasible:
@@ -130,7 +130,7 @@ def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
 
     gap = None
     if status in ("optimal", "feasible"):
-        highs = getattr(model.problem, "solverModel", None)
+        highs = getattr(problem, "solverModel", None)
         if highs is not None and hasattr(highs, "getInfo"):
             info = highs.getInfo()
             gap = float(info.mip_gap) if np.isfinite(info.mip_gap) and info.mip_dual_bound > -1e300 else None
@@ -138,6 +138,13 @@ def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
                 gap = 0.0
         elif status == "optimal":
             gap = settings.gap  # CBC does not report its final gap through PuLP; it is within the tolerance
+    objective = float(pulp.value(problem.objective) or 0.0) if status in ("optimal", "feasible") else None
+    return status, objective, gap, label, seconds
+
+
+def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
+    """Solve ``model``; never raises for infeasible or timed-out models, it says so in ``status``."""
+    status, objective, gap, label, seconds = _run(model.problem, settings)
     has_plan = status in ("optimal", "feasible")
 
     def value(var: pulp.LpVariable) -> float:
@@ -145,7 +152,7 @@ def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
 
     return Outcome(
         status=status,
-        objective=float(pulp.value(model.problem.objective) or 0.0) if has_plan else None,
+        objective=objective,
         gap=gap,
         solver=label,
         seconds=seconds,
@@ -155,3 +162,46 @@ def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
         beds={sid: value(v) for sid, v in model.beds.items()},
         full={sid: value(v) for sid, v in model.full.items()},
     )
+
+
+@dataclass(frozen=True)
+class ProblemOutcome:
+    """What the solver found for any built problem (e.g. the education-group model).
+
+    Attributes
+    ----------
+    status
+        ``optimal``, ``feasible``, ``infeasible`` or ``no_solution``, as in :class:`Outcome`.
+    objective
+        The objective as the solver reports it (in the problem's own unit), or None.
+    gap
+        Relative optimality gap, or None when the solver does not tell.
+    solver
+        The solver used, with its version.
+    seconds
+        Wall-clock solve time.
+    values
+        The value of each variable given to :func:`solve_problem`, under the same key (0 without a solution).
+    """
+
+    status: str
+    objective: float | None
+    gap: float | None
+    solver: str
+    seconds: float
+    values: dict = field(repr=False)
+
+    @property
+    def has_solution(self) -> bool:
+        """True when there are values to report."""
+        return self.status in ("optimal", "feasible")
+
+
+def solve_problem(problem: pulp.LpProblem, variables: dict, settings: SolverSettings) -> ProblemOutcome:
+    """Solve any built ``problem`` with the solver of ``settings`` (time limit and gap); never raises for
+    infeasible or timed-out problems. ``variables`` maps keys of the caller's choice to PuLP variables; their
+    values come back under the same keys."""
+    status, objective, gap, label, seconds = _run(problem, settings)
+    found = status in ("optimal", "feasible")
+    return ProblemOutcome(status=status, objective=objective, gap=gap, solver=label, seconds=seconds,
+                          values={key: float(var.varValue or 0.0) if found else 0.0 for key, var in variables.items()})

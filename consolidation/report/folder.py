@@ -16,7 +16,8 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
 
 import geopandas as gpd
 import pandas as pd
@@ -26,9 +27,13 @@ from shapely.geometry import LineString
 from ..errors import OutputError
 from ..io import Inputs
 from ..plan import Plan
-from ..scenario import LoadedScenario, resolved_dict
+from ..scenario import LoadedScenario, Scenario, resolved_dict
+from .group_map import draw_group_map
 from .html import render_report
 from .maps import draw_plan_map
+
+if TYPE_CHECKING:
+    from ..groups import GroupResult
 
 log = logging.getLogger(__name__)
 
@@ -99,14 +104,23 @@ def _geo_layers(plan: Plan, inputs: Inputs) -> tuple[gpd.GeoDataFrame, gpd.GeoDa
 
 
 def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
-              summary: dict[str, Any], record: RunRecord, overwrite: bool = False, lang: str = "en") -> Path:
+              summary: dict[str, Any], record: RunRecord, overwrite: bool = False, lang: str = "en",
+              groups: GroupResult | None = None) -> Path:
     """Write the run folder ``out`` atomically and return it.
 
     With a ``plan``: summary.json, assignments.csv, schools.csv, plan.gpkg and map.png (when the data
-    have coordinates), report.html, scenario.resolved.toml, run.json. Without one (infeasible, or no
+    have coordinates), report.html, scenario.resolved.toml, run.json; with ``groups`` (education groups
+    formed after the plan) also groups.csv and groups.png. Without a plan (infeasible, or no
     solution in time): summary.json with the reasons, report.html, scenario.resolved.toml, run.json.
     """
-    out = Path(out)
+    return write_atomically(Path(out), lambda staging: _write_contents(
+        staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang, groups=groups),
+        overwrite=overwrite)
+
+
+def write_atomically(out: Path, fill: Callable[[Path], None], *, overwrite: bool) -> Path:
+    """Write a folder through ``fill(staging)`` under a hidden temporary name beside ``out``, then rename it
+    to ``out`` (replacing an earlier folder only with ``overwrite``); return ``out``."""
     check_destination(out, overwrite=overwrite)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
@@ -114,7 +128,7 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
         shutil.rmtree(staging)
     staging.mkdir()
     try:
-        _write_contents(staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang)
+        fill(staging)
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"
             os.replace(out, old)
@@ -129,7 +143,7 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
 
 
 def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
-                    summary: dict[str, Any], record: RunRecord, lang: str) -> None:
+                    summary: dict[str, Any], record: RunRecord, lang: str, groups: GroupResult | None = None) -> None:
     scenario = loaded.scenario
     summary = _clean(summary)
     (folder / "summary.json").write_text(_json(summary), encoding="utf-8")
@@ -149,9 +163,11 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
             draw_plan_map(schools=schools, origins=origins, assignments=plan.assignments, boundary=inputs.boundary,
                           path=folder / "map.png", title=scenario.name, lang=lang)
             map_png = (folder / "map.png").read_bytes()
+    groups_png = _write_groups(folder, groups, inputs, scenario, lang) if groups is not None else None
     html = render_report(summary=summary, schools=plan.schools if plan is not None else pd.DataFrame(),
                          assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png,
-                         origins=inputs.origins if inputs is not None else None, lang=lang)
+                         origins=inputs.origins if inputs is not None else None, lang=lang, groups=groups,
+                         groups_png=groups_png)
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"
@@ -174,3 +190,14 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
         "argv": sys.argv,
     }
     (folder / "run.json").write_text(_json(run), encoding="utf-8")
+
+
+def _write_groups(folder: Path, groups: GroupResult, inputs: Inputs | None, scenario: Scenario,
+                  lang: str) -> bytes | None:
+    """Write groups.csv and, when the schools have coordinates, groups.png; return the map's bytes."""
+    groups.groups.to_csv(folder / "groups.csv", index=False, float_format="%.6g")
+    if inputs is None or not isinstance(inputs.schools, gpd.GeoDataFrame):
+        return None
+    draw_group_map(schools=inputs.schools, groups=groups.groups, boundary=inputs.boundary,
+                   path=folder / "groups.png", title=scenario.name, limit=scenario.groups.max_minutes, lang=lang)
+    return (folder / "groups.png").read_bytes()

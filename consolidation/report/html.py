@@ -19,6 +19,7 @@ import pandas as pd
 from .. import BANDS, __version__, pupils_column
 from .. import i18n
 from ..i18n import missing as _missing
+from .group_map import group_colors
 
 ROLE_ORDER = {"hub": 0, "kept": 1, "teaching_point": 2, "closed": 3}
 STATUS_TONE = {"optimal": "good", "feasible": "warn", "infeasible": "bad", "no_solution": "bad"}
@@ -28,7 +29,8 @@ CAPITAL_TERMS = ("places", "beds")
 
 def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataFrame,
                   map_png: str | PathLike | bytes | None = None,
-                  origins: pd.DataFrame | None = None, lang: str = "en") -> str:
+                  origins: pd.DataFrame | None = None, lang: str = "en", groups=None,
+                  groups_png: bytes | None = None) -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
@@ -47,6 +49,10 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         ``origin_id`` and ``name``: when given, "Where pupils go" shows village names too.
     lang : str, default "en"
         ``zh`` for a page entirely in Chinese (``<html lang="zh-CN">``); anything else is English.
+    groups : consolidation.groups.GroupResult, optional
+        Education groups formed after the plan: the page then has a section with their table.
+    groups_png : bytes, optional
+        The group map (PNG bytes), shown in that section.
 
     Returns
     -------
@@ -93,6 +99,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "capital": _capital_rows(summary.get("capital") or {}, lang) if has_plan else [],
         "footer": _footer(summary, lang),
         "version": __version__,
+        **group_context(groups, groups_png, names, lang),
     }
     return environment().get_template("report.html").render(**context)
 
@@ -350,3 +357,20 @@ def _footer(summary: dict, lang: str) -> list[tuple[str, str]]:
         (t("footer.objective"), t("per_year", value=fmt_yuan(summary.get("objective"), lang))
          if not _missing(summary.get("objective")) else "–"),
     ]
+
+
+def group_context(groups, png: bytes | None, names: dict[str, str], lang: str) -> dict:
+    """Template values of the education-group section (empty without groups): one row per group (its
+    colour on the map, core, members as ``Name (ID)``, their count, the farthest member's minutes, teachers),
+    the map as a data URI, and the schools taking part that are in no group."""
+    if groups is None or len(groups.by_group) == 0:
+        return {"group_rows": [], "group_map_uri": None, "group_teachers": False, "group_outside": ""}
+    table = groups.by_group
+    colors = group_colors(table["group_id"])
+    rows = [{"id": str(r.group_id), "color": colors[str(r.group_id)], "core": label(str(r.core_id), names),
+             "members": [label(str(m), names) for m in r.member_ids], "n": fmt_int(r.members),
+             "farthest": fmt_minutes(r.max_minutes) if r.members else "–",
+             "teachers": fmt_int(getattr(r, "teachers", None))} for r in table.itertuples()]
+    return {"group_rows": rows, "group_map_uri": data_uri(png) if png else None,
+            "group_teachers": "teachers" in table,
+            "group_outside": i18n.join_names([label(s, names) for s in groups.outside], lang)}

@@ -1,0 +1,577 @@
+"""Education groups (1+N, 教育集团): one core school (核心校) and 1 to N member schools (成员校) each.
+
+Teachers travel between the campuses of a group, so every member lies within ``groups.max_minutes`` of
+its core. The model (:func:`consolidation.model.build_group_model`) chooses the cores among the
+candidates (or takes the locked ones) and the member schools of each, for the least teacher travel,
+better cores (by a quality score) and group sizes kept even.
+
+Teachers' minutes between two schools come from the travel CSV where it lists the pair (``origin_id``
+one school, ``school_id`` the other, either way round), else from straight-line distance x
+``travel.detour`` at ``travel.bus_kmh``. Schools without coordinates reach only the schools the travel
+CSV pairs them with.
+
+The stage sits after the plan: ``consolidation run`` forms groups among the plan's open schools when
+``[groups] enabled = true``; ``consolidation group`` forms them among every school not locked closed.
+Every grouping is verified from its table alone (:func:`verify_groups`) before it is reported.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .errors import InfeasibleError, InputError, PlannerError, ScenarioError, VerificationError, id_list
+from .io import Inputs
+from .model import build_group_model
+from .scenario import Groups, Scenario
+from .solve import solve_problem
+
+log = logging.getLogger("consolidation")
+
+GROUP_COLUMNS = ["group_id", "core_id", "member_id", "minutes"]
+"""Columns of ``groups.csv``: one row per member school (``minutes``: teachers' one-way trip from the
+core); a core without members (possible only with ``min_members = 0``) has one row with no member."""
+TEACHER_COLUMNS = ("teachers", "teachers_junior")
+EPS = 1e-6
+
+
+class NoGroupingError(PlannerError):
+    """The solver found no grouping within its time limit."""
+
+    exit_code = 4
+
+
+class GroupingInfeasibleError(InfeasibleError):
+    """No grouping can meet the ``[groups]`` rules; ``reasons`` say why in plain words."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__(reasons)
+        self.args = ("\n".join(["No education grouping meets the rules:", *("- " + r for r in self.reasons)]),)
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """A verified grouping.
+
+    Attributes
+    ----------
+    status
+        ``optimal`` or ``feasible`` (stopped by the time limit with a grouping).
+    groups
+        One row per member school: :data:`GROUP_COLUMNS`, groups in the order of their cores in the schools
+        file, members nearest first; ``minutes`` is the teachers' one-way trip from the core.
+    by_group
+        One row per group: ``group_id``, ``core_id``, ``core_name``, ``members`` (count), ``member_ids`` and
+        ``member_names`` (lists), ``max_minutes`` (the farthest member, one way; 0 without members),
+        ``total_minutes``, ``schools`` (core and members), ``quality`` of the core (NaN where unknown) and
+        ``teachers`` (sum of ``teachers`` and ``teachers_junior`` of its schools, when the data have them).
+    schools
+        IDs of the schools taking part, in file order.
+    outside
+        Schools taking part that are in no group (only with ``everyone = false``).
+    terms
+        The objective's terms recomputed from the table, in teacher minutes: ``minutes`` (one-way, summed
+        over members), ``quality`` (minus ``quality_weight`` x the cores' quality), ``balance``
+        (``balance_weight`` x the members of the largest group less those of the smallest).
+    solver_objective, gap, solver, seconds
+        As the solver reports them.
+    """
+
+    status: str
+    groups: pd.DataFrame
+    by_group: pd.DataFrame
+    schools: tuple[str, ...]
+    outside: tuple[str, ...]
+    terms: dict[str, float]
+    solver_objective: float | None
+    gap: float | None
+    solver: str
+    seconds: float
+
+    @property
+    def objective(self) -> float:
+        """The objective recomputed from the table (teacher minutes)."""
+        return float(sum(self.terms.values()))
+
+    def summary(self) -> dict[str, Any]:
+        """Headline figures for ``summary.json`` and the one-line CLI summary."""
+        members = self.by_group["members"] if len(self.by_group) else pd.Series(dtype=int)
+        return {
+            "groups": len(self.by_group),
+            "schools": len(self.schools),
+            "outside": len(self.outside),
+            "members_min": int(members.min()) if len(members) else 0,
+            "members_max": int(members.max()) if len(members) else 0,
+            "max_minutes": float(self.by_group["max_minutes"].max()) if len(self.by_group) else 0.0,
+            "teacher_minutes": float(self.terms.get("minutes", 0.0)),
+            "status": self.status,
+            "objective": self.objective,
+        }
+
+    def describe(self) -> str:
+        """One line: e.g. "8 groups of 2-4 members; 34 of 34 schools in a group; farthest member 41.9 min"."""
+        s = self.summary()
+        low, high = s["members_min"], s["members_max"]
+        sizes = f"{low}-{high} members" if low != high else f"{low} member{'s' if low != 1 else ''}"
+        return (f"{s['groups']} group{'s' if s['groups'] != 1 else ''} of {sizes}; {s['schools'] - s['outside']} of "
+                f"{s['schools']} schools in a group; farthest member {s['max_minutes']:.1f} min from its core")
+
+
+# --- travel between schools ---------------------------------------------------------------------------------
+
+
+def school_minutes(inputs: Inputs, scenario: Scenario) -> pd.DataFrame:
+    """Teachers' one-way minutes between schools: rows the core (from), columns the member (to).
+
+    A pair the travel CSV lists (``origin_id`` one school, ``school_id`` the other) takes its minutes, in the
+    listed direction, and the other direction too unless that is listed as well. Other pairs: straight-line
+    metres x ``travel.detour`` at ``travel.bus_kmh``, when the schools have coordinates; NaN otherwise.
+    The diagonal is 0.
+    """
+    schools = inputs.schools
+    ids = schools["school_id"].astype(str).tolist()
+    n = len(ids)
+    minutes = np.full((n, n), np.nan)
+    if isinstance(schools, gpd.GeoDataFrame) and "geometry" in schools:
+        x, y = schools.geometry.x.to_numpy(float), schools.geometry.y.to_numpy(float)
+        metres = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+        minutes = metres / 1000.0 * scenario.travel.detour / scenario.travel.bus_kmh * 60.0
+    if inputs.travel is not None and len(inputs.travel):
+        index = pd.Index(ids)
+        a = index.get_indexer(inputs.travel["origin_id"].astype(str))
+        b = index.get_indexer(inputs.travel["school_id"].astype(str))
+        listed = inputs.travel["minutes"].to_numpy(float)
+        keep = (a >= 0) & (b >= 0) & (a != b)
+        a, b, listed = a[keep], b[keep], listed[keep]
+        given = np.zeros((n, n), bool)
+        given[a, b] = True
+        back = ~given[b, a]  # the reverse direction, where the CSV does not list it itself
+        minutes[b[back], a[back]] = listed[back]
+        minutes[a, b] = listed
+    np.fill_diagonal(minutes, 0.0)
+    return pd.DataFrame(minutes, index=ids, columns=ids)
+
+
+# --- who takes part, who may be a core ----------------------------------------------------------------------
+
+
+def _names(inputs: Inputs) -> dict[str, str]:
+    return dict(zip(inputs.schools["school_id"].astype(str), inputs.schools["name"].astype(str)))
+
+
+def _who(sid: str, names: dict[str, str]) -> str:
+    name = names.get(sid, sid)
+    return f"{sid} ({name})" if name and name != sid else sid
+
+
+def quality(inputs: Inputs, rules: Groups) -> pd.Series:
+    """Each school's quality score (``groups.quality_column``), indexed by ``school_id``; NaN where blank or
+    when the column is absent."""
+    schools = inputs.schools
+    ids = schools["school_id"].astype(str)
+    if rules.quality_column not in schools:
+        return pd.Series(np.nan, index=ids.to_numpy(), dtype=float)
+    return pd.Series(pd.to_numeric(schools[rules.quality_column], errors="coerce").to_numpy(float),
+                     index=ids.to_numpy())
+
+
+def check_group_settings(inputs: Inputs, scenario: Scenario) -> None:
+    """Check ``[groups]`` against the data before anything is solved.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the key, the IDs not in the schools file, and the fix; or a locked core that the other
+        settings forbid (not a candidate, quality too low).
+    InputError
+        The quality column is needed but missing, or has values that are not numbers.
+    """
+    rules = scenario.groups
+    known = set(inputs.schools["school_id"].astype(str))
+    source = scenario.inputs.schools
+    problems = []
+    lists: list[tuple[str, list[str]]] = [("groups.schools", rules.schools or []), ("groups.cores", rules.cores),
+                                         ("groups.core_candidates", rules.core_candidates or [])]
+    lists += [("groups.together", [s for pair in rules.together for s in pair]),
+              ("groups.apart", [s for pair in rules.apart for s in pair])]
+    for key, ids in lists:
+        unknown = sorted({str(s) for s in ids} - known, key=str)
+        if unknown:
+            problems.append(f"{key} names schools that are not in {source}: {id_list(unknown)}; "
+                            "use school_id values from that file")
+    column = rules.quality_column
+    if column not in inputs.schools:
+        if rules.min_core_quality is not None or "quality_column" in rules.model_fields_set:
+            raise InputError([f"{source}: no column {column}, which [groups] needs for the quality of core "
+                              f"schools: add the column, or set groups.quality_column to the column that has it"])
+    else:
+        raw = inputs.schools[column]
+        words = pd.to_numeric(raw, errors="coerce").isna() & raw.notna() & (raw.astype(str).str.strip() != "")
+        if words.any():
+            raise InputError([f"{source}: column {column} has values that are not numbers for school_id "
+                              f"{id_list(inputs.schools.loc[words, 'school_id'])}: write plain numbers"])
+    if problems:
+        raise ScenarioError("[groups]: " + ("\n  " if len(problems) > 1 else "") + "\n  ".join(problems))
+    score = quality(inputs, rules)
+    if rules.core_candidates is not None:
+        odd = [c for c in rules.cores if c not in set(rules.core_candidates)]
+        if odd:
+            problems.append(f"groups.cores {id_list(odd)} are not among groups.core_candidates: add them there")
+    if rules.min_core_quality is not None:
+        low = [c for c in rules.cores if not score.get(c, np.nan) >= rules.min_core_quality]
+        if low:
+            problems.append(f"groups.cores {id_list(low)} have a {column} below groups.min_core_quality = "
+                            f"{rules.min_core_quality:g}: lower it, or unlock them")
+    both = [f"{a}+{b}" for a, b in rules.together if a in rules.cores and b in rules.cores]
+    if both:
+        problems.append(f"groups.together pairs two locked cores ({', '.join(both)}); two cores never share a "
+                        "group: drop the pair or one of the locks")
+    clash = {tuple(sorted(p)) for p in rules.together} & {tuple(sorted(p)) for p in rules.apart}
+    if clash:
+        problems.append(f"groups.together and groups.apart both name {', '.join('+'.join(p) for p in sorted(clash))}")
+    if problems:
+        raise ScenarioError("[groups]: " + ("\n  " if len(problems) > 1 else "") + "\n  ".join(problems))
+
+
+def taking_part(inputs: Inputs, scenario: Scenario, open_ids=None) -> list[str]:
+    """Schools taking part, in file order: those of ``groups.schools`` (default all) that are open in the
+    plan (``open_ids``) or, without a plan, not locked closed."""
+    schools = inputs.schools
+    ids = schools["school_id"].astype(str)
+    if open_ids is None:
+        keep = (schools["lock"] != "closed").to_numpy()
+    else:
+        keep = ids.isin({str(s) for s in open_ids}).to_numpy()
+    if scenario.groups.schools is not None:
+        keep = keep & ids.isin({str(s) for s in scenario.groups.schools}).to_numpy()
+    return ids[keep].tolist()
+
+
+def core_candidates(part: list[str], score: pd.Series, rules: Groups) -> list[str]:
+    """Schools that may be cores, in the order of ``part``: locked cores, and the schools of
+    ``core_candidates`` (default: all taking part) whose quality is at least ``min_core_quality``."""
+    allowed = set(part) if rules.core_candidates is None else set(rules.core_candidates)
+    if rules.min_core_quality is not None:
+        allowed = {s for s in allowed if score.get(s, np.nan) >= rules.min_core_quality}
+    allowed |= set(rules.cores)
+    return [s for s in part if s in allowed]
+
+
+def eligible_pairs(minutes: pd.DataFrame, part: list[str], candidates: list[str], max_minutes: float) -> pd.DataFrame:
+    """Pairs ``core_id``, ``member_id``, ``minutes`` a group may hold: the core a candidate, the member another
+    school taking part, within ``max_minutes`` one way."""
+    block = minutes.loc[candidates, part].to_numpy(float) if candidates and part else np.empty((0, 0))
+    ok = ~np.isnan(block) & (block <= max_minutes + EPS)
+    ci, mi = np.nonzero(ok)
+    out = pd.DataFrame({"core_id": np.asarray(candidates, dtype=object)[ci],
+                        "member_id": np.asarray(part, dtype=object)[mi],
+                        "minutes": block[ci, mi]})
+    return out[out["core_id"] != out["member_id"]].reset_index(drop=True)
+
+
+def resolved_count(rules: Groups) -> int | None:
+    """The number of groups: ``count``, else the number of locked cores, else None (the model chooses)."""
+    if rules.count is not None:
+        return rules.count
+    return len(rules.cores) or None
+
+
+# --- infeasibility in words ---------------------------------------------------------------------------------
+
+
+def group_reasons(part: list[str], candidates: list[str], pairs: pd.DataFrame, minutes: pd.DataFrame,
+                  rules: Groups, names: dict[str, str]) -> list[str]:
+    """Plain-language reasons no grouping can exist, found without solving (may be empty)."""
+    reasons: list[str] = []
+    n, limit = len(part), rules.max_minutes
+    count = resolved_count(rules)
+    member_count = pairs.groupby("core_id").size()
+    viable = [c for c in candidates if member_count.get(c, 0) >= rules.min_members]
+    locked = set(rules.cores)
+    for c in rules.cores:
+        if c not in part:
+            reasons.append(f"{_who(c, names)} is locked as a core (groups.cores) but does not take part (it is "
+                           "closed, or not in groups.schools): keep it open, or drop it from groups.cores.")
+        elif member_count.get(c, 0) < rules.min_members:
+            reasons.append(f"{_who(c, names)} is locked as a core but only {member_count.get(c, 0)} other "
+                           f"school(s) are within {limit:g} min of it; a group needs at least {rules.min_members} "
+                           "member(s): raise groups.max_minutes or lower groups.min_members.")
+    for key, pairs_ in (("together", rules.together), ("apart", rules.apart)):
+        for a, b in pairs_:
+            gone = [s for s in (a, b) if s not in part]
+            if gone and key == "together":
+                reasons.append(f"groups.together pairs {a} and {b}, but {id_list(gone)} does not take part "
+                               "(closed in the plan, or not in groups.schools).")
+    if reasons:
+        return reasons
+    partners = {(c, s) for c, s in zip(pairs["core_id"], pairs["member_id"])}
+    viable_set = set(viable)
+    for a, b in rules.together:
+        if not ((a in viable_set and (a, b) in partners) or (b in viable_set and (b, a) in partners)
+                or any((c, a) in partners and (c, b) in partners for c in viable)):
+            apart = minutes.at[a, b]
+            far = f" (they are {apart:.1f} min apart)" if np.isfinite(apart) else ""
+            reasons.append(f"{_who(a, names)} and {_who(b, names)} are locked together (groups.together), but no "
+                           f"school that may be a core is within {limit:g} min of both{far}: drop the pair or "
+                           "raise groups.max_minutes.")
+    if rules.everyone:
+        reach = pairs.groupby("member_id").size()
+        stuck = [s for s in part if s not in viable and reach.get(s, 0) == 0]
+        for s in stuck[:20]:
+            others = [c for c in candidates if c != s]
+            row = minutes.loc[others, s].dropna() if others else pd.Series(dtype=float)
+            if len(row):
+                near = str(row.idxmin())
+                detail = (f"the nearest school that may be a core, {_who(near, names)}, is {row.min():.1f} min "
+                          f"away; the limit is groups.max_minutes = {limit:g}")
+            else:
+                detail = "no school that may be a core has a known travel time to it"
+            reasons.append(f"{_who(s, names)} cannot join any group: {detail}.")
+        if len(stuck) > 20:
+            reasons.append(f"... and {len(stuck) - 20} more schools with no core in reach.")
+    if count is not None:
+        groups = f"{count} group{'s' if count != 1 else ''}"
+        if rules.everyone and count * (1 + rules.max_members) < n:
+            reasons.append(f"{groups} of at most 1 + {rules.max_members} schools hold{'s' if count == 1 else ''} "
+                           f"{count * (1 + rules.max_members)} schools, but {n} take part: raise groups.count "
+                           "or groups.max_members.")
+        if count * (1 + rules.min_members) > n:
+            reasons.append(f"{groups} of at least 1 + {rules.min_members} schools need{'s' if count == 1 else ''} "
+                           f"{count * (1 + rules.min_members)} schools, but only {n} take part: lower groups.count "
+                           "or groups.min_members.")
+        if count > len(viable):
+            reasons.append(f"groups.count = {count}, but only {len(viable)} school(s) may be cores with at least "
+                           f"{rules.min_members} member(s) within {limit:g} min ({id_list(viable) or 'none'}): "
+                           "lower count, widen core_candidates or min_core_quality, or raise max_minutes.")
+    elif rules.everyone and n and math.ceil(n / (1 + rules.max_members)) > len(viable):
+        reasons.append(f"{n} schools need at least {math.ceil(n / (1 + rules.max_members))} groups of at most "
+                       f"1 + {rules.max_members}, but only {len(viable)} school(s) may be cores with members in "
+                       "reach: widen core_candidates or min_core_quality, or raise max_members or max_minutes.")
+    if len(locked) and count is not None and len(locked) > count:
+        reasons.append(f"{len(locked)} cores are locked but groups.count = {count}.")
+    return reasons
+
+
+def _relaxed_reasons(part, candidates, score, minutes, rules: Groups, scenario: Scenario) -> list[str]:
+    """When the solver proves no grouping exists and no check above saw why, relax one rule at a time."""
+    quick = scenario.solver.model_copy(update={"time_limit_s": min(30.0, scenario.solver.time_limit_s)})
+    reasons = []
+
+    def feasible(trial: Groups) -> bool:
+        pairs = eligible_pairs(minutes, part, candidates, trial.max_minutes)
+        model = build_group_model(part, pairs, candidates, score.fillna(0.0).to_dict(), trial,
+                                  count=resolved_count(trial), name=scenario.name)
+        return solve_problem(model.problem, {}, quick).has_solution
+
+    if (rules.together or rules.apart) and feasible(rules.model_copy(update={"together": [], "apart": []})):
+        reasons.append("The schools locked together or apart (groups.together, groups.apart) cannot all hold "
+                       f"with groups of {rules.min_members}-{rules.max_members} members within {rules.max_minutes:g} "
+                       "min: a grouping exists without these locks.")
+    block = minutes.loc[candidates, part].to_numpy(float) if candidates else np.empty(0)
+    limits = np.unique(block[np.isfinite(block) & (block > rules.max_minutes + EPS)])
+    if len(limits) and feasible(rules.model_copy(update={"max_minutes": float(limits[-1])})):
+        lo, hi = 0, len(limits) - 1  # the shortest travel limit that allows a grouping
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if feasible(rules.model_copy(update={"max_minutes": float(limits[mid])})):
+                hi = mid
+            else:
+                lo = mid + 1
+        reasons.append(f"No grouping keeps every member within groups.max_minutes = {rules.max_minutes:g} min of "
+                       f"its core; the shortest limit that allows one is {math.ceil(limits[lo] * 10) / 10:g} min.")
+    if rules.count is not None and feasible(rules.model_copy(update={"count": None})):
+        reasons.append(f"groups.count = {rules.count} cannot be met with these sizes and travel limit; "
+                       "a grouping exists with another number of groups.")
+    if not reasons:
+        reasons.append(f"The group sizes ({rules.min_members}-{rules.max_members} members), the travel limit of "
+                       f"{rules.max_minutes:g} min, the count and the locks cannot all hold together: raise "
+                       "groups.max_minutes or groups.max_members, or drop some locks.")
+    return reasons
+
+
+# --- forming and verifying ----------------------------------------------------------------------------------
+
+
+def form_groups(inputs: Inputs, scenario: Scenario, open_ids=None) -> GroupResult:
+    """Form education groups among the schools taking part, and verify them.
+
+    Parameters
+    ----------
+    inputs
+        The checked data (schools with ``school_id``, ``name``, coordinates and/or a travel CSV; the quality
+        and teachers columns when present).
+    scenario
+        Its ``[groups]`` section sets the rules; ``[travel]`` the teachers' speed and detour; ``[solver]``
+        the solver, time limit and gap.
+    open_ids
+        Schools open in a plan; None: every school not locked closed.
+
+    Raises
+    ------
+    ScenarioError, InputError
+        ``[groups]`` names unknown schools or contradicts itself or the data.
+    InfeasibleError
+        No grouping meets the rules; ``reasons`` say why in words (schools with no core in reach, group
+        counts and sizes that cannot add up, the shortest travel limit that would work).
+    NoGroupingError
+        No grouping was found within the solver's time limit.
+    """
+    rules = scenario.groups
+    check_group_settings(inputs, scenario)
+    names = _names(inputs)
+    part = taking_part(inputs, scenario, open_ids)
+    score = quality(inputs, rules)
+    candidates = core_candidates(part, score, rules)
+    minutes = school_minutes(inputs, scenario)
+    pairs = eligible_pairs(minutes, part, candidates, rules.max_minutes)
+    reasons = group_reasons(part, candidates, pairs, minutes, rules, names)
+    if reasons:
+        raise GroupingInfeasibleError(reasons)
+    started = time.perf_counter()
+    model = build_group_model(part, pairs, candidates, score.fillna(0.0).to_dict(), rules,
+                              count=resolved_count(rules), name=scenario.name)
+    variables: dict[Any, Any] = {("core", c): v for c, v in model.core.items()}
+    variables.update({("member", i): v for i, v in enumerate(model.member)})
+    outcome = solve_problem(model.problem, variables, scenario.solver)
+    log.debug("groups: %d schools, %d candidate cores, %d pairs, solved in %.2f s (%s)", len(part), len(candidates),
+              len(pairs), time.perf_counter() - started, outcome.status)
+    if outcome.status == "infeasible":
+        raise GroupingInfeasibleError(_relaxed_reasons(part, candidates, score, minutes, rules, scenario))
+    if not outcome.has_solution:
+        raise NoGroupingError(f"No grouping was found within the time limit of {scenario.solver.time_limit_s:g} s: "
+                              "raise [solver] time_limit_s (or --set solver.time_limit_s=...).")
+    cores = [c for c in candidates if outcome.values[("core", c)] > 0.5]
+    chosen = [i for i in range(len(pairs)) if outcome.values[("member", i)] > 0.5]
+    table = _group_table(cores, pairs.iloc[chosen])
+    verify_groups(table, inputs, scenario, part)
+    by_group = _by_group(table, inputs, score)
+    grouped = set(table["core_id"]) | set(table["member_id"])
+    sizes = by_group["members"]
+    terms = {"minutes": float(table["minutes"].sum()),
+             "quality": -rules.quality_weight * float(score.reindex(cores).fillna(0.0).sum())}
+    if model.largest is not None:
+        terms["balance"] = rules.balance_weight * float(sizes.max() - sizes.min()) if len(sizes) else 0.0
+    return GroupResult(status=outcome.status, groups=table, by_group=by_group, schools=tuple(part),
+                       outside=tuple(s for s in part if s not in grouped), terms=terms,
+                       solver_objective=outcome.objective, gap=outcome.gap, solver=outcome.solver,
+                       seconds=outcome.seconds)
+
+
+def _group_table(cores: list[str], chosen: pd.DataFrame) -> pd.DataFrame:
+    """The groups table from the chosen cores (in file order) and member pairs."""
+    width = len(str(len(cores)))
+    rows = []
+    for k, core in enumerate(cores, start=1):
+        gid = f"G{k:0{width}d}"
+        members = chosen[chosen["core_id"] == core].sort_values(["minutes", "member_id"])
+        if members.empty:
+            rows.append({"group_id": gid, "core_id": core, "member_id": "", "minutes": np.nan})
+        for m, t in zip(members["member_id"], members["minutes"]):
+            rows.append({"group_id": gid, "core_id": core, "member_id": m, "minutes": float(t)})
+    return pd.DataFrame(rows, columns=GROUP_COLUMNS)
+
+
+def _by_group(table: pd.DataFrame, inputs: Inputs, score: pd.Series) -> pd.DataFrame:
+    """One row per group: its core, members, farthest and total minutes, the core's quality, teachers."""
+    names = _names(inputs)
+    schools = inputs.schools.assign(school_id=inputs.schools["school_id"].astype(str)).set_index("school_id")
+    columns = [c for c in TEACHER_COLUMNS if c in schools]
+    teachers = (schools[columns].apply(pd.to_numeric, errors="coerce").fillna(0.0).sum(axis=1)
+                if columns else None)
+    rows = []
+    for gid, rows_ in table.groupby("group_id", sort=False):
+        core = rows_["core_id"].iat[0]
+        members = [m for m in rows_["member_id"] if m]
+        minutes = rows_["minutes"].dropna()
+        row = {"group_id": gid, "core_id": core, "core_name": names.get(core, core), "members": len(members),
+               "member_ids": members, "member_names": [names.get(m, m) for m in members],
+               "max_minutes": float(minutes.max()) if len(minutes) else 0.0,
+               "total_minutes": float(minutes.sum()), "schools": 1 + len(members),
+               "quality": float(score.get(core, np.nan))}
+        if teachers is not None:
+            row["teachers"] = float(teachers.reindex([core, *members]).sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def verify_groups(groups: pd.DataFrame, inputs: Inputs, scenario: Scenario, part: list[str]) -> None:
+    """Check a groups table against the rules, from the table and the data alone.
+
+    Every school of ``part`` in exactly one group (``everyone = true``; at most one otherwise) and no other
+    school; one core per group; member counts within ``min_members``-``max_members``; each member's minutes
+    those of the travel data and within ``max_minutes``; cores allowed (candidates, quality) and locked cores
+    cores; the number of groups; pairs locked together in one group and pairs locked apart in two.
+
+    Raises
+    ------
+    VerificationError
+        Listing every rule broken (a bug, never a report).
+    """
+    rules = scenario.groups
+    problems: list[str] = []
+    missing = [c for c in GROUP_COLUMNS if c not in groups]
+    if missing:
+        raise VerificationError(f"the groups table lacks column(s) {', '.join(missing)}")
+    g = groups.assign(member_id=groups["member_id"].fillna("").astype(str), core_id=groups["core_id"].astype(str))
+    cores_of = g.groupby("group_id")["core_id"].nunique()
+    if (cores_of != 1).any():
+        problems.append(f"groups with more than one core: {id_list(cores_of.index[cores_of != 1])}")
+    core_groups = g.groupby("core_id")["group_id"].nunique()
+    if (core_groups != 1).any():
+        problems.append(f"cores heading more than one group: {id_list(core_groups.index[core_groups != 1])}")
+    members = g[g["member_id"] != ""]
+    where = pd.concat([g.drop_duplicates("group_id").set_index("core_id")["group_id"],
+                       members.set_index("member_id")["group_id"]])
+    twice = where.index[where.index.duplicated()].unique()
+    if len(twice):
+        problems.append(f"schools in more than one place: {id_list(twice)}")
+    strangers = sorted(set(where.index) - set(part))
+    if strangers:
+        problems.append(f"schools grouped that do not take part: {id_list(strangers)}")
+    if rules.everyone:
+        left = [s for s in part if s not in set(where.index)]
+        if left:
+            problems.append(f"schools in no group although groups.everyone = true: {id_list(left)}")
+    size = members.groupby("group_id").size().reindex(cores_of.index, fill_value=0)
+    wrong = size[(size < rules.min_members) | (size > rules.max_members)]
+    if len(wrong):
+        problems.append(f"groups outside {rules.min_members}-{rules.max_members} members: "
+                        + ", ".join(f"{k} ({v})" for k, v in wrong.items()))
+    if len(members):
+        minutes = school_minutes(inputs, scenario)
+        rows, cols = minutes.index.get_indexer(members["core_id"]), minutes.columns.get_indexer(members["member_id"])
+        expected = np.where((rows >= 0) & (cols >= 0), minutes.to_numpy()[rows, cols], np.nan)
+        given = members["minutes"].to_numpy(float)
+        off = ~np.isclose(given, expected, rtol=1e-6, atol=1e-6)
+        if off.any():
+            problems.append(f"minutes that are not the travel data's: {id_list(members['member_id'][off])}")
+        far = members.loc[members["minutes"] > rules.max_minutes + EPS, "member_id"]
+        if len(far):
+            problems.append(f"members beyond groups.max_minutes = {rules.max_minutes:g}: {id_list(far)}")
+    score = quality(inputs, rules)
+    allowed = set(core_candidates(part, score, rules))
+    bad = sorted(set(g["core_id"]) - allowed)
+    if bad:
+        problems.append(f"cores that may not be cores: {id_list(bad)}")
+    unlocked = [c for c in rules.cores if c not in set(g["core_id"])]
+    if unlocked:
+        problems.append(f"locked cores that are not cores: {id_list(unlocked)}")
+    count = resolved_count(rules)
+    if count is not None and len(cores_of) != count:
+        problems.append(f"{len(cores_of)} groups, but the scenario asks for {count}")
+    group_of = where.to_dict()
+    for a, b in rules.together:
+        if group_of.get(a) is None or group_of.get(a) != group_of.get(b):
+            problems.append(f"{a} and {b} are locked together but are not in one group")
+    for a, b in rules.apart:
+        if group_of.get(a) is not None and group_of.get(a) == group_of.get(b):
+            problems.append(f"{a} and {b} are locked apart but share group {group_of[a]}")
+    if problems:
+        raise VerificationError("The grouping breaks the rules when re-checked:\n- " + "\n- ".join(problems))
