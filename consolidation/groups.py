@@ -217,8 +217,7 @@ def check_group_settings(inputs: Inputs, scenario: Scenario) -> None:
         if words.any():
             raise InputError([f"{source}: column {column} has values that are not numbers for school_id "
                               f"{id_list(inputs.schools.loc[words, 'school_id'])}: write plain numbers"])
-    if problems:
-        raise ScenarioError("[groups]: " + ("\n  " if len(problems) > 1 else "") + "\n  ".join(problems))
+    _raise_settings(problems)
     score = quality(inputs, rules)
     if rules.core_candidates is not None:
         odd = [c for c in rules.cores if c not in set(rules.core_candidates)]
@@ -236,6 +235,10 @@ def check_group_settings(inputs: Inputs, scenario: Scenario) -> None:
     clash = {tuple(sorted(p)) for p in rules.together} & {tuple(sorted(p)) for p in rules.apart}
     if clash:
         problems.append(f"groups.together and groups.apart both name {', '.join('+'.join(p) for p in sorted(clash))}")
+    _raise_settings(problems)
+
+
+def _raise_settings(problems: list[str]) -> None:
     if problems:
         raise ScenarioError("[groups]: " + ("\n  " if len(problems) > 1 else "") + "\n  ".join(problems))
 
@@ -289,6 +292,8 @@ def resolved_count(rules: Groups) -> int | None:
 def group_reasons(part: list[str], candidates: list[str], pairs: pd.DataFrame, minutes: pd.DataFrame,
                   rules: Groups, names: dict[str, str]) -> list[str]:
     """Plain-language reasons no grouping can exist, found without solving (may be empty)."""
+    if not part:
+        return ["No school takes part: every school is closed, or groups.schools names none that is open."]
     reasons: list[str] = []
     n, limit = len(part), rules.max_minutes
     count = resolved_count(rules)
@@ -434,6 +439,8 @@ def form_groups(inputs: Inputs, scenario: Scenario, open_ids=None) -> GroupResul
     reasons = group_reasons(part, candidates, pairs, minutes, rules, names)
     if reasons:
         raise GroupingInfeasibleError(reasons)
+    taking = set(part)  # a pair locked apart holds by itself when one of the two takes no part
+    rules = rules.model_copy(update={"apart": [p for p in rules.apart if p[0] in taking and p[1] in taking]})
     started = time.perf_counter()
     model = build_group_model(part, pairs, candidates, score.fillna(0.0).to_dict(), rules,
                               count=resolved_count(rules), name=scenario.name)

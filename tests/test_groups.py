@@ -199,6 +199,13 @@ def test_a_locked_core_closed_in_the_plan_is_named(instance):
         form_groups(inputs, scenario, open_ids=["Y", "Z"])
 
 
+def test_a_pair_locked_apart_with_a_closed_school_holds_by_itself(instance):
+    scenario, inputs = tiny(instance, LINE, count=1, max_minutes=20, apart=[["X", "Y"]])
+    assert grouping(form_groups(inputs, scenario, open_ids=["Y", "Z"])) == {"Z": ["Y"]}
+    with pytest.raises(InfeasibleError, match="No school takes part"):
+        form_groups(inputs, scenario, open_ids=[])
+
+
 def test_unknown_ids_name_the_key_and_the_fix(instance):
     scenario, inputs = tiny(instance, LINE, cores=["X", "Q9"], together=[["Y", "Q8"]])
     with pytest.raises(ScenarioError) as caught:
