@@ -172,9 +172,14 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"
         + tomli_w.dumps(resolved_dict(scenario)), encoding="utf-8")
-    run = {
-        "scenario": scenario.name,
-        "status": summary["status"],
+    run = {"scenario": scenario.name, "status": summary["status"], **provenance(loaded, inputs, record, lang)}
+    (folder / "run.json").write_text(_json(run), encoding="utf-8")
+
+
+def provenance(loaded: LoadedScenario, inputs: Inputs | None, record: RunRecord, lang: str) -> dict[str, Any]:
+    """What ``run.json`` records of any folder: command and timings, scenario files and overrides, the input
+    files' SHA-256, the CRS, versions and platform."""
+    return {
         "command": record.command,
         "started": record.started,
         "finished": record.finished,
@@ -189,7 +194,6 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
         "platform": platform.platform(),
         "argv": sys.argv,
     }
-    (folder / "run.json").write_text(_json(run), encoding="utf-8")
 
 
 def _write_groups(folder: Path, groups: GroupResult, inputs: Inputs | None, scenario: Scenario,

@@ -6,7 +6,6 @@ group table and the map, in English or Chinese. The folder is written atomically
 
 from __future__ import annotations
 
-import platform
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +15,7 @@ import geopandas as gpd
 from .. import __version__, i18n
 from ..io import Inputs
 from ..scenario import LoadedScenario, resolved_dict
-from .folder import RunRecord, _json, versions, write_atomically
+from .folder import RunRecord, _json, provenance, write_atomically
 from .group_map import draw_group_map
 from .html import STATUS_TONE, environment, group_context, status_text
 
@@ -106,24 +105,9 @@ def write_group_folder(out: Path, *, loaded: LoadedScenario, inputs: Inputs, res
                          limit=scenario.groups.max_minutes)
         (folder / "groups.html").write_text(render_group_page(result, page, names=names, png=png, lang=lang),
                                             encoding="utf-8")
-        run = {
-            "scenario": scenario.name,
-            "status": result.status,
-            "summary": result.summary(),
-            "terms": result.terms,
-            "command": record.command,
-            "started": record.started,
-            "finished": record.finished,
-            "timings_s": record.timings,
-            "lang": lang,
-            "scenario_files": [str(p) for p in loaded.files],
-            "overrides": [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides],
-            "groups": resolved_dict(scenario).get("groups", {}),
-            "inputs": {role: {"path": path, "sha256": digest} for role, (path, digest) in inputs.files.items()},
-            "crs": inputs.crs.to_string() if inputs.crs is not None else None,
-            "versions": versions(),
-            "platform": platform.platform(),
-        }
+        run = {"scenario": scenario.name, "status": result.status, "summary": result.summary(),
+               "terms": result.terms, "groups": resolved_dict(scenario).get("groups", {}),
+               **provenance(loaded, inputs, record, lang)}
         (folder / "run.json").write_text(_json(run), encoding="utf-8")
 
     return write_atomically(Path(out), fill, overwrite=overwrite)
