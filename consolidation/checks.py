@@ -59,6 +59,11 @@ def check_inputs(inputs: Inputs, scenario: Scenario) -> Inputs:
             problems.append(f"{sfile}: {high} is below {low} for school_id {id_list(bad)}: "
                             f"{high} is what the school can grow to, at least {low}")
 
+    if scenario.teachers.within_available and "teachers" not in schools.columns:
+        problems.append(f"{sfile}: [teachers] within_available = true needs a teachers column (teachers per "
+                        "school; teachers_junior for grades 7-9 if counted apart): add it, or set within_available "
+                        "= false")
+
     if origins[PUPIL_COLUMNS].to_numpy().sum() <= 0:
         problems.append(f"{ofile}: no pupils at all in columns {', '.join(PUPIL_COLUMNS)}")
 

@@ -283,6 +283,31 @@ EN: dict[str, str] = {
     "group.card_farthest_note": "minutes one way; limit {limit}",
     "group.card_minutes": "Teachers' minutes",
     "group.card_minutes_note": "one way, core to every member",
+    # teachers after the plan (run report)
+    "teachers.section": "Teachers",
+    "teachers.caption": ("Staff posts per open school follow the staffing ratios (pupils per post) with a floor of "
+                         "posts per class for small schools; life teachers look after boarders. Teachers of closed "
+                         "schools, and teachers beyond a school's posts, move to schools that lack teachers: first "
+                         "with their pupils, then to the nearest. Minutes are the teachers' one-way trip by road."),
+    "teachers.no_data": ("The schools file has no teachers column, so the teachers available and redeployed are "
+                         "not known: add teachers (grades 1-6, or all grades) and teachers_junior (grades 7-9)."),
+    "teachers.card_needed": "Teachers needed",
+    "teachers.card_needed_note": "{posts} staff posts + {life} life teachers",
+    "teachers.card_available": "Teachers today",
+    "teachers.card_available_note": "in all schools",
+    "teachers.card_redeployed": "Teachers redeployed",
+    "teachers.card_redeployed_note": "move to another school",
+    "teachers.card_life": "Life teachers",
+    "teachers.card_life_note": "for {n} boarders",
+    "teachers.card_recruit": "Posts to recruit",
+    "teachers.card_recruit_note": "shortfalls no teacher can fill",
+    "teachers.card_surplus": "Teachers surplus",
+    "teachers.card_surplus_note": "stay where no school needs them",
+    "teachers.moves": "Teachers redeployed",
+    "teachers.move_1": "1 teacher from {src} to {dst}, {minutes} min",
+    "teachers.move_n": "{n} teachers from {src} to {dst}, {minutes} min",
+    "teachers.no_moves": "No teacher needs to change school.",
+    "teachers.th_posts": "Staff posts (+ life teachers)",
 }
 
 ZH: dict[str, str] = {
@@ -539,6 +564,30 @@ ZH: dict[str, str] = {
     "group.card_farthest_note": "单程分钟；上限 {limit}",
     "group.card_minutes": "教师往来时间",
     "group.card_minutes_note": "单程分钟，核心校至各成员校合计",
+    # 方案后的教师（方案报告）
+    "teachers.section": "教师",
+    "teachers.caption": ("各开办学校的教职工编制按生师比核定，小规模学校按班师比保底；寄宿生配备生活老师。"
+                         "撤并学校的教师和超出编制的教师调配到缺编学校：先随学生流向，再就近调配。"
+                         "分钟为教师单程路程时间。"),
+    "teachers.no_data": ("学校文件没有 teachers 列，无法得知现有教师和调配教师数：请补充 teachers"
+                         "（1-6年级，或全部年级）和 teachers_junior（7-9年级）。"),
+    "teachers.card_needed": "所需教师",
+    "teachers.card_needed_note": "教职工编制 {posts} 个 + 生活老师 {life} 名",
+    "teachers.card_available": "现有教师",
+    "teachers.card_available_note": "全部学校合计",
+    "teachers.card_redeployed": "调配教师",
+    "teachers.card_redeployed_note": "调往其他学校",
+    "teachers.card_life": "生活老师",
+    "teachers.card_life_note": "照顾 {n} 名寄宿生",
+    "teachers.card_recruit": "需补充编制",
+    "teachers.card_recruit_note": "调配后仍缺的教师",
+    "teachers.card_surplus": "富余教师",
+    "teachers.card_surplus_note": "无学校需要，留在原校",
+    "teachers.moves": "调配教师",
+    "teachers.move_1": "1 名教师从 {src} 调配到 {dst}，单程 {minutes} 分钟",
+    "teachers.move_n": "{n} 名教师从 {src} 调配到 {dst}，单程 {minutes} 分钟",
+    "teachers.no_moves": "无需调配教师。",
+    "teachers.th_posts": "教职工编制（+生活老师）",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}

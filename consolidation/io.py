@@ -37,8 +37,9 @@ class Inputs:
         One row per school: ``school_id`` (str), ``name``, ``pupils_g1_3``/``_g4_6``/``_g7_9`` (today),
         ``capacity``, ``beds``, ``max_capacity``, ``max_beds``, ``annual_cost`` (yuan a year, filled from
         the scenario where blank), ``bands`` (e.g. ``"G1_3,G4_6"``), ``teaches_G1_3`` etc. (bool),
-        ``can_be_hub`` (bool), ``lock`` (``open``/``closed``/``""``), any extra input columns, and a
-        point geometry in :attr:`crs` when :attr:`has_geometry`.
+        ``can_be_hub`` (bool), ``lock`` (``open``/``closed``/``""``), ``teachers`` and ``teachers_junior``
+        (whole numbers, when the file has them; a blank ``teachers_junior`` is 0), any extra input columns,
+        and a point geometry in :attr:`crs` when :attr:`has_geometry`.
     origins
         Where pupils live: ``origin_id``, ``kind`` (``village`` or ``school``), ``name``, pupils per band,
         ``current_G1_3``/``current_G4_6``/``current_G7_9`` (the school each band attends today, from
@@ -220,7 +221,25 @@ def _canonical_schools(frame, path: Path, scenario: Scenario, problems: list[str
         out["lock"] = lock.where(~bad, "")
     else:
         out["lock"] = ""
+    for column in ("teachers", "teachers_junior"):
+        if column in frame.columns:
+            out[column] = _teachers(frame, path, column, problems)
     return out
+
+
+def _teachers(frame: pd.DataFrame, path: Path, column: str, problems: list[str]) -> pd.Series:
+    """A column of teachers per school: whole numbers, 0 or more; a blank ``teachers_junior`` is 0."""
+    raw = frame[column]
+    values = pd.to_numeric(raw, errors="coerce")
+    blank = raw.isna() | (raw.astype(str).str.strip() == "")
+    if column == "teachers_junior":
+        values = values.where(~blank, 0.0)
+    bad = values.isna() | (values < 0) | ((values - values.round()).abs() > 1e-9)
+    if bad.any():
+        problems.append(f"{path}: column {column} must be a whole number of teachers, 0 or more, but is not for "
+                        f"school_id {id_list(_text(frame.loc[bad, 'school_id']))}: write whole numbers such as 0, "
+                        f"3 or 12{'' if column == 'teachers_junior' else ' (0 for a school without teachers)'}")
+    return values.astype(float)
 
 
 def _canonical_villages(frame, path: Path, problems: list[str]):

@@ -17,13 +17,14 @@ from typing import Any
 from collections.abc import Callable
 
 from .checks import check_inputs, check_pairs, infeasibility_reasons
-from .errors import InfeasibleError
+from .errors import InfeasibleError, VerificationError
 from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups
 from .io import Inputs, read_inputs
 from .model import build_model
 from .plan import Plan, make_plan
 from .scenario import LoadedScenario, Scenario
 from .solve import solve
+from .teachers import Staffing, assess, check_staffing, with_staffing
 from .travel import Pairs, build_pairs
 
 log = logging.getLogger("consolidation")
@@ -39,6 +40,8 @@ class RunResult:
     out: Path | None
     groups: GroupResult | None = None
     """Education groups formed among the plan's open schools (with ``[groups] enabled = true``)."""
+    staffing: Staffing | None = None
+    """Staff posts, life teachers and teachers redeployed after the plan."""
 
 
 class _Clock:
@@ -135,7 +138,7 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
         check_destination(Path(out), overwrite=overwrite)
     clock = _Clock()
     inputs, pairs = prepare(loaded, clock)
-    plan = groups = None
+    plan = groups = staff = None
     reasons = infeasibility_reasons(pairs, inputs, scenario)
     base = {"scenario": scenario.name, "description": scenario.description, "objective": None, "gap": None,
             "solver": scenario.solver.name, "seconds": 0.0, "reasons": reasons}
@@ -161,6 +164,8 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
             clock.stage("plan", t, f"verified: {summary['schools_open']} open, {summary['schools_closed']} closed, "
                                    f"{summary['pupils_moved']:,.0f} pupils moved, {summary['boarders']:,.0f} boarders, "
                                    f"{summary['objective']:,.0f} yuan a year")
+            plan, staff = _staff(plan, scenario, clock)
+            summary = plan.summary
             if scenario.groups.enabled:
                 groups = _groups_after_plan(inputs, scenario, plan, summary, clock)
         elif outcome.status == "infeasible":
@@ -179,9 +184,24 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
         record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
                            finished=datetime.now(UTC).isoformat(timespec="seconds"))
         written = write_run(Path(out), loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record,
-                            overwrite=overwrite, lang=lang, groups=groups)
+                            overwrite=overwrite, lang=lang, groups=groups,
+                            redeployments=staff.moves if staff is not None and staff.known else None)
         clock.stage("report", t, f"wrote {written}")
-    return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, groups=groups)
+    return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, groups=groups,
+                     staffing=staff)
+
+
+def _staff(plan: Plan, scenario: Scenario, clock: _Clock) -> tuple[Plan, Staffing]:
+    """Count the plan's staff posts and life teachers and redeploy teachers; with ``[teachers]
+    within_available`` a plan needing more teachers than the schools have fails verification."""
+    t = time.perf_counter()
+    staff = assess(plan, scenario)
+    problems = check_staffing(staff, scenario)
+    if problems:
+        raise VerificationError("The solved plan failed independent verification (please report this):\n- "
+                                + "\n- ".join(problems))
+    clock.stage("teachers", t, staff.describe())
+    return with_staffing(plan, staff), staff
 
 
 def _groups_after_plan(inputs: Inputs, scenario: Scenario, plan: Plan, summary: dict[str, Any],

@@ -22,7 +22,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 ORDER = {"errors": -1, "synthetic": -1, "scenario": 0, "io": 1, "travel": 2, "checks": 3, "model": 4,
-         "solve": 5, "plan": 6, "groups": 6.5, "report": 7, "pipeline": 8, "cli": 9}
+         "solve": 5, "plan": 6, "teachers": 6.2, "groups": 6.5, "report": 7, "pipeline": 8, "cli": 9}
 
 
 def _imports(path):

@@ -105,16 +105,19 @@ def _geo_layers(plan: Plan, inputs: Inputs) -> tuple[gpd.GeoDataFrame, gpd.GeoDa
 
 def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
               summary: dict[str, Any], record: RunRecord, overwrite: bool = False, lang: str = "en",
-              groups: GroupResult | None = None) -> Path:
+              groups: GroupResult | None = None, redeployments: pd.DataFrame | None = None) -> Path:
     """Write the run folder ``out`` atomically and return it.
 
     With a ``plan``: summary.json, assignments.csv, schools.csv, plan.gpkg and map.png (when the data
     have coordinates), report.html, scenario.resolved.toml, run.json; with ``groups`` (education groups
-    formed after the plan) also groups.csv and groups.png. Without a plan (infeasible, or no
-    solution in time): summary.json with the reasons, report.html, scenario.resolved.toml, run.json.
+    formed after the plan) also groups.csv and groups.png; with ``redeployments`` (teachers moved between
+    schools, columns :data:`consolidation.teachers.REDEPLOY_COLUMNS`; None when the data lack teachers) also
+    teachers.csv. Without a plan (infeasible, or no solution in time): summary.json with the reasons,
+    report.html, scenario.resolved.toml, run.json.
     """
     return write_atomically(Path(out), lambda staging: _write_contents(
-        staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang, groups=groups),
+        staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang, groups=groups,
+        redeployments=redeployments),
         overwrite=overwrite)
 
 
@@ -143,7 +146,8 @@ def write_atomically(out: Path, fill: Callable[[Path], None], *, overwrite: bool
 
 
 def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
-                    summary: dict[str, Any], record: RunRecord, lang: str, groups: GroupResult | None = None) -> None:
+                    summary: dict[str, Any], record: RunRecord, lang: str, groups: GroupResult | None = None,
+                    redeployments: pd.DataFrame | None = None) -> None:
     scenario = loaded.scenario
     summary = _clean(summary)
     (folder / "summary.json").write_text(_json(summary), encoding="utf-8")
@@ -163,11 +167,13 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
             draw_plan_map(schools=schools, origins=origins, assignments=plan.assignments, boundary=inputs.boundary,
                           path=folder / "map.png", title=scenario.name, lang=lang)
             map_png = (folder / "map.png").read_bytes()
+        if redeployments is not None:
+            redeployments.to_csv(folder / "teachers.csv", index=False, float_format="%.6g")
     groups_png = _write_groups(folder, groups, inputs, scenario, lang) if groups is not None else None
     html = render_report(summary=summary, schools=plan.schools if plan is not None else pd.DataFrame(),
                          assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png,
                          origins=inputs.origins if inputs is not None else None, lang=lang, groups=groups,
-                         groups_png=groups_png)
+                         groups_png=groups_png, redeployments=redeployments)
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"

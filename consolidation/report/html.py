@@ -30,7 +30,7 @@ CAPITAL_TERMS = ("places", "beds")
 def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataFrame,
                   map_png: str | PathLike | bytes | None = None,
                   origins: pd.DataFrame | None = None, lang: str = "en", groups=None,
-                  groups_png: bytes | None = None) -> str:
+                  groups_png: bytes | None = None, redeployments: pd.DataFrame | None = None) -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
@@ -53,6 +53,9 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         Education groups formed after the plan: the page then has a section with their table.
     groups_png : bytes, optional
         The group map (PNG bytes), shown in that section.
+    redeployments : pandas.DataFrame, optional
+        Teachers moved between schools (``from_school_id``, ``to_school_id``, ``teachers``, ``minutes``), listed
+        in the Teachers section; that section shows when ``summary`` has ``teachers_needed``.
 
     Returns
     -------
@@ -100,6 +103,8 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "footer": _footer(summary, lang),
         "version": __version__,
         **group_context(groups, groups_png, names, lang),
+        **teacher_context(summary if has_plan else {}, redeployments, names, lang),
+        "school_posts": "posts_needed" in schools,
     }
     return environment().get_template("report.html").render(**context)
 
@@ -265,10 +270,18 @@ def _school_rows(schools: pd.DataFrame, lang: str) -> list[dict]:
             "beds_used": fmt_int(_value(r, "beds_used")),
             "beds_added": fmt_int(_value(r, "beds_added")),
             "boarders": fmt_pupils(_value(r, "boarders")),
+            "posts": _posts(r) if rl != "closed" else "–",
             "grows_places": not _missing(_value(r, "places_added")) and r["places_added"] > 0,
             "grows_beds": not _missing(_value(r, "beds_added")) and r["beds_added"] > 0,
         })
     return rows
+
+
+def _posts(row) -> str:
+    """A school's staff posts, and its life teachers when it has any: ``25`` or ``25 + 1``."""
+    life = _value(row, "life_teachers")
+    posts = fmt_int(_value(row, "posts_needed"))
+    return posts if _missing(life) or not life else f"{posts} + {fmt_int(life)}"
 
 
 def _origin_names(origins: pd.DataFrame | None) -> dict[str, str]:
@@ -374,3 +387,37 @@ def group_context(groups, png: bytes | None, names: dict[str, str], lang: str) -
     return {"group_rows": rows, "group_map_uri": data_uri(png) if png else None,
             "group_teachers": "teachers" in table,
             "group_outside": i18n.join_names([label(s, names) for s in groups.outside], lang)}
+
+
+def teacher_context(summary: dict, moves: pd.DataFrame | None, names: dict[str, str], lang: str) -> dict:
+    """Template values of the Teachers section (empty without ``teachers_needed`` in the summary): headline
+    cards, the teachers redeployed as sentences ("8 teachers from A (S13) to B (S30), 12.0 min"), and whether
+    the data have teachers (``teachers_available`` known)."""
+    if _missing(summary.get("teachers_needed")):
+        return {"teacher_cards": [], "teacher_moves": [], "teachers_known": False}
+    t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
+    needed, life = summary["teachers_needed"], summary.get("life_teachers") or 0
+    cards = [{"label": t("teachers.card_needed"), "value": fmt_int(needed),
+              "note": t("teachers.card_needed_note", posts=fmt_int(needed - life), life=fmt_int(life)), "flag": False},
+             {"label": t("teachers.card_life"), "value": fmt_int(life),
+              "note": t("teachers.card_life_note", n=fmt_pupils(summary.get("boarders"))), "flag": False}]
+    known = not _missing(summary.get("teachers_available"))
+    if known:
+        recruit = summary.get("posts_to_recruit") or 0
+        cards[1:1] = [{"label": t("teachers.card_available"), "value": fmt_int(summary["teachers_available"]),
+                       "note": t("teachers.card_available_note"), "flag": False},
+                      {"label": t("teachers.card_redeployed"), "value": fmt_int(summary.get("teachers_redeployed")),
+                       "note": t("teachers.card_redeployed_note"), "flag": False}]
+        cards += [{"label": t("teachers.card_recruit"), "value": fmt_int(recruit),
+                   "note": t("teachers.card_recruit_note"), "flag": recruit > 0},
+                  {"label": t("teachers.card_surplus"), "value": fmt_int(summary.get("teachers_surplus")),
+                   "note": t("teachers.card_surplus_note"), "flag": False}]
+    rows = []
+    if known and moves is not None and len(moves):
+        for r in moves.sort_values(["teachers", "from_school_id", "to_school_id"],
+                                   ascending=[False, True, True]).itertuples():
+            n = int(r.teachers)
+            rows.append(t("teachers.move_1" if n == 1 else "teachers.move_n", n=fmt_int(n),
+                          src=label(str(r.from_school_id), names), dst=label(str(r.to_school_id), names),
+                          minutes=fmt_minutes(r.minutes)))
+    return {"teacher_cards": cards, "teacher_moves": rows, "teachers_known": known}
