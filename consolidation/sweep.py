@@ -125,10 +125,14 @@ def summary_row(result: TaskResult) -> dict[str, Any]:
     s = result.summary or {}
     row: dict[str, Any] = {"status": result.status, "objective": s.get("objective"),
                            "schools_open": s.get("schools_open"), "schools_closed": s.get("schools_closed"),
-                           "hubs": s.get("hubs"), "pupils_total": s.get("pupils_total"),
+                           "hubs": s.get("hubs"), "teaching_points": s.get("teaching_points"),
+                           "groups": s.get("groups"), "pupils_total": s.get("pupils_total"),
                            "pupils_moved": s.get("pupils_moved"), "boarders": s.get("boarders"),
                            "boarders_g1_3": s.get("boarders_g1_3"), "places_added": s.get("places_added"),
-                           "beds_added": s.get("beds_added"), "gap": s.get("gap"), "seconds": s.get("seconds")}
+                           "beds_added": s.get("beds_added"),
+                           **{k: s.get(k) for k in ("teachers_needed", "teachers_available", "teachers_redeployed",
+                                                    "life_teachers")},
+                           "gap": s.get("gap"), "seconds": s.get("seconds")}
     travel = s.get("travel_minutes") or {}
     weighted, pupils, longest = 0.0, 0.0, None
     for band in BANDS:

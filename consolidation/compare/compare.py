@@ -275,6 +275,9 @@ def _metric_specs(cmp: Comparison) -> list[tuple]:
         (("schools_open",), t("cmp.m.schools_open"), "int", None, False),
         (("schools_closed",), t("cmp.m.schools_closed"), "int", None, False),
         (("hubs",), t("cmp.m.hubs"), "int", None, False),
+        (("teaching_points",), t("cmp.m.teaching_points"), "int", None, False),
+        *([(("groups",), t("cmp.m.groups"), "int", None, False)]
+          if any(r.summary.get("groups") for r in cmp.runs) else []),
         ("group", t("cmp.group.pupils")),
         (("pupils_moved",), t("cmp.m.pupils_moved"), "pupils", None, False),
         (("boarders",), t("cmp.m.boarders"), "pupils", None, False),
@@ -282,6 +285,12 @@ def _metric_specs(cmp: Comparison) -> list[tuple]:
         (("places_added",), t("cmp.m.places_added"), "int", None, False),
         (("beds_added",), t("cmp.m.beds_added"), "int", None, False),
     ]
+    if any(r.summary.get("teachers_needed") is not None for r in cmp.runs):
+        specs += [("group", t("teachers.section")),
+                  (("teachers_needed",), t("teachers.card_needed"), "int", "lower", False),
+                  (("teachers_available",), t("teachers.card_available"), "int", None, False),
+                  (("teachers_redeployed",), t("teachers.card_redeployed"), "int", None, False),
+                  (("life_teachers",), t("teachers.card_life"), "int", None, False)]
     bands = []
     for run in cmp.runs:
         bands += [b for b in (run.summary.get("travel_minutes") or {}) if b not in bands]
