@@ -36,7 +36,7 @@ example: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
-# Every benchmark table (published optima, spopt side by side, scaling, a province), about 10 minutes.
+# Every benchmark table (published optima, spopt side by side, scaling, a province), about 7 minutes.
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
 

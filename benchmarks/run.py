@@ -1,6 +1,6 @@
 """Every benchmark table, in Markdown, with the machine at the top.
 
-    python benchmarks/run.py            # full sizes (about 8 minutes on 2 cores)
+    python benchmarks/run.py            # full sizes (about 7 minutes on 2 cores)
     python benchmarks/run.py --quick    # small sizes, a smoke run (about a minute)
     python benchmarks/run.py --only scaling province
 
