@@ -60,6 +60,14 @@ def _solver_progress(time_limit: float, *, show: bool):
             thread.join()
 
 
+def _infeasible(headline: str, exc: InfeasibleError) -> None:
+    """Say why there is no plan, a reason a line, and exit with the infeasible code."""
+    click.echo(headline, err=True)
+    for reason in exc.reasons:
+        click.echo(f"- {reason}", err=True)
+    sys.exit(EXIT_INFEASIBLE)
+
+
 def _fail(exc: BaseException, debug: bool) -> None:
     if debug:
         raise exc
@@ -165,10 +173,7 @@ def validate(scenario: Path, overrides: tuple[str, ...], quiet: bool, verbose: b
         loaded = load_scenario(scenario, list(overrides))
         notes = check(loaded)
     except InfeasibleError as exc:
-        click.echo(f"{scenario}: the data are valid but the scenario cannot have a plan:", err=True)
-        for reason in exc.reasons:
-            click.echo(f"- {reason}", err=True)
-        sys.exit(EXIT_INFEASIBLE)
+        _infeasible(f"{scenario}: the data are valid but the scenario cannot have a plan:", exc)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, debug)
         return
@@ -395,10 +400,7 @@ def group(scenario: Path, out: Path | None, overwrite: bool, lang: str, override
     except InfeasibleError as exc:
         if debug:
             raise
-        click.echo(f"{scenario}: no education grouping meets the rules:", err=True)
-        for reason in exc.reasons:
-            click.echo(f"- {reason}", err=True)
-        sys.exit(EXIT_INFEASIBLE)
+        _infeasible(f"{scenario}: no education grouping meets the rules:", exc)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, debug)
         return
