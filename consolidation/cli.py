@@ -147,6 +147,9 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
                    f"{s['pupils_total']:,.0f} pupils move, {s['boarders']:,.0f} board; "
                    f"+{s['places_added']:,.0f} places, +{s['beds_added']:,.0f} beds; "
                    f"{s['objective']:,.0f} yuan a year.")
+        if s.get("teachers_available") is not None:
+            click.echo(f"teachers: {s['teachers_needed']:,.0f} needed of {s['teachers_available']:,.0f}, "
+                       f"{s['teachers_redeployed']:,.0f} redeployed, {s['posts_to_recruit']:,.0f} to recruit.")
         click.echo(f"report: {result.out / 'report.html'}")
         sys.exit(EXIT_OK)
     click.echo(f"{s['scenario']}: {result.status}.", err=True)
