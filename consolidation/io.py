@@ -224,6 +224,8 @@ def _canonical_schools(frame, path: Path, scenario: Scenario, problems: list[str
     for column in ("teachers", "teachers_junior"):
         if column in frame.columns:
             out[column] = _teachers(frame, path, column, problems)
+    if "classrooms" in frame.columns:  # blank: derived from capacity (see classrooms())
+        out["classrooms"] = _numbers(frame, path, "classrooms", "school_id", np.nan, problems)
     return out
 
 

@@ -114,8 +114,9 @@ class SchoolRules(_Strict):
     )
     capacity_by: Literal["places", "classes"] = Field(
         "places", description="places: pupils within a school's places; classes: also whole classes per band, "
-        "each within the class size of [teachers] (45 primary, 50 junior), in classrooms of "
-        "class_size_primary places (capacity / 45, rounded down, at least one)."
+        "each within the class size of [teachers] (45 primary, 50 junior), one classroom a class: the schools "
+        "column classrooms, else capacity / 45 rounded up (at least the classes of today's pupils); places "
+        "are then added a classroom (45 places) at a time."
     )
 
     @model_validator(mode="after")

@@ -61,3 +61,13 @@ def test_three_teachers_cannot_staff_two_schools(instance):
     r = solve(two_small_schools(instance, True))  # open both: 2 + 2 posts > 3; one school of 20: 2 posts
     assert r.summary["schools_closed"] == 1
     assert r.summary["objective"] == pytest.approx(10 * 5 + 10 * 20 + 1)
+
+
+def test_classrooms_that_are_not_numbers_are_named(instance):
+    from consolidation.errors import InputError
+
+    path = one_school(instance, "classes")
+    schools = path.parent / "schools.csv"
+    schools.write_text(schools.read_text().replace(",2,200,", ",two,200,"))
+    with pytest.raises(InputError, match="column classrooms has values that are not numbers for school_id A"):
+        solve(path)
