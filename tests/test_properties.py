@@ -10,7 +10,8 @@ optimum moves when rules change:
    (also with can_be_hub and max_open); on tiny instances, a brute force over every assignment
    agrees with capacities, places, beds, boarding, locks and max_open as well;
 3. monotonicity: tighter travel limits, smaller capacities, fewer schools and single (rather than
-   split) assignment never lower the optimum;
+   split) assignment never lower the optimum; allowing teaching points never raises it; whole classes
+   in classrooms and a teacher limit never lower it;
 4. locks hold (and the brute force restricted to the locks agrees);
 5. G1_3 pupils never board unless rules.G1_3.boarding = true;
 6. HiGHS and CBC agree on the optimum.
@@ -427,6 +428,29 @@ def test_split_assignment_is_never_dearer_than_single(inst):
     single = objective(solve(path))
     split = objective(solve(path, 'schools.assignment="split"'))
     assert not_below(single, split), (single, split)
+
+
+@_settings(20)
+@given(inst=instances(**RICH), cost=st.integers(0, 5000))
+def test_allowing_teaching_points_never_raises_the_optimum(inst, cost):
+    # An option the model may refuse: keeping a school whole stays possible at the same cost.
+    path = write(inst)
+    whole = objective(solve(path))
+    points = objective(solve(path, "teaching_points.allowed=true", f"teaching_points.annual_cost={cost}"))
+    assert not_below(whole, points), (whole, points)
+
+
+@_settings(15)
+@given(inst=instances(**RICH), data=st.data())
+def test_class_capacity_and_a_teacher_limit_never_lower_the_optimum(inst, data):
+    path = write(inst)
+    free = objective(solve(path))
+    classes = objective(solve(path, 'schools.capacity_by="classes"', "teachers.class_size_primary=20",
+                              "teachers.class_size_junior=20"))
+    assert not_below(classes, free), (free, classes)
+    teachers = {**inst, "schools": [{**row, "teachers": data.draw(st.integers(0, 4))} for row in inst["schools"]]}
+    staffed = objective(solve(write(teachers), "teachers.within_available=true"))
+    assert not_below(staffed, free), (free, staffed)
 
 
 # --------------------------------------------------------------------------------------------------
