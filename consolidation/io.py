@@ -19,7 +19,7 @@ from pyproj import CRS
 
 from . import BANDS, pupils_column
 from .errors import InputError, id_list
-from .scenario import Scenario
+from .scenario import Scenario, Teachers
 
 PUPIL_COLUMNS = [pupils_column(b) for b in BANDS]
 TRUE_WORDS = {"true", "1", "yes", "y", "t"}
@@ -362,14 +362,35 @@ def read_inputs(scenario: Scenario) -> Inputs:
     return Inputs(schools=schools, origins=origins, travel=travel, boundary=boundary, crs=crs, files=files)
 
 
+TEACHER_COLUMNS = ("teachers", "teachers_junior")
+
+
+def whole_classes(pupils, band: str, teachers: Teachers) -> np.ndarray:
+    """Whole classes of ``band`` for ``pupils`` (array-like): ``ceil(pupils / class size)``, 0 for none
+    (mixed-grade classes within a band; 45 primary, 50 junior by default)."""
+    return np.ceil(np.asarray(pupils, dtype=float) / teachers.class_size(band) - 1e-9).clip(min=0)
+
+
+def school_classes(schools: pd.DataFrame, teachers: Teachers) -> np.ndarray:
+    """Whole classes per school, every band: :func:`whole_classes` of each ``pupils_<band>`` column, summed."""
+    return sum(whole_classes(schools[pupils_column(b)], b, teachers) for b in BANDS)
+
+
+def teachers_available(schools: pd.DataFrame) -> pd.Series:
+    """Teachers per school today: ``teachers`` + ``teachers_junior`` (blank or missing junior counts 0);
+    NaN everywhere without a ``teachers`` column."""
+    if "teachers" not in schools.columns:
+        return pd.Series(np.nan, index=schools.index)
+    return sum(pd.to_numeric(schools[c], errors="coerce").fillna(0.0) for c in TEACHER_COLUMNS if c in schools)
+
+
 def classrooms(schools: pd.DataFrame, scenario: Scenario) -> pd.Series:
     """Classrooms per school (same index as ``schools``): the ``classrooms`` column where given, else the
     larger of ``capacity / class_size_primary`` rounded up and the whole classes today's pupils need
-    (``ceil(pupils / class size)`` per band: mixed-grade classes within a band)."""
+    (:func:`school_classes`)."""
     t = scenario.teachers
-    today = sum(np.ceil(schools[pupils_column(b)].to_numpy(float) / t.class_size(b) - 1e-9).clip(min=0)
-                for b in BANDS)
-    rooms = np.maximum(np.ceil(schools["capacity"].to_numpy(float) / t.class_size_primary - 1e-9), today)
+    rooms = np.maximum(np.ceil(schools["capacity"].to_numpy(float) / t.class_size_primary - 1e-9),
+                       school_classes(schools, t))
     if "classrooms" in schools:
         given = pd.to_numeric(schools["classrooms"], errors="coerce")
         rooms = np.where(given.notna(), given, rooms)

@@ -30,7 +30,7 @@ import pandas as pd
 import pulp
 
 from . import BANDS
-from .io import Inputs, classrooms
+from .io import Inputs, classrooms, teachers_available
 from .scenario import Groups, Scenario
 from .travel import Pairs
 
@@ -210,14 +210,15 @@ def add_teaching_points(m: BuiltModel, scenario: Scenario) -> None:
                  lp_name("teaching_point_max", sid), 0)
 
 
-def _loads(m: BuiltModel, mask: np.ndarray | None = None) -> dict[str, pulp.LpAffineExpression]:
+def _loads(m: BuiltModel, mask: np.ndarray | None = None, *, by: str | list[str] = "school_id") -> dict:
+    """Pupils assigned, as expressions keyed by ``by`` (a school, or ``(school, band)`` with a list)."""
     table = m.pairs.table
     pupils = table["pupils"].to_numpy(float)
     keep = np.ones(len(table), bool) if mask is None else mask
     out = {}
-    for sid, rows in table[keep].groupby("school_id", sort=False).indices.items():
+    for key, rows in table[keep].groupby(by, sort=False).indices.items():
         index = np.flatnonzero(keep)[rows]
-        out[sid] = _expr([m.assign[i] for i in index], pupils[index])
+        out[key] = _expr([m.assign[i] for i in index], pupils[index])
     return out
 
 
@@ -246,13 +247,6 @@ def add_beds(m: BuiltModel, scenario: Scenario) -> None:
                                        lp_name("beds_open", sid), 0)
 
 
-def _band_loads(m: BuiltModel) -> dict[tuple[str, str], pulp.LpAffineExpression]:
-    table = m.pairs.table
-    pupils = table["pupils"].to_numpy(float)
-    return {key: _expr([m.assign[i] for i in rows], pupils[rows])
-            for key, rows in table.groupby(["school_id", "band"], sort=False).indices.items()}
-
-
 def add_classes(m: BuiltModel, scenario: Scenario) -> None:
     """Whole classes: ``sum_{p at s, band b} n_p assign[p] <= size_b classes[s,b]`` (pupils; 45 primary, 50
     junior); with ``capacity_by = "classes"`` every class needs a classroom:
@@ -260,7 +254,7 @@ def add_classes(m: BuiltModel, scenario: Scenario) -> None:
     ``places[s] = class_size_primary rooms_added[s]``."""
     if not m.classes:
         return
-    for (sid, band), load in _band_loads(m).items():
+    for (sid, band), load in _loads(m, by=["school_id", "band"]).items():
         _add(m, load - scenario.teachers.class_size(band) * m.classes[(sid, band)], pulp.LpConstraintLE,
              lp_name("classes", sid, band), 0)
     if scenario.schools.capacity_by != "classes":
@@ -288,20 +282,22 @@ def add_teacher_limit(m: BuiltModel, scenario: Scenario) -> None:
     t = scenario.teachers
     if not t.within_available:
         return
-    available = sum(float(pd.to_numeric(m.schools[c], errors="coerce").fillna(0).sum())
-                    for c in ("teachers", "teachers_junior") if c in m.schools)
+    available = float(teachers_available(m.schools).fillna(0.0).sum())
     table = m.pairs.table
     pupils = table["pupils"].to_numpy(float)
     per_post = np.where(table["band"].to_numpy() == "G7_9", t.pupils_per_post_junior, t.pupils_per_post_primary)
     boards = table["boards"].to_numpy(bool)
+    per_class: dict[str, list] = {}
+    for (sid, band), var in m.classes.items():
+        per_class.setdefault(sid, []).append(
+            (var, t.posts_per_class_junior if band == "G7_9" else t.posts_per_class_primary))
     total = []
     for sid, rows in table.groupby("school_id", sort=False).indices.items():
         name = lp_name(sid)
         posts = m.problem.add_variable(f"posts__{name}", lowBound=0, cat=pulp.LpInteger)
         _add(m, posts - _expr([m.assign[i] for i in rows], pupils[rows] / per_post[rows]), pulp.LpConstraintGE,
              lp_name("posts_ratio", sid), 0)
-        floor = pulp.lpSum((t.posts_per_class_junior if b == "G7_9" else t.posts_per_class_primary) * var
-                           for (s_, b), var in m.classes.items() if s_ == sid)
+        floor = pulp.LpAffineExpression(per_class.get(sid, []))
         _add(m, posts - floor, pulp.LpConstraintGE, lp_name("posts_classes", sid), 0)
         total.append(posts)
         boarding = rows[boards[rows]]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import BANDS, pupils_column
 from .errors import VerificationError, id_list
-from .io import Inputs, classrooms
+from .io import Inputs, classrooms, school_classes
 from .scenario import Scenario
 from .travel import Pairs
 
@@ -102,9 +102,7 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     schools["places_added"] = _excess(schools["pupils"], schools["capacity"]).where(schools["open"] == 1, 0.0)
     if scenario.schools.capacity_by == "classes":  # whole classes in whole classrooms
         size = scenario.teachers.class_size_primary
-        t = scenario.teachers
-        schools["classes"] = sum(np.ceil(schools[pupils_column(b)] / t.class_size(b) - 1e-9).clip(lower=0)
-                                 for b in BANDS)
+        schools["classes"] = school_classes(schools, scenario.teachers)
         schools["classrooms"] = classrooms(schools.set_index("school_id"), scenario).to_numpy()
         rooms = np.maximum(np.ceil(schools["places_added"] / size - 1e-9),
                            (schools["classes"] - schools["classrooms"]).clip(lower=0))
@@ -284,10 +282,7 @@ def verify(plan: Plan, demand: pd.DataFrame, inputs: Inputs, scenario: Scenario)
         problems.append(f"hubs below min_hub_pupils = {minimum:g}: {id_list(small)}")
     if scenario.schools.capacity_by == "classes":
         size = scenario.teachers.class_size_primary
-        for band in BANDS:
-            need = np.ceil(s[pupils_column(band)] / scenario.teachers.class_size(band) - 1e-9).clip(lower=0)
-            s = s.assign(**{f"_classes_{band}": need})
-        classes = s[[f"_classes_{b}" for b in BANDS]].sum(axis=1)
+        classes = school_classes(s, scenario.teachers)
         rooms = classrooms(s, scenario) * s["open"] + s["places_added"] / size
         crowded = s.index[classes > rooms + TOL]
         if len(crowded):

@@ -64,12 +64,12 @@ import numpy as np
 import pandas as pd
 
 from . import BANDS, pupils_column
+from .io import teachers_available, whole_classes
 from .plan import Plan
 from .scenario import Scenario, Teachers, TravelSettings
 
 EPS = 1e-9
 PRIMARY = ("G1_3", "G4_6")
-TEACHER_COLUMNS = ("teachers", "teachers_junior")
 STAFFING_COLUMNS = ["school_id", "name", "open", "classes_g1_3", "classes_g4_6", "classes_g7_9", "posts_primary",
                     "posts_junior", "posts_needed", "life_teachers", "teachers_needed", "teachers_available",
                     "surplus", "shortfall"]
@@ -120,20 +120,6 @@ class Staffing:
 def has_teachers(schools: pd.DataFrame) -> bool:
     """True when the schools table has a ``teachers`` column."""
     return "teachers" in schools.columns
-
-
-def teachers_available(schools: pd.DataFrame) -> pd.Series:
-    """Teachers per school today: ``teachers`` + ``teachers_junior`` (blank or missing junior counts 0);
-    NaN everywhere without a ``teachers`` column."""
-    if not has_teachers(schools):
-        return pd.Series(np.nan, index=schools.index)
-    return sum(pd.to_numeric(schools[c], errors="coerce").fillna(0.0) for c in TEACHER_COLUMNS if c in schools)
-
-
-def classes(pupils, band: str, settings: Teachers) -> np.ndarray:
-    """Whole classes of ``band`` for ``pupils`` (array-like): ``ceil(pupils / class size)``, 0 for none."""
-    size = settings.class_size(band)
-    return np.ceil(np.asarray(pupils, dtype=float) / size - EPS).clip(min=0)
 
 
 def _split(total: int, primary: float, junior: float) -> tuple[int, int]:
@@ -194,7 +180,7 @@ def staffing(plan_schools: pd.DataFrame, settings: Teachers) -> pd.DataFrame:
     out = pd.DataFrame({"school_id": s["school_id"].astype(str), "name": s["name"].astype(str),
                         "open": is_open.astype(int)})
     for band in BANDS:
-        out["classes_" + band.lower()] = np.where(is_open, classes(s[pupils_column(band)], band, settings), 0.0)
+        out["classes_" + band.lower()] = np.where(is_open, whole_classes(s[pupils_column(band)], band, settings), 0.0)
     primary = sum(s[pupils_column(b)].to_numpy(float) for b in PRIMARY)
     junior = s[pupils_column("G7_9")].to_numpy(float)
     counted = [posts(p, j, cp, cj, settings) if o else (0, 0, 0) for p, j, cp, cj, o in zip(
