@@ -133,7 +133,8 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
     started = datetime.now(UTC).isoformat(timespec="seconds")
     scenario = loaded.scenario
     if out is not None:
-        from .report.folder import RunRecord, check_destination, write_run  # maps and HTML only when writing
+        from .report.atomic import check_destination
+        from .report.folder import RunRecord, write_run  # maps and HTML only when writing
 
         check_destination(Path(out), overwrite=overwrite)
     clock = _Clock()
@@ -249,7 +250,8 @@ def group_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite
     started = datetime.now(UTC).isoformat(timespec="seconds")
     scenario = loaded.scenario
     if out is not None:
-        from .report.folder import RunRecord, check_destination
+        from .report.atomic import check_destination
+        from .report.folder import RunRecord
         from .report.groups_page import write_group_folder
 
         check_destination(Path(out), overwrite=overwrite)

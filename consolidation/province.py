@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,9 @@ from collections.abc import Callable
 import pandas as pd
 import tomli_w
 
-from .errors import InputError, OutputError
+from .errors import InputError
 from .parallel import Task, TaskResult, run_tasks
+from .report.atomic import check_destination, write_atomically
 from .scenario import load_scenario, resolved_dict
 from .sweep import summary_row
 
@@ -168,16 +168,12 @@ def run_province(folder: Path, scenario: Path, out: Path, *, base_overrides: tup
     ``counties/<county>/`` (a run folder each), ``scenarios/<county>.toml``, ``province.csv`` and
     ``province_map.png``. Written under a temporary name and renamed when complete."""
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise OutputError(f"{out} already exists and holds an earlier province run: choose another --out, "
-                          "or add --overwrite to replace it")
+    check_destination(out, overwrite=overwrite, what="province run")
     base = resolved_dict(load_scenario(scenario, list(base_overrides)).scenario)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    for sub in ("counties", "scenarios"):
-        (staging / sub).mkdir(parents=True)
-    try:
+
+    def fill(staging: Path) -> pd.DataFrame:
+        for sub in ("counties", "scenarios"):
+            (staging / sub).mkdir()
         counties = county_folders(folder) if folder is not None else {}
         if not counties:
             counties = split_by_county(base, staging / "inputs")
@@ -200,10 +196,7 @@ def run_province(folder: Path, scenario: Path, out: Path, *, base_overrides: tup
         lab = LABELS.get(lang, LABELS["en"])
         draw_province_map(staging / "province_map.png", done, lang=lang,
                           title=lab["title"].format(n=len(table), closed=closed, hubs=hubs))
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        return table
+
+    table = write_atomically(out, fill, overwrite=overwrite, what="province run")
     return ProvinceResult(out=out, table=table)

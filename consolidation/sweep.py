@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from . import BANDS
-from .errors import OutputError, ScenarioError
+from .errors import ScenarioError
 from .parallel import Task, TaskResult, run_tasks
+from .report.atomic import check_destination, write_atomically
 from .scenario import load_scenario, parse_value
 
 log = logging.getLogger("consolidation")
@@ -217,9 +216,7 @@ def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, bas
     ``overwrite``.
     """
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise OutputError(f"{out} already exists and holds an earlier sweep: choose another --out, "
-                          "or add --overwrite to replace it")
+    check_destination(out, overwrite=overwrite, what="sweep")
     vary = sweep_values(scenario_path, vary)
     combos = combinations(vary)
     tasks_overrides = []
@@ -228,11 +225,9 @@ def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, bas
         load_scenario(scenario_path, list(overrides))  # fail now, not in the middle of the sweep
         tasks_overrides.append(overrides)
     name = load_scenario(scenario_path, list(base_overrides)).scenario.name
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    (staging / "runs").mkdir(parents=True)
-    try:
+
+    def fill(staging: Path) -> pd.DataFrame:
+        (staging / "runs").mkdir()
         tasks = [Task(name=_folder_name(i + 1, combo), scenario=Path(scenario_path).resolve(), overrides=overrides,
                       out=staging / "runs" / _folder_name(i + 1, combo), lang=lang)
                  for i, (combo, overrides) in enumerate(zip(combos, tasks_overrides))]
@@ -255,10 +250,7 @@ def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, bas
         if np.isfinite(cost).any():
             draw_tradeoff(table.assign(public_cost=cost, mean_minutes=mean, max_minutes=longest),
                           staging / "tradeoff.png", title=name, lang=lang)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        return table
+
+    table = write_atomically(out, fill, overwrite=overwrite, what="sweep")
     return SweepResult(out=out, table=table)

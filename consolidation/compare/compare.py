@@ -13,7 +13,6 @@ import json
 import logging
 import math
 import os
-import shutil
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from .. import BANDS, __version__, i18n
 from ..errors import InputError, OutputError
 from ..report import _mapkit as kit
 from ..report import maps
+from ..report.atomic import check_destination, write_atomically
 from ..report.html import band_label, data_uri, environment, label, status_text
 from . import figures
 from .pdf import MUTED, Cell, Flow, Row, text_width
@@ -538,10 +538,7 @@ def _check_out(out: Path, runs: Sequence[RunFolder], overwrite: bool) -> None:
         here = run.path.resolve()
         if target == here or target in here.parents:
             raise OutputError(f"{out} holds the run folder {run.path}: write the comparison somewhere else")
-    if out.exists() and not overwrite:
-        raise OutputError(f"{out} already exists: choose another --out, or add --overwrite to replace it")
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder")
+    check_destination(out, overwrite=overwrite, what="comparison")
 
 
 def compare_runs(run_dirs: Sequence[str | os.PathLike], out: str | os.PathLike, *, lang: str = "en",
@@ -586,25 +583,13 @@ def compare_runs(run_dirs: Sequence[str | os.PathLike], out: str | os.PathLike, 
                          + ["plans made from different input data are not comparable: compare runs of the same "
                             "data, or add --force to compare them anyway"])
     cmp = Comparison(runs=runs, lang=i18n.norm_lang(lang), differences=differences)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    try:
+
+    def fill(staging: Path) -> None:
         content = _content(cmp)
         (staging / "comparison.html").write_text(render_html(cmp, content), encoding="utf-8")
         write_pdf(cmp, content, staging / "comparison.pdf")
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.replace(out, old)
-            os.replace(staging, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    write_atomically(out, fill, overwrite=overwrite, what="comparison")
     return out
 
 

@@ -9,25 +9,22 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import platform
-import shutil
 import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from collections.abc import Callable
 
 import geopandas as gpd
 import pandas as pd
 import tomli_w
 from shapely.geometry import LineString
 
-from ..errors import OutputError
 from ..io import Inputs
 from ..plan import Plan
 from ..scenario import LoadedScenario, Scenario, resolved_dict
+from .atomic import write_atomically
 from .group_map import draw_group_map
 from .html import render_report
 from .maps import draw_plan_map
@@ -48,15 +45,6 @@ class RunRecord:
     timings: dict[str, float]
     started: str
     finished: str
-
-
-def check_destination(out: Path, *, overwrite: bool) -> None:
-    """Refuse early (before any solving) to replace an existing folder unless asked."""
-    if out.exists() and not overwrite:
-        raise OutputError(f"{out} already exists and holds an earlier run: choose another --out, "
-                          "or add --overwrite to replace it")
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder")
 
 
 def versions() -> dict[str, str]:
@@ -115,34 +103,11 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
     teachers.csv. Without a plan (infeasible, or no solution in time): summary.json with the reasons,
     report.html, scenario.resolved.toml, run.json.
     """
-    return write_atomically(Path(out), lambda staging: _write_contents(
+    write_atomically(Path(out), lambda staging: _write_contents(
         staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang, groups=groups,
         redeployments=redeployments),
         overwrite=overwrite)
-
-
-def write_atomically(out: Path, fill: Callable[[Path], None], *, overwrite: bool) -> Path:
-    """Write a folder through ``fill(staging)`` under a hidden temporary name beside ``out``, then rename it
-    to ``out`` (replacing an earlier folder only with ``overwrite``); return ``out``."""
-    check_destination(out, overwrite=overwrite)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    try:
-        fill(staging)
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.replace(out, old)
-            os.replace(staging, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out
+    return Path(out)
 
 
 def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,

@@ -15,7 +15,8 @@ import geopandas as gpd
 from .. import __version__, i18n
 from ..io import Inputs
 from ..scenario import LoadedScenario, resolved_dict
-from .folder import RunRecord, _json, provenance, write_atomically
+from .atomic import write_atomically
+from .folder import RunRecord, _json, provenance
 from .group_map import draw_group_map
 from .html import STATUS_TONE, environment, group_context, status_text
 
@@ -110,4 +111,5 @@ def write_group_folder(out: Path, *, loaded: LoadedScenario, inputs: Inputs, res
                **provenance(loaded, inputs, record, lang)}
         (folder / "run.json").write_text(_json(run), encoding="utf-8")
 
-    return write_atomically(Path(out), fill, overwrite=overwrite)
+    write_atomically(Path(out), fill, overwrite=overwrite)
+    return Path(out)
