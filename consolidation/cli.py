@@ -185,20 +185,32 @@ def validate(scenario: Path, overrides: tuple[str, ...], quiet: bool, verbose: b
     click.echo(f"{scenario}: scenario and data are valid.")
 
 
+@contextmanager
 def _run_progress(total: int, *, show: bool):
-    """A progress bar of runs done, with how many are running; returns (callback, close)."""
+    """A progress bar of runs done, with how many are running; yields its update callback."""
     if not show:
-        return (lambda result, done, running: None), (lambda: None)
+        yield lambda result, done, running: None
+        return
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit="run", desc="runs", file=sys.stderr)
+    with tqdm(total=total, unit="run", desc="runs", file=sys.stderr) as bar:
+        def update(result, done: int, running: int) -> None:
+            bar.n = done
+            bar.set_postfix_str(f"{running} running" + (f", last: {result.name} {result.status}" if result else ""))
+            bar.refresh()
 
-    def update(result, done: int, running: int) -> None:
-        bar.n = done
-        bar.set_postfix_str(f"{running} running" + (f", last: {result.name} {result.status}" if result else ""))
-        bar.refresh()
+        yield update
 
-    return update, bar.close
+
+def _failed_runs(table):
+    """The rows of a sweep or province table whose run has no plan."""
+    return table[~table["status"].isin(["optimal", "feasible"])]
+
+
+def _say_failed(failed, label: str) -> None:
+    """Each failed run on stderr, named by its ``label`` column, with the first lines of its error."""
+    for name, status, error in zip(failed[label], failed["status"], failed["error"]):
+        click.echo(f"- {name}: {status}: {_indent(error)}", err=True)
 
 
 parallel_options = [
@@ -246,23 +258,19 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path | None, workers: int 
         values = sweep_values(scenario, parse_vary(vary))
         name = load_scenario(scenario, list(overrides)).scenario.name
         folder = out if out is not None else Path("reports") / f"{name}-sweep"
-        update, close = _run_progress(len(combinations(values)), show=not quiet and sys.stderr.isatty())
-        try:
+        with _run_progress(len(combinations(values)), show=not quiet and sys.stderr.isatty()) as update:
             result = run_sweep(scenario, values, folder, base_overrides=tuple(overrides), serial=serial,
                                scheduler=scheduler, workers=workers, overwrite=overwrite, lang=lang,
                                on_update=update)
-        finally:
-            close()
     except Exception as exc:  # noqa: BLE001
         _fail(exc, debug)
         return
     table = result.table
-    failed = table[~table["status"].isin(["optimal", "feasible"])]
+    failed = _failed_runs(table)
     front = table[table["pareto_mean"] | table["pareto_max"]]
     click.echo(f"{len(table)} runs, {len(table) - len(failed)} with a plan; not dominated: "
                + ("; ".join(front["label"]) or "none") + ".")
-    for row in failed.itertuples():
-        click.echo(f"- {row.label}: {row.status}: {_indent(row.error)}", err=True)
+    _say_failed(failed, "label")
     click.echo(f"table: {result.out / 'sweep.csv'}")
     if (result.out / "tradeoff.png").exists():
         click.echo(f"chart: {result.out / 'tradeoff.png'}")
@@ -297,23 +305,19 @@ def province(folder: Path | None, scenario: Path, out: Path | None, workers: int
         name = load_scenario(scenario, list(overrides)).scenario.name
         target = out if out is not None else Path("reports") / f"{name}-province"
         n = len(county_folders(folder)) if folder is not None else 0
-        update, close = _run_progress(n or 1, show=not quiet and sys.stderr.isatty() and n > 0)
-        try:
+        with _run_progress(n or 1, show=not quiet and sys.stderr.isatty() and n > 0) as update:
             result = run_province(folder, scenario, target, base_overrides=tuple(overrides), serial=serial,
                                   scheduler=scheduler, workers=workers, overwrite=overwrite, lang=lang,
                                   on_update=update)
-        finally:
-            close()
     except Exception as exc:  # noqa: BLE001
         _fail(exc, debug)
         return
     table = result.table
-    failed = table[~table["status"].isin(["optimal", "feasible"])]
+    failed = _failed_runs(table)
     click.echo(f"{len(table)} counties, {len(table) - len(failed)} with a plan: "
                f"{pd_sum(table, 'schools_closed')} schools closed, {pd_sum(table, 'hubs')} hubs, "
                f"{pd_sum(table, 'pupils_moved')} pupils moved.")
-    for row in failed.itertuples():
-        click.echo(f"- {row.county}: {row.status}: {_indent(row.error)}", err=True)
+    _say_failed(failed, "county")
     click.echo(f"table: {result.out / 'province.csv'}")
     sys.exit(EXIT_OK if failed.empty else EXIT_INFEASIBLE)
 
