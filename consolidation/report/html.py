@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import BANDS, __version__, pupils_column
 from .. import i18n
+from ..i18n import fmt_int, fmt_minutes, fmt_pupils, fmt_share, fmt_yuan
 from ..i18n import missing as _missing
 from .group_map import group_colors
 
@@ -127,31 +128,6 @@ def environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.PackageLoader("consolidation.report", "templates"),
                               autoescape=True, trim_blocks=True, lstrip_blocks=True,
                               undefined=jinja2.StrictUndefined)
-
-
-def fmt_int(x, lang: str = "en") -> str:
-    """Format a count with thousands separators, e.g. ``12,345``; a dash when missing."""
-    return i18n.fmt_int(x, lang)
-
-
-def fmt_pupils(x, lang: str = "en") -> str:
-    """Format a number of pupils: whole numbers plainly, split demand with one decimal."""
-    return i18n.fmt_pupils(x, lang)
-
-
-def fmt_minutes(x, lang: str = "en") -> str:
-    """Format minutes with one decimal, e.g. ``37.5``; a dash when missing."""
-    return i18n.fmt_minutes(x, lang)
-
-
-def fmt_yuan(x, lang: str = "en") -> str:
-    """Format yuan: ``¥1,234,567`` in English, ``123.46万元`` in Chinese."""
-    return i18n.fmt_yuan(x, lang)
-
-
-def fmt_share(x, lang: str = "en") -> str:
-    """Format a fraction as a percentage, e.g. ``0.125`` -> ``12.5%``."""
-    return i18n.fmt_share(x, lang)
 
 
 def _num(df: pd.DataFrame, col: str) -> pd.Series:
