@@ -42,7 +42,6 @@ def test_child_process_reports_memory():
     assert r["mix"] == [43, 5, 2] and r["peak_mib"] >= r["base_mib"] > 0
 
 
-@pytest.mark.skipif(not BENCH.exists(), reason="../shared/bench is not beside the repository")
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # spopt builds PuLP variables the pre-4.0 way
 def test_spopt_side_by_side_matches_the_published_optimum():
     pytest.importorskip("spopt")
