@@ -29,6 +29,7 @@ def province(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow  # starts a Dask cluster
 def test_county_folders_on_dask_match_serial(province, tmp_path):
     dask = run_province(province, SCENARIO, tmp_path / "dask", workers=2).table
     serial = run_province(province, SCENARIO, tmp_path / "serial", serial=True).table
@@ -68,6 +69,7 @@ def test_county_column(province, tmp_path):
     assert one["school_id"].str.startswith("C1-").all()
 
 
+@pytest.mark.slow  # starts a Dask cluster
 def test_one_broken_county_does_not_stop_the_others(province, tmp_path):
     broken = tmp_path / "prov"
     import shutil

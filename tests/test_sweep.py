@@ -56,6 +56,7 @@ def test_sweep_serial(tiny, tmp_path):
         run_sweep(tiny, {"rules.G4_6.max_minutes": [10]}, tmp_path / "sw", serial=True)
 
 
+@pytest.mark.slow  # starts a Dask cluster
 def test_sweep_on_a_dask_cluster_matches_serial(tiny, tmp_path):
     vary = {"rules.G4_6.max_minutes": [10, 20], "costs.per_pupil_minute": [1, 100]}
     serial = run_sweep(tiny, vary, tmp_path / "serial", serial=True).table
@@ -67,6 +68,7 @@ def test_sweep_on_a_dask_cluster_matches_serial(tiny, tmp_path):
     assert seen[-1] == (4, 0)
 
 
+@pytest.mark.slow  # starts a Dask cluster
 def test_one_failed_run_does_not_stop_the_others(tiny, tmp_path):
     (tiny.parent / "empty.csv").write_text("school_id,capacity\n")
     vary = {"inputs.schools": [str(tiny.parent / "schools.csv"), str(tiny.parent / "missing.csv")],
