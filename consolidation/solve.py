@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import stat
 import time
 from dataclasses import dataclass, field
 
@@ -109,7 +112,30 @@ def _solver(settings: SolverSettings) -> tuple[pulp.LpSolver, str]:
         import highspy
 
         return _BulkHiGHS(**common), f"highs {highspy.Highs().version()}"
-    return pulp.PULP_CBC_CMD(**common), "cbc (bundled with PuLP " + pulp.__version__ + ")"
+    path, where = cbc_binary()
+    return pulp.COIN_CMD(path=path, **common), f"cbc ({where})"
+
+
+def cbc_binary() -> tuple[str, str]:
+    """The CBC executable and where it comes from: the one PuLP 3 bundles, else the ``cbcbox`` package
+    (``pip install pulp[cbc]``, PuLP 4's way), else ``cbc`` on the PATH.
+
+    Called through ``COIN_CMD`` with an explicit path rather than ``PULP_CBC_CMD``, which PuLP 3.3
+    deprecates (with a warning on every run) and PuLP 4 removes.
+    """
+    from pulp.apis import coin_api
+
+    bundled = coin_api.COIN_CMD.executableExtension(getattr(coin_api, "pulp_cbc_path", ""))
+    if bundled and os.path.isfile(bundled):
+        if not os.access(bundled, os.X_OK):  # wheels may drop the execute bit, as PuLP itself notes
+            os.chmod(bundled, os.stat(bundled).st_mode | stat.S_IXUSR)
+        return bundled, f"bundled with PuLP {pulp.__version__}"
+    try:
+        import cbcbox
+
+        return cbcbox.cbc_bin_path(), "cbcbox"
+    except (ImportError, AttributeError):
+        return shutil.which("cbc") or "cbc", "on the PATH"
 
 
 def _run(problem: pulp.LpProblem, settings: SolverSettings) -> tuple[str, float | None, float | None, str, float]:
