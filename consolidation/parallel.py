@@ -54,7 +54,7 @@ def one_line(text: str, limit: int = 300) -> str:
 def run_task(task: Task) -> TaskResult:
     """Run one task; never raises: an error becomes ``status = "error"`` with its message on one line in
     ``error`` and in full (with the traceback of an unexpected error) in ``details``."""
-    from .errors import PlannerError
+    from .errors import InputError, PlannerError
     from .pipeline import run_scenario
     from .scenario import load_scenario
 
@@ -64,7 +64,8 @@ def run_task(task: Task) -> TaskResult:
         return TaskResult(name=task.name, status=result.status, summary=result.summary,
                           out=str(result.out) if result.out else None)
     except PlannerError as exc:
-        return TaskResult(name=task.name, status="error", error=one_line(str(exc)), details=str(exc))
+        short = "; ".join(exc.problems) if isinstance(exc, InputError) else str(exc)
+        return TaskResult(name=task.name, status="error", error=one_line(short), details=str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken run must not stop the others
         return TaskResult(name=task.name, status="error", error=one_line(f"internal error: {type(exc).__name__}: {exc}"),
                           details=traceback.format_exc())
