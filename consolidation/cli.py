@@ -78,6 +78,25 @@ def _fail(exc: BaseException, debug: bool) -> None:
     sys.exit(EXIT_BUG)
 
 
+class Seconds(click.ParamType):
+    """A positive, finite number of seconds (``--time-limit``): 0, negative, ``inf`` and ``nan`` are refused
+    by name rather than ignored or passed on to the solver."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds, e.g. --time-limit 60", param, ctx)
+        if seconds != seconds or seconds in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number of seconds: give a limit such as --time-limit 600",
+                      param, ctx)
+        if seconds <= 0:
+            self.fail(f"{value!r}: the time limit must be more than 0 seconds, e.g. --time-limit 60", param, ctx)
+        return seconds
+
+
 common = [
     click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
                  help="Override a scenario value, e.g. --set rules.G4_6.max_minutes=45 (repeatable)."),
@@ -106,7 +125,8 @@ def main() -> None:
               help="Run folder to write (default: reports/<scenario name>).")
 @click.option("--overwrite", is_flag=True, help="Replace the run folder if it exists.")
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), help="Same as --set solver.name=...")
-@click.option("--time-limit", type=float, metavar="SECONDS", help="Same as --set solver.time_limit_s=...")
+@click.option("--time-limit", type=Seconds(), metavar="SECONDS",
+              help="Same as --set solver.time_limit_s=... (more than 0 seconds).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the report and map.")
 @with_common
@@ -123,8 +143,8 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
     extra = list(overrides)
     if solver:
         extra.append(f"solver.name={solver}")
-    if time_limit:
-        extra.append(f"solver.time_limit_s={time_limit}")
+    if time_limit is not None:
+        extra.append(f"solver.time_limit_s={time_limit!r}")
     try:
         from .pipeline import run_scenario
 
@@ -207,15 +227,21 @@ def _failed_runs(table):
     return table[~table["status"].isin(["optimal", "feasible"])]
 
 
-def _say_failed(failed, label: str) -> None:
-    """Each failed run on stderr, named by its ``label`` column, with the first lines of its error."""
+def _say_failed(failed, label: str, folder: Path) -> None:
+    """Each failed run on stderr, one line each, named by its ``label`` column; the details are in the
+    folder's failures.log."""
+    from .parallel import one_line
+
     for name, status, error in zip(failed[label], failed["status"], failed["error"]):
-        click.echo(f"- {name}: {status}: {_indent(error)}", err=True)
+        text = one_line(error if isinstance(error, str) else "", limit=200)
+        click.echo(f"- {name}: {status}" + (f": {text}" if text else ""), err=True)
+    if len(failed) and (folder / "failures.log").exists():
+        click.echo(f"details: {folder / 'failures.log'}", err=True)
 
 
 parallel_options = [
-    click.option("--workers", type=int, metavar="N", help="Worker processes of the local Dask cluster "
-                 "(default: one per core)."),
+    click.option("--workers", type=click.IntRange(min=1), metavar="N", help="Worker processes of the local Dask "
+                 "cluster, at least 1 (default: one per core)."),
     click.option("--scheduler", metavar="ADDRESS", help="Use an existing Dask cluster, e.g. tcp://host:8786 "
                  "(its workers need this package and the data at the same paths)."),
     click.option("--serial", is_flag=True, help="Run one after another in this process, without Dask."),
@@ -238,30 +264,34 @@ def with_parallel(func):
                    "every combination runs). Default: the scenario's [sweep] table.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Sweep folder (default: reports/<scenario name>-sweep).")
+@click.option("--max-runs", type=click.IntRange(min=1), default=1000, show_default=True, metavar="N",
+              help="Refuse a sweep of more runs than this (every combination of the --vary values).")
 @with_parallel
 @with_common
-def sweep(scenario: Path, vary: tuple[str, ...], out: Path | None, workers: int | None, scheduler: str | None,
-          serial: bool, overwrite: bool, lang: str, overrides: tuple[str, ...], quiet: bool, verbose: bool,
-          debug: bool) -> None:
+def sweep(scenario: Path, vary: tuple[str, ...], out: Path | None, max_runs: int, workers: int | None,
+          scheduler: str | None, serial: bool, overwrite: bool, lang: str, overrides: tuple[str, ...], quiet: bool,
+          verbose: bool, debug: bool) -> None:
     """Run every combination of a few scenario values and draw the cost-versus-travel trade-off.
 
     \b
-    Writes runs/<one folder per run>, sweep.csv (a row per run) and tradeoff.png.
+    Writes runs/<one folder per run>, sweep.csv (a row per run), tradeoff.png, and failures.log
+    (the details of each run without a plan) when some run has none.
     Examples:
       consolidation sweep scenarios/baseline.toml --vary rules.G4_6.max_minutes=30,40,50,60
       consolidation sweep scenarios/young_by_bus.toml --vary costs.per_pupil_minute=25,50,100,200 --workers 2
     """
     _logging(quiet, verbose)
     try:
-        from .sweep import combinations, parse_vary, run_sweep, sweep_values
+        from .sweep import check_size, parse_vary, run_sweep, sweep_values
 
         values = sweep_values(scenario, parse_vary(vary))
+        runs = check_size(values, max_runs)
         name = load_scenario(scenario, list(overrides)).scenario.name
         folder = out if out is not None else Path("reports") / f"{name}-sweep"
-        with _run_progress(len(combinations(values)), show=not quiet and sys.stderr.isatty()) as update:
+        with _run_progress(runs, show=not quiet and sys.stderr.isatty()) as update:
             result = run_sweep(scenario, values, folder, base_overrides=tuple(overrides), serial=serial,
                                scheduler=scheduler, workers=workers, overwrite=overwrite, lang=lang,
-                               on_update=update)
+                               max_runs=max_runs, on_update=update)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, debug)
         return
@@ -270,7 +300,7 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path | None, workers: int 
     front = table[table["pareto_mean"] | table["pareto_max"]]
     click.echo(f"{len(table)} runs, {len(table) - len(failed)} with a plan; not dominated: "
                + ("; ".join(front["label"]) or "none") + ".")
-    _say_failed(failed, "label")
+    _say_failed(failed, "label", result.out)
     click.echo(f"table: {result.out / 'sweep.csv'}")
     if (result.out / "tradeoff.png").exists():
         click.echo(f"chart: {result.out / 'tradeoff.png'}")
@@ -317,7 +347,7 @@ def province(folder: Path | None, scenario: Path, out: Path | None, workers: int
     click.echo(f"{len(table)} counties, {len(table) - len(failed)} with a plan: "
                f"{pd_sum(table, 'schools_closed')} schools closed, {pd_sum(table, 'hubs')} hubs, "
                f"{pd_sum(table, 'pupils_moved')} pupils moved.")
-    _say_failed(failed, "county")
+    _say_failed(failed, "county", result.out)
     click.echo(f"table: {result.out / 'province.csv'}")
     sys.exit(EXIT_OK if failed.empty else EXIT_INFEASIBLE)
 
@@ -356,13 +386,6 @@ def compare(run_dirs: tuple[Path, ...], out: Path, lang: str, force: bool, overw
     click.echo(f"report: {folder / 'comparison.html'}")
     click.echo(f"print:  {folder / 'comparison.pdf'}")
     sys.exit(EXIT_OK)
-
-
-def _indent(error, lines: int = 6) -> str:
-    """A failed run's message, its first lines indented under the run's line."""
-    text = str(error) if isinstance(error, str) else ""
-    parts = text.strip().splitlines()[:lines]
-    return "\n    ".join(parts)
 
 
 def pd_sum(table, column: str) -> str:

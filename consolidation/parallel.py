@@ -38,11 +38,23 @@ class TaskResult:
     summary: dict[str, Any] = field(default_factory=dict)
     out: str | None = None
     error: str = ""
+    """Why the run failed, on one line (for a table and the terminal); empty when it did not fail."""
+    details: str = ""
+    """Everything known about the failure: the full message and, for an unexpected error, the traceback
+    (for the sweep's or province's failures.log)."""
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line: its lines joined with "; ", spaces collapsed, at most ``limit`` characters."""
+    lines = [" ".join(line.split()) for line in str(text).splitlines()]
+    joined = "; ".join(line for line in lines if line)
+    return joined if len(joined) <= limit else joined[:limit - 3].rstrip() + "..."
 
 
 def run_task(task: Task) -> TaskResult:
-    """Run one task; never raises: an error becomes ``status = "error"`` with its message."""
-    from .errors import PlannerError
+    """Run one task; never raises: an error becomes ``status = "error"`` with its message on one line in
+    ``error`` and in full (with the traceback of an unexpected error) in ``details``."""
+    from .errors import InputError, PlannerError
     from .pipeline import run_scenario
     from .scenario import load_scenario
 
@@ -52,10 +64,11 @@ def run_task(task: Task) -> TaskResult:
         return TaskResult(name=task.name, status=result.status, summary=result.summary,
                           out=str(result.out) if result.out else None)
     except PlannerError as exc:
-        return TaskResult(name=task.name, status="error", error=str(exc))
+        short = "; ".join(exc.problems) if isinstance(exc, InputError) else str(exc)
+        return TaskResult(name=task.name, status="error", error=one_line(short), details=str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken run must not stop the others
-        return TaskResult(name=task.name, status="error",
-                          error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
+        return TaskResult(name=task.name, status="error", error=one_line(f"internal error: {type(exc).__name__}: {exc}"),
+                          details=traceback.format_exc())
 
 
 def default_workers() -> int:
@@ -118,11 +131,13 @@ def run_tasks(tasks: list[Task], *, serial: bool = False, scheduler: str | None 
                 try:
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died: report this run, keep the others
-                    result = TaskResult(name=name_of[future.key], status="error", error=f"{type(exc).__name__}: {exc}")
+                    result = TaskResult(name=name_of[future.key], status="error",
+                                        error=one_line(f"worker failed: {type(exc).__name__}: {exc}"),
+                                        details="".join(traceback.format_exception(exc)))
                 results[result.name] = result
                 done = len(results)
                 update(result, done, min(capacity, len(tasks) - done))
-    for result in results.values():
+    for result in results.values():  # the caller reports failures to the user, once; this is for -v
         if result.status == "error":
-            log.warning("run %s failed: %s", result.name, " ".join(result.error.split())[:300])
+            log.debug("run %s failed: %s", result.name, result.error)
     return [results[t.name] for t in tasks]

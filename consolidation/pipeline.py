@@ -176,7 +176,8 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
             clock.stage("diagnose", t, f"{len(summary['reasons'])} reason(s)")
         else:
             summary = {**base, "status": "no_solution", "solver": outcome.solver, "seconds": outcome.seconds,
-                       "reasons": [f"No plan was found within the time limit of {scenario.solver.time_limit_s:g} s: "
+                       "reasons": [f"No plan was found: {outcome.stopped}." if outcome.stopped else
+                                   f"No plan was found within the time limit of {scenario.solver.time_limit_s:g} s: "
                                    "raise [solver] time_limit_s (or --time-limit)."]}
     summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
     written = None

@@ -21,8 +21,9 @@ import tomli_w
 from .errors import InputError
 from .parallel import Task, TaskResult, run_tasks
 from .report.atomic import check_destination, write_atomically
+from .report.tables import write_csv
 from .scenario import load_scenario, resolved_dict
-from .sweep import summary_row
+from .sweep import FAILURES_LOG, summary_row, write_failures
 
 log = logging.getLogger("consolidation")
 
@@ -63,7 +64,11 @@ def county_folders(folder: Path) -> dict[str, dict[str, Path]]:
 
 
 def split_by_county(base: dict[str, Any], into: Path) -> dict[str, dict[str, Path]]:
-    """Split the base scenario's CSV inputs by their ``county`` column into one folder per county."""
+    """Split the base scenario's CSV inputs by their ``county`` column into one folder per county.
+
+    These files are inputs the county runs read back, not tables for people: they are written as read
+    (plain ``to_csv``), never through :func:`consolidation.report.tables.write_csv`, whose quotes would
+    change IDs and names."""
     inputs = base["inputs"]
     schools = pd.read_csv(inputs["schools"], dtype=str, keep_default_na=False)
     if "county" not in schools.columns:
@@ -111,7 +116,7 @@ def draw_province_map(out: Path, runs: dict[str, Path], *, title: str, lang: str
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    from .report._mapkit import font_family
+    from .report._mapkit import font_family, mpl_text
 
     lab = LABELS.get(lang, LABELS["en"])
     family = font_family([title, *runs, *lab.values()])
@@ -139,7 +144,7 @@ def draw_province_map(out: Path, runs: dict[str, Path], *, title: str, lang: str
         b = boundary.to_crs(crs)
         b.boundary.plot(ax=ax, color="#333333", linewidth=0.8)
         centre = b.union_all().representative_point()
-        ax.annotate(county, (centre.x, centre.y), fontsize=8, color="#555555", ha="center", fontfamily=family)
+        ax.annotate(mpl_text(county), (centre.x, centre.y), fontsize=8, color="#555555", ha="center", fontfamily=family)
         s = schools.to_crs(crs)
         for role, (marker, colour, size) in style.items():
             part = s[s["role"] == role]
@@ -149,7 +154,7 @@ def draw_province_map(out: Path, runs: dict[str, Path], *, title: str, lang: str
     handles = [Line2D([], [], marker=m, color=c, linestyle="", markersize=9 if r == "hub" else 6,
                       label=lab[r]) for r, (m, c, _) in style.items()]
     ax.legend(handles=handles, loc="lower right", prop={"family": family, "size": 9})
-    ax.set_title(title, fontsize=12, fontfamily=family)
+    ax.set_title(mpl_text(title), fontsize=12, fontfamily=family)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -166,7 +171,8 @@ def run_province(folder: Path, scenario: Path, out: Path, *, base_overrides: tup
                  on_update: Callable[[TaskResult | None, int, int], None] | None = None) -> ProvinceResult:
     """Plan every county of ``folder`` with the base ``scenario`` and write the province folder:
     ``counties/<county>/`` (a run folder each), ``scenarios/<county>.toml``, ``province.csv`` and
-    ``province_map.png``. Written under a temporary name and renamed when complete."""
+    ``province_map.png``, and ``failures.log`` (everything known about each county without a plan) when
+    some county has none. Written under a temporary name and renamed when complete."""
     out = Path(out)
     check_destination(out, overwrite=overwrite, what="province run")
     base = resolved_dict(load_scenario(scenario, list(base_overrides)).scenario)
@@ -189,7 +195,8 @@ def run_province(folder: Path, scenario: Path, out: Path, *, base_overrides: tup
             row["folder"] = str(out / "counties" / result.name) if result.out else None
             rows.append(row)
         table = pd.DataFrame(rows)
-        table.to_csv(staging / "province.csv", index=False)
+        write_csv(table, staging / "province.csv")
+        write_failures(staging / FAILURES_LOG, results, list(counties), what="counties")
         done = {r.name: staging / "counties" / r.name for r in results if r.out}
         closed = pd.to_numeric(table["schools_closed"], errors="coerce").sum()
         hubs = pd.to_numeric(table["hubs"], errors="coerce").sum()

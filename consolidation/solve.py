@@ -6,6 +6,8 @@ import logging
 import os
 import shutil
 import stat
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -50,6 +52,9 @@ class Outcome:
     beds: dict[str, float] = field(repr=False)
     full: dict[str, float] = field(default_factory=dict, repr=False)
     """Schools that could become teaching points: 1 kept whole, 0 a teaching point."""
+    stopped: str | None = None
+    """With ``no_solution``: why the solver stopped when it was not the time limit (e.g. costs out of
+    HiGHS's range); None when it ran out of time."""
 
     @property
     def has_plan(self) -> bool:
@@ -73,6 +78,7 @@ class _BulkHiGHS(pulp.HiGHS):
         cost = np.array([sense * objective.get(v, 0.0) for v in variables], float)
         lower = np.array([-inf if v.lowBound is None else v.lowBound for v in variables], float)
         upper = np.array([inf if v.upBound is None else v.upBound for v in variables], float)
+        self.largest_cost = float(np.abs(cost).max()) if len(cost) else 0.0
         h = lp.solverModel
         h.addVars(len(variables), lower, upper)
         h.changeColsCost(len(variables), np.arange(len(variables), dtype=np.int32), cost)
@@ -97,6 +103,52 @@ class _BulkHiGHS(pulp.HiGHS):
                       np.array(starts, dtype=np.int32), np.array(indices, dtype=np.int32), np.array(values, float))
 
 
+_banner_lock = threading.Lock()
+_banner_done = False
+
+
+def _quiet_highs_start() -> str:
+    """Create this process's first HiGHS instance with the C library's stdout sent to /dev/null, and
+    return HiGHS's version.
+
+    HiGHS prints its banner ("Running HiGHS ...") from C++ when the first instance of a process is created,
+    before any option (output_flag, log_to_console) can be set, and only then. The planner's own output
+    (the summary line on stdout) must stay clean, so that first instance is made with file descriptor 1
+    pointed at /dev/null for a moment."""
+    global _banner_done
+    import highspy
+
+    with _banner_lock:
+        if _banner_done:
+            return highspy.Highs().version()
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+            try:
+                h = highspy.Highs()
+                h.setOptionValue("output_flag", False)
+                version = h.version()
+            finally:
+                _flush_c_stdout()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_done = True
+        return version
+
+
+def _flush_c_stdout() -> None:
+    """Flush the C library's stdout buffer (what HiGHS printed) while it still points at /dev/null."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):  # no C library to call: nothing buffered that we can reach
+        pass
+
+
 def highs_available() -> bool:
     """True when HiGHS (highspy) can be used through PuLP."""
     return bool(pulp.HiGHS().available())
@@ -109,9 +161,7 @@ def _solver(settings: SolverSettings) -> tuple[pulp.LpSolver, str]:
         name = "cbc"
     common = {"msg": False, "timeLimit": settings.time_limit_s, "gapRel": settings.gap, "threads": settings.threads}
     if name == "highs":
-        import highspy
-
-        return _BulkHiGHS(**common), f"highs {highspy.Highs().version()}"
+        return _BulkHiGHS(**common), f"highs {_quiet_highs_start()}"
     path, where = cbc_binary()
     return pulp.COIN_CMD(path=path, **common), f"cbc ({where})"
 
@@ -138,8 +188,44 @@ def cbc_binary() -> tuple[str, str]:
         return shutil.which("cbc") or "cbc", "on the PATH"
 
 
+HIGHS_INFINITE_COST = 1e20
+"""HiGHS's ``infinite_cost`` option: a cost coefficient at least this large is read as infinity."""
+
+
+def _why_stopped(problem: pulp.LpProblem, solver: pulp.LpSolver) -> str | None:
+    """Why HiGHS ended without a plan when it was not the time limit, in words; None otherwise.
+
+    HiGHS treats a cost coefficient of 1e20 or more as infinite, so a model whose yearly costs reach that
+    (e.g. ``per_pupil_minute = 1e300``) makes every assignment forbidden and HiGHS ends at once with model
+    status "Unknown". Reporting that as "raise the time limit" would send the user the wrong way."""
+    highs = getattr(problem, "solverModel", None)
+    if highs is None or not hasattr(highs, "getModelStatus"):
+        return None
+    import highspy
+
+    status = highs.getModelStatus()
+    if status in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt,
+                  highspy.HighsModelStatus.kIterationLimit, highspy.HighsModelStatus.kSolutionLimit):
+        return None
+    largest = getattr(solver, "largest_cost", 0.0)
+    if largest >= HIGHS_INFINITE_COST:
+        return (f"the costs are out of range: one term of the objective reaches {largest:.3g} yuan a year, and the "
+                f"solver cannot work with costs of {HIGHS_INFINITE_COST:g} or more; check the [costs] values (e.g. "
+                "costs.per_pupil_minute) for a misplaced exponent")
+    return (f"the solver stopped without a plan and before the time limit (HiGHS model status: "
+            f"{highs.modelStatusToString(status)}); this is numerical trouble, often costs or capacities of very "
+            "different magnitudes: check the [costs] values and the data for outliers")
+
+
 def _run(problem: pulp.LpProblem, settings: SolverSettings) -> tuple[str, float | None, float | None, str, float]:
     """Solve ``problem``: its status, objective (None without a solution), gap, solver label and seconds."""
+    status, objective, gap, label, seconds, _ = _run_with_reason(problem, settings)
+    return status, objective, gap, label, seconds
+
+
+def _run_with_reason(problem: pulp.LpProblem, settings: SolverSettings
+                     ) -> tuple[str, float | None, float | None, str, float, str | None]:
+    """:func:`_run`, and why the solver stopped without a plan when it was not the time limit."""
     solver, label = _solver(settings)
     started = time.perf_counter()
     problem.solve(solver)
@@ -165,12 +251,13 @@ def _run(problem: pulp.LpProblem, settings: SolverSettings) -> tuple[str, float 
         elif status == "optimal":
             gap = settings.gap  # CBC does not report its final gap through PuLP; it is within the tolerance
     objective = float(pulp.value(problem.objective) or 0.0) if status in ("optimal", "feasible") else None
-    return status, objective, gap, label, seconds
+    stopped = _why_stopped(problem, solver) if status == "no_solution" else None
+    return status, objective, gap, label, seconds, stopped
 
 
 def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
     """Solve ``model``; never raises for infeasible or timed-out models, it says so in ``status``."""
-    status, objective, gap, label, seconds = _run(model.problem, settings)
+    status, objective, gap, label, seconds, stopped = _run_with_reason(model.problem, settings)
     has_plan = status in ("optimal", "feasible")
 
     def value(var: pulp.LpVariable) -> float:
@@ -187,6 +274,7 @@ def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
         places={sid: value(v) for sid, v in model.places.items()},
         beds={sid: value(v) for sid, v in model.beds.items()},
         full={sid: value(v) for sid, v in model.full.items()},
+        stopped=stopped,
     )
 
 

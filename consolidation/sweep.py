@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +23,9 @@ import pandas as pd
 
 from . import BANDS
 from .errors import ScenarioError
-from .parallel import Task, TaskResult, run_tasks
+from .parallel import Task, TaskResult, one_line, run_tasks
 from .report.atomic import check_destination, write_atomically
+from .report.tables import write_csv
 from .scenario import load_scenario, parse_value
 
 log = logging.getLogger("consolidation")
@@ -58,15 +60,58 @@ def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+MAX_RUNS = 1000
+"""A sweep of more runs than this is refused unless the caller raises ``max_runs`` (``--max-runs``): a typo
+in ``--vary`` (a range pasted twice, one key too many) should not start hours of runs and fill the disk."""
+
+
 def parse_vary(items: list[str] | tuple[str, ...]) -> dict[str, list[Any]]:
-    """``["rules.G4_6.max_minutes=30,40"]`` -> ``{"rules.G4_6.max_minutes": [30, 40]}``."""
+    """``["rules.G4_6.max_minutes=30,40"]`` -> ``{"rules.G4_6.max_minutes": [30, 40]}``.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the ``--vary`` item: no ``=``, no key, no values, an empty value (``30,,40``), a value given
+        twice or a key given twice.
+    """
     vary: dict[str, list[Any]] = {}
+    example = "e.g. --vary rules.G4_6.max_minutes=30,40,50,60"
     for item in items:
         key, sep, values = item.partition("=")
-        if not sep or not key.strip() or not values.strip():
-            raise ScenarioError(f"--vary {item!r}: write KEY=V1,V2,..., e.g. --vary rules.G4_6.max_minutes=30,40,50,60")
-        vary[key.strip()] = [parse_value(v.strip()) for v in values.split(",") if v.strip()]
+        key = key.strip()
+        if not sep or not key:
+            raise ScenarioError(f"--vary {item!r}: write KEY=V1,V2,..., {example}")
+        texts = [v.strip() for v in values.split(",")]
+        if not any(texts):
+            raise ScenarioError(f"--vary {item!r}: {key} has no values: list them after '=', {example}")
+        if not all(texts):
+            raise ScenarioError(f"--vary {item!r}: {key} has an empty value (two commas in a row, or a comma at "
+                                f"either end): write the values separated by single commas, {example}")
+        if key in vary:
+            raise ScenarioError(f"--vary {key} is given twice: give all its values in one --vary {key}=V1,V2,...")
+        parsed = [parse_value(text) for text in texts]
+        for i, value in enumerate(parsed):
+            if any(type(value) is type(other) and value == other for other in parsed[:i]):
+                raise ScenarioError(f"--vary {item!r}: {key} value {texts[i]} is given twice: each value once")
+        vary[key] = parsed
     return vary
+
+
+def count_runs(vary: dict[str, list[Any]]) -> int:
+    """How many runs a sweep of ``vary`` makes (every combination), without listing them."""
+    return math.prod(len(v) for v in vary.values()) if vary else 0
+
+
+def check_size(vary: dict[str, list[Any]], max_runs: int = MAX_RUNS) -> int:
+    """The number of runs, or a ScenarioError when it is 0 or more than ``max_runs``."""
+    n = count_runs(vary)
+    if n == 0:
+        raise ScenarioError("nothing to vary: give --vary KEY=V1,V2,... with at least one value")
+    if n > max_runs:
+        sizes = " x ".join(f"{len(v)} {k}" for k, v in vary.items())
+        raise ScenarioError(f"this sweep would make {n:,} runs ({sizes}), more than {max_runs:,}: vary fewer values, "
+                            f"or add --max-runs {n} if you mean it")
+    return n
 
 
 def _toml(value: Any) -> str:
@@ -149,8 +194,29 @@ def summary_row(result: TaskResult) -> dict[str, Any]:
     if row.get("cost_total") is not None:  # what the county pays: the objective less families' valued time
         row["public_cost"] = row["cost_total"] - row.get("cost_travel", 0.0)
     row["folder"] = result.out
-    row["error"] = result.error or "; ".join(s.get("reasons") or [])
+    row["error"] = one_line(result.error or "; ".join(str(r) for r in s.get("reasons") or []))
     return row
+
+
+FAILURES_LOG = "failures.log"
+
+
+def write_failures(path: Path, results: list[TaskResult], labels: list[str], *, what: str) -> int:
+    """Write ``path`` (failures.log) with every run of ``results`` that has no plan: its name, label, status,
+    and everything known (the full message, the reasons, the traceback of an unexpected error). The table
+    keeps one line per run; this file keeps the rest. Returns the number of runs written; writes nothing
+    when every run has a plan."""
+    failed = [(r, label) for r, label in zip(results, labels) if r.status not in ("optimal", "feasible")]
+    if not failed:
+        return 0
+    blocks = [f"# {len(failed)} of {len(results)} {what} ended without a plan: one block each.\n"]
+    for result, label in failed:
+        reasons = [str(x) for x in (result.summary or {}).get("reasons") or []]
+        body = result.details or result.error or "\n".join(f"- {r}" for r in reasons) or "(no details)"
+        head = f"== {result.name}" + (f" ({label})" if label and label != result.name else "") + f": {result.status}"
+        blocks.append(f"{head}\n{body.rstrip()}\n")
+    path.write_text("\n".join(blocks), encoding="utf-8")
+    return len(failed)
 
 
 def draw_tradeoff(table: pd.DataFrame, path: Path, *, title: str, lang: str = "en") -> None:
@@ -160,12 +226,12 @@ def draw_tradeoff(table: pd.DataFrame, path: Path, *, title: str, lang: str = "e
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    from .report._mapkit import font_family
+    from .report._mapkit import font_family, mpl_text
 
     lab = LABELS.get(lang, LABELS["en"])
     family = font_family([*lab.values(), *table["label"].astype(str)])
     fig = Figure(figsize=(12, 5.2), dpi=150)
-    fig.suptitle(lab["title"].format(name=title), fontsize=13, fontfamily=family)
+    fig.suptitle(mpl_text(lab["title"].format(name=title)), fontsize=13, fontfamily=family)
     cost = table["public_cost"].to_numpy(float) / 1e6
     for k, (column, front_column, xlabel) in enumerate(
             (("mean_minutes", "pareto_mean", lab["mean"]), ("max_minutes", "pareto_max", lab["max"]))):
@@ -183,7 +249,7 @@ def draw_tradeoff(table: pd.DataFrame, path: Path, *, title: str, lang: str = "e
             if on and np.isfinite(xi) and np.isfinite(yi):
                 points.setdefault((round(xi, 6), round(yi, 6)), []).append(str(text))
         for (xi, yi), texts in points.items():
-            ax.annotate("; ".join(texts), (xi, yi), xytext=(7, 5), textcoords="offset points", fontsize=8,
+            ax.annotate(mpl_text("; ".join(texts)), (xi, yi), xytext=(7, 5), textcoords="offset points", fontsize=8,
                         fontfamily=family, annotation_clip=False)
         ax.margins(x=0.15, y=0.12)
         ax.set_xlabel(xlabel, fontfamily=family)
@@ -207,17 +273,26 @@ def sweep_values(scenario_path: Path, vary: dict[str, list[Any]]) -> dict[str, l
 
 def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, base_overrides: tuple[str, ...] = (),
               serial: bool = False, scheduler: str | None = None, workers: int | None = None,
-              overwrite: bool = False, lang: str = "en",
+              overwrite: bool = False, lang: str = "en", max_runs: int = MAX_RUNS,
               on_update: Callable[[TaskResult | None, int, int], None] | None = None) -> SweepResult:
     """Run every combination of ``vary`` (keys are scenario keys, values lists) and write the sweep folder.
 
-    Every combination is validated before any run starts, so a misspelt key fails at once. The folder is
-    written under a temporary name and renamed when complete; an existing folder is replaced only with
-    ``overwrite``.
+    Every value and then every combination is validated before any run starts, so a misspelt key or a
+    value of the wrong type fails at once, naming the key and the value. More than ``max_runs`` runs are
+    refused. The folder is written under a temporary name and renamed when complete; an existing folder is
+    replaced only with ``overwrite``. Runs without a plan are listed in ``failures.log`` with everything
+    known about them (a traceback for an unexpected error); ``sweep.csv`` keeps one line each.
     """
     out = Path(out)
     check_destination(out, overwrite=overwrite, what="sweep")
     vary = sweep_values(scenario_path, vary)
+    check_size(vary, max_runs)
+    for key, values in vary.items():
+        for value in values:
+            try:
+                load_scenario(scenario_path, [*base_overrides, f"{key}={_toml(value)}"])
+            except ScenarioError as exc:
+                raise ScenarioError(f"sweep value {key}={_toml(value)} is refused: {exc}") from exc
     combos = combinations(vary)
     tasks_overrides = []
     for combo in combos:
@@ -246,7 +321,8 @@ def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, bas
         longest = pd.to_numeric(table["max_minutes"], errors="coerce").to_numpy(float)
         table["pareto_mean"] = pareto(cost, mean)
         table["pareto_max"] = pareto(cost, longest)
-        table.to_csv(staging / "sweep.csv", index=False)
+        write_csv(table, staging / "sweep.csv")
+        write_failures(staging / FAILURES_LOG, results, [run_label(c) for c in combos], what="runs")
         if np.isfinite(cost).any():
             draw_tradeoff(table.assign(public_cost=cost, mean_minutes=mean, max_minutes=longest),
                           staging / "tradeoff.png", title=name, lang=lang)

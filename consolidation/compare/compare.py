@@ -31,6 +31,7 @@ from ..errors import InputError, OutputError
 from ..report import _mapkit as kit
 from ..report import maps
 from ..report.atomic import check_destination, write_atomically
+from ..report.tables import read_csv
 from ..report.html import band_label, data_uri, environment, label, status_text
 from . import figures
 from .pdf import MUTED, Cell, Flow, Row, text_width
@@ -118,12 +119,103 @@ def _read_json(path: Path, problems: list[str]) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        problems.append(f"{path} cannot be read as JSON ({exc}); is the run folder complete?")
+        problems.append(f"{path} cannot be read as JSON ({_short(exc)}); is the run folder complete? "
+                        "Run its scenario again to rewrite it")
         return None
     if not isinstance(data, dict):
-        problems.append(f"{path} does not hold a JSON object; is the run folder complete?")
+        problems.append(f"{path} does not hold a JSON object (it holds a {type(data).__name__}); is the run folder "
+                        "complete? Run its scenario again to rewrite it")
         return None
     return data
+
+
+def _short(exc: BaseException) -> str:
+    """An exception's message on one line, at most 200 characters."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+STATUSES = ("optimal", "feasible", "infeasible", "no_solution")
+SUMMARY_NUMBERS = ("objective", "gap", "seconds", "schools_open", "schools_closed", "hubs", "teaching_points",
+                   "groups", "pupils_total", "pupils_moved", "boarders", "boarders_g1_3", "places_added",
+                   "beds_added", "teachers_needed", "teachers_available", "teachers_redeployed", "life_teachers",
+                   "posts_to_recruit")
+PLAN_KEYS = ("objective", "schools_open", "schools_closed")
+"""What every summary.json of a plan holds, whatever the planner's version."""
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def _summary_shape(file: Path, summary: dict) -> list[str]:
+    """What is wrong with the shape of a run's summary.json: each problem names the file and the key."""
+    bad: list[str] = []
+    fix = "run its scenario again to rewrite it"
+    status = summary.get("status")
+    if status is None:
+        return [f"{file} has no status: is it a summary.json written by `consolidation run`? {fix}"]
+    if not isinstance(status, str) or status not in STATUSES:
+        return [f"{file}: status {status!r} is not one of {', '.join(STATUSES)}; {fix}"]
+    if status in HAS_PLAN:
+        missing = [k for k in PLAN_KEYS if k not in summary]
+        if missing:
+            bad.append(f"{file} says the run has a plan but lacks {', '.join(missing)}; {fix}")
+    for key in SUMMARY_NUMBERS:
+        value = summary.get(key)
+        if value is not None and not _is_number(value):
+            bad.append(f"{file}: {key} is {value!r}, not a number; {fix}")
+    for key in ("cost", "capital"):
+        table = summary.get(key)
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            bad.append(f"{file}: {key} is {type(table).__name__}, not a table of yuan; {fix}")
+            continue
+        bad += [f"{file}: {key}.{k} is {v!r}, not a number; {fix}"
+                for k, v in table.items() if v is not None and not _is_number(v)]
+    travel = summary.get("travel_minutes")
+    if travel is not None:
+        if not isinstance(travel, dict):
+            bad.append(f"{file}: travel_minutes is {type(travel).__name__}, not a table by band; {fix}")
+        else:
+            for band, figures_ in travel.items():
+                if figures_ is None:
+                    continue
+                if not isinstance(figures_, dict):
+                    bad.append(f"{file}: travel_minutes.{band} is {figures_!r}, not a table of minutes; {fix}")
+                    continue
+                bad += [f"{file}: travel_minutes.{band}.{k} is {v!r}, not a number; {fix}"
+                        for k, v in figures_.items() if v is not None and not _is_number(v)]
+    reasons = summary.get("reasons")
+    if reasons is not None and not isinstance(reasons, list):
+        bad.append(f"{file}: reasons is {type(reasons).__name__}, not a list; {fix}")
+    for key in ("scenario", "description"):
+        if summary.get(key) is not None and not isinstance(summary[key], str):
+            bad.append(f"{file}: {key} is {summary[key]!r}, not text; {fix}")
+    return bad
+
+
+def _record_shape(file: Path, record: dict) -> list[str]:
+    """What is wrong with the shape of a run's run.json (the part compare reads: scenario and inputs)."""
+    fix = "run its scenario again to rewrite it"
+    bad: list[str] = []
+    if record.get("scenario") is not None and not isinstance(record["scenario"], str):
+        bad.append(f"{file}: scenario is {record['scenario']!r}, not text; {fix}")
+    inputs = record.get("inputs")
+    if inputs is None:
+        return bad
+    if not isinstance(inputs, dict):
+        return [*bad, f"{file}: inputs is {type(inputs).__name__}, not a table of input files; {fix}"]
+    for role, entry in inputs.items():
+        if not isinstance(entry, dict):
+            bad.append(f"{file}: inputs.{role} is {entry!r}, not a table with path and sha256; {fix}")
+            continue
+        for key in ("path", "sha256"):
+            if entry.get(key) is not None and not isinstance(entry[key], str):
+                bad.append(f"{file}: inputs.{role}.{key} is {entry[key]!r}, not text; {fix}")
+    return bad
 
 
 def _not_a_run(path: Path) -> str:
@@ -167,7 +259,7 @@ def _read_run(path: Path, problems: list[str]) -> RunFolder | None:
         problems.append(f"{path} does not exist")
         return None
     if not path.is_dir():
-        problems.append(f"{path} is a file, not a run folder")
+        problems.append(f"{path} is a file, not a run folder: pass folders written by `consolidation run`")
         return None
     if not (path / "summary.json").exists():
         problems.append(_not_a_run(path))
@@ -180,27 +272,49 @@ def _read_run(path: Path, problems: list[str]) -> RunFolder | None:
     record = _read_json(path / "run.json", problems)
     if summary is None or record is None:
         return None
+    shape = _summary_shape(path / "summary.json", summary) + _record_shape(path / "run.json", record)
+    if shape:
+        problems += shape
+        return None
     settings = None
     if (path / "scenario.resolved.toml").exists():
         try:
             with open(path / "scenario.resolved.toml", "rb") as f:
                 settings = flatten(tomllib.load(f))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            problems.append(f"{path / 'scenario.resolved.toml'} cannot be read ({exc})")
+        except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+            problems.append(f"{path / 'scenario.resolved.toml'} cannot be read ({_short(exc)}); run its scenario "
+                            "again to rewrite it, or delete the file to compare without the settings")
             return None
     name = str(summary.get("scenario") or record.get("scenario") or path.name)
     run = RunFolder(path=path, name=name, summary=summary, record=record, settings=settings)
     if str(summary.get("status")) in HAS_PLAN:
-        for table in ("schools", "assignments"):
+        for table, needed in (("schools", ("school_id",)), ("assignments", ("origin_id", "school_id"))):
             file = path / f"{table}.csv"
             try:
-                df = pd.read_csv(file, dtype={"school_id": str, "origin_id": str, "current_school_id": str})
+                df = read_csv(file, dtype={"school_id": str, "origin_id": str, "current_school_id": str})
             except (OSError, ValueError) as exc:
-                problems.append(f"{file} cannot be read ({exc}); the run says it has a plan")
+                problems.append(f"{file} cannot be read ({_short(exc)}); the run says it has a plan: run its "
+                                "scenario again to rewrite it")
+                return None
+            lacking = [c for c in needed if c not in df.columns]
+            if lacking:
+                problems.append(f"{file} has no {', '.join(lacking)} column: is it a table written by "
+                                "`consolidation run`? Run its scenario again to rewrite it")
                 return None
             setattr(run, table, df)
         if (path / "plan.gpkg").exists():
-            run.gpkg = path / "plan.gpkg"
+            gpkg = path / "plan.gpkg"
+            try:
+                layers = [str(n) for n in pyogrio.list_layers(gpkg)[:, 0]]
+            except Exception as exc:  # noqa: BLE001 - any reading error of a corrupt file is the same to the user
+                problems.append(f"{gpkg} cannot be read as a GeoPackage ({_short(exc)}): run its scenario again "
+                                "to rewrite it, or delete plan.gpkg to compare without its map")
+                return None
+            if "schools" not in layers:
+                problems.append(f"{gpkg} has no schools layer (it has {', '.join(layers) or 'none'}): run its "
+                                "scenario again to rewrite it, or delete plan.gpkg to compare without its map")
+                return None
+            run.gpkg = gpkg
     return run
 
 
@@ -215,6 +329,15 @@ def load_runs(run_dirs: Sequence[str | os.PathLike]) -> list[RunFolder]:
     if len(run_dirs) < 2:
         raise InputError([f"give at least two run folders to compare (got {len(run_dirs)})"])
     problems: list[str] = []
+    seen: dict[Path, Path] = {}
+    for p in run_dirs:
+        key = Path(p).resolve()
+        if key in seen:
+            twice = f"{p} is given twice" if str(seen[key]) == str(Path(p)) else f"{seen[key]} and {p} are the same folder"
+            problems.append(f"{twice}: compare different run folders")
+        seen.setdefault(key, Path(p))
+    if problems:
+        raise InputError(problems)
     runs = [r for r in (_read_run(Path(p), problems) for p in run_dirs) if r is not None]
     if problems:
         raise InputError(problems)
@@ -498,7 +621,11 @@ def map_panels(cmp: Comparison) -> tuple[list[dict], dict | None]:
         elif run.gpkg is None:
             panel["message"] = cmp.t("map.no_map")
         else:
-            layers = _read_layers(run, crs)
+            try:
+                layers = _read_layers(run, crs)
+            except Exception as exc:  # noqa: BLE001 - a damaged layer: say which file, never a traceback
+                raise InputError([f"{run.gpkg} cannot be read ({_short(exc)}): run its scenario again to rewrite "
+                                  "it, or delete plan.gpkg to compare without its map"]) from exc
             if layers is None:
                 panel["message"] = cmp.t("map.no_map")
             else:

@@ -28,6 +28,7 @@ from .atomic import write_atomically
 from .group_map import draw_group_map
 from .html import render_report
 from .maps import draw_plan_map
+from .tables import write_csv
 
 if TYPE_CHECKING:
     from ..groups import GroupResult
@@ -118,9 +119,8 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
     (folder / "summary.json").write_text(_json(summary), encoding="utf-8")
     map_png = None
     if plan is not None:
-        plan.assignments.to_csv(folder / "assignments.csv", index=False, float_format="%.6g")
-        plan.schools.drop(columns="geometry", errors="ignore").to_csv(folder / "schools.csv", index=False,
-                                                                      float_format="%.6g")
+        write_csv(plan.assignments, folder / "assignments.csv", float_format="%.6g")
+        write_csv(plan.schools.drop(columns="geometry", errors="ignore"), folder / "schools.csv", float_format="%.6g")
         if inputs is not None and inputs.has_geometry:
             schools, origins, lines = _geo_layers(plan, inputs)
             gpkg = folder / "plan.gpkg"
@@ -133,7 +133,7 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
                           path=folder / "map.png", title=scenario.name, lang=lang)
             map_png = (folder / "map.png").read_bytes()
         if redeployments is not None:
-            redeployments.to_csv(folder / "teachers.csv", index=False, float_format="%.6g")
+            write_csv(redeployments, folder / "teachers.csv", float_format="%.6g")
     groups_png = _write_groups(folder, groups, inputs, scenario, lang) if groups is not None else None
     html = render_report(summary=summary, schools=plan.schools if plan is not None else pd.DataFrame(),
                          assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png,
@@ -170,7 +170,7 @@ def provenance(loaded: LoadedScenario, inputs: Inputs | None, record: RunRecord,
 def _write_groups(folder: Path, groups: GroupResult, inputs: Inputs | None, scenario: Scenario,
                   lang: str) -> bytes | None:
     """Write groups.csv and, when the schools have coordinates, groups.png; return the map's bytes."""
-    groups.groups.to_csv(folder / "groups.csv", index=False, float_format="%.6g")
+    write_csv(groups.groups, folder / "groups.csv", float_format="%.6g")
     if inputs is None or not isinstance(inputs.schools, gpd.GeoDataFrame):
         return None
     draw_group_map(schools=inputs.schools, groups=groups.groups, boundary=inputs.boundary,

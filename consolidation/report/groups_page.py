@@ -19,6 +19,7 @@ from .atomic import write_atomically
 from .folder import RunRecord, _json, provenance
 from .group_map import draw_group_map
 from .html import STATUS_TONE, environment, group_context, status_text
+from .tables import write_csv
 
 if TYPE_CHECKING:  # the page reads a grouping's tables; it never needs the model that made it
     from ..groups import GroupResult
@@ -93,7 +94,7 @@ def write_group_folder(out: Path, *, loaded: LoadedScenario, inputs: Inputs, res
     scenario = loaded.scenario
 
     def fill(folder: Path) -> None:
-        result.groups.to_csv(folder / "groups.csv", index=False, float_format="%.6g")
+        write_csv(result.groups, folder / "groups.csv", float_format="%.6g")
         png = None
         if isinstance(inputs.schools, gpd.GeoDataFrame):
             draw_group_map(schools=inputs.schools, groups=result.groups, boundary=inputs.boundary,
