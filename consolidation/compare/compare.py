@@ -13,6 +13,7 @@ import json
 import logging
 import math
 import os
+import warnings
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -305,7 +306,9 @@ def _read_run(path: Path, problems: list[str]) -> RunFolder | None:
         if (path / "plan.gpkg").exists():
             gpkg = path / "plan.gpkg"
             try:
-                layers = [str(n) for n in pyogrio.list_layers(gpkg)[:, 0]]
+                with warnings.catch_warnings():  # GDAL's own warnings on a corrupt file; our message says it
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    layers = [str(n) for n in pyogrio.list_layers(gpkg)[:, 0]]
             except Exception as exc:  # noqa: BLE001 - any reading error of a corrupt file is the same to the user
                 problems.append(f"{gpkg} cannot be read as a GeoPackage ({_short(exc)}): run its scenario again "
                                 "to rewrite it, or delete plan.gpkg to compare without its map")
