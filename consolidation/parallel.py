@@ -86,7 +86,10 @@ def dask_client(*, scheduler: str | None = None, workers: int | None = None):
             yield client
         return
     n = workers or default_workers()
+    # No dashboard; the scheduler's small HTTP server (health, metrics) takes a free port on this machine
+    # only, so that two sweeps at once never fight over port 8787 (nor listen on the network).
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client
 
