@@ -1,7 +1,7 @@
 """Education groups (1+N, 教育集团): one core school (核心校) and 1 to N member schools (成员校) each.
 
 Teachers travel between the campuses of a group, so every member lies within ``groups.max_minutes`` of
-its core. The model (:func:`consolidation.model.build_group_model`) chooses the cores among the
+its core. The model (:func:`consolidation.group_model.build_group_model`) chooses the cores among the
 candidates (or takes the locked ones) and the member schools of each, for the least teacher travel,
 better cores (by a quality score) and group sizes kept even.
 
@@ -29,7 +29,7 @@ import pandas as pd
 
 from .errors import InfeasibleError, InputError, PlannerError, ScenarioError, VerificationError, id_list
 from .io import Inputs
-from .model import build_group_model
+from .group_model import build_group_model
 from .scenario import Groups, Scenario
 from .solve import solve_problem
 

@@ -5,7 +5,6 @@ Each stage logs one line with its counts and seconds. Library code never prints.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import sys
 import time
@@ -18,6 +17,7 @@ from collections.abc import Callable
 
 from .checks import check_inputs, check_pairs, infeasibility_reasons
 from .errors import InfeasibleError, VerificationError
+from .explain import relaxed_reasons
 from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups
 from .io import Inputs, read_inputs
 from .model import build_model
@@ -75,51 +75,6 @@ def prepare(loaded: LoadedScenario, clock: _Clock | None = None) -> tuple[Inputs
     return inputs, pairs
 
 
-def _relaxed_reasons(inputs: Inputs, pairs: Pairs, scenario: Scenario) -> list[str]:
-    """When the solver proves infeasibility that no single check saw, relax one rule family at a time
-    and say which relaxation makes a plan possible, and by how much it is needed."""
-    reasons: list[str] = []
-    quick = scenario.solver.model_copy(update={"time_limit_s": min(60.0, scenario.solver.time_limit_s)})
-    big = float(pairs.demand["pupils"].sum()) + 1.0
-    trials: list[tuple[str, Inputs, Scenario]] = [
-        ("places", dataclasses.replace(inputs, schools=inputs.schools.assign(
-            max_capacity=inputs.schools["capacity"] + big)), scenario),
-        ("beds", dataclasses.replace(inputs, schools=inputs.schools.assign(max_beds=inputs.schools["beds"] + big)),
-         scenario),
-        ("open", inputs, scenario.model_copy(update={"schools": scenario.schools.model_copy(
-            update={"max_open": None, "open_exactly": None})})),
-        ("hub", inputs, scenario.model_copy(update={"schools": scenario.schools.model_copy(
-            update={"min_hub_pupils": 0})})),
-    ]
-    limits = inputs.schools.set_index("school_id")
-    for family, trial_inputs, trial in trials:
-        trial_pairs = build_pairs(trial_inputs, trial)
-        outcome = solve(build_model(trial_pairs, trial_inputs, trial), quick)
-        if not outcome.has_plan:
-            continue
-        plan = make_plan(outcome, trial_pairs, trial_inputs, trial)
-        s = plan.schools.set_index("school_id")
-        if family == "places":
-            short = (s["pupils"] - limits["max_capacity"]).loc[lambda x: x > 1e-6]
-            detail = ", ".join(f"{sid} ({s.at[sid, 'name']}) {v:,.0f} more" for sid, v in short.items())
-            reasons.append(f"Not enough places: a plan exists only if schools can hold more than their "
-                           f"max_capacity: {detail}.")
-        elif family == "beds":
-            short = (s["boarders"] - limits["max_beds"]).loc[lambda x: x > 1e-6]
-            detail = ", ".join(f"{sid} ({s.at[sid, 'name']}) {v:,.0f} more" for sid, v in short.items())
-            reasons.append(f"Not enough beds for the pupils who must board: hubs lack beds beyond max_beds: {detail}.")
-        elif family == "open":
-            reasons.append(f"The limit on open schools (max_open / open_exactly) cannot be met: a plan needs "
-                           f"{plan.summary['schools_open']} open schools.")
-        else:
-            reasons.append(f"min_hub_pupils = {scenario.schools.min_hub_pupils:g} cannot be met by the hubs "
-                           "that pupils can reach; lower it.")
-    if not reasons:
-        reasons.append("The rules cannot all hold together, and relaxing places, beds, the open-school count or "
-                       "the hub size alone does not help: check travel limits and locks.")
-    return reasons
-
-
 def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False, lang: str = "en",
                  while_solving: Callable[[float], AbstractContextManager] | None = None) -> RunResult:
     """Plan one scenario and, when ``out`` is given, write its run folder.
@@ -172,7 +127,7 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
         elif outcome.status == "infeasible":
             t = time.perf_counter()
             summary = {**base, "status": "infeasible", "solver": outcome.solver, "seconds": outcome.seconds,
-                       "reasons": _relaxed_reasons(inputs, pairs, scenario)}
+                       "reasons": relaxed_reasons(inputs, pairs, scenario)}
             clock.stage("diagnose", t, f"{len(summary['reasons'])} reason(s)")
         else:
             summary = {**base, "status": "no_solution", "solver": outcome.solver, "seconds": outcome.seconds,

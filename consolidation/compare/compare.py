@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .. import BANDS, __version__, i18n
+from .. import BANDS, __version__, flatten, i18n
 from ..errors import InputError, OutputError
 from ..report import _mapkit as kit
 from ..report import maps
@@ -134,17 +134,6 @@ def _not_a_run(path: Path) -> str:
         return f"{path} is a province folder, not a run folder: compare its counties/<county> folders"
     return (f"{path} is not a run folder (it has no summary.json): pass folders written by "
             "`consolidation run`")
-
-
-def flatten(table: dict, prefix: str = "") -> dict[str, Any]:
-    """``{"rules": {"G4_6": {"max_minutes": 40}}}`` -> ``{"rules.G4_6.max_minutes": 40}``."""
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        if isinstance(value, dict):
-            out.update(flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def read_run(path: str | os.PathLike) -> RunFolder:
