@@ -120,7 +120,7 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
             clock.stage("plan", t, f"verified: {summary['schools_open']} open, {summary['schools_closed']} closed, "
                                    f"{summary['pupils_moved']:,.0f} pupils moved, {summary['boarders']:,.0f} boarders, "
                                    f"{summary['objective']:,.0f} yuan a year")
-            plan, staff = _staff(plan, scenario, clock)
+            plan, staff = _staff(plan, inputs, scenario, clock)
             summary = plan.summary
             if scenario.groups.enabled:
                 groups = _groups_after_plan(inputs, scenario, plan, summary, clock)
@@ -147,11 +147,11 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
                      staffing=staff)
 
 
-def _staff(plan: Plan, scenario: Scenario, clock: _Clock) -> tuple[Plan, Staffing]:
+def _staff(plan: Plan, inputs: Inputs, scenario: Scenario, clock: _Clock) -> tuple[Plan, Staffing]:
     """Count the plan's staff posts and life teachers and redeploy teachers; with ``[teachers]
     within_available`` a plan needing more teachers than the schools have fails verification."""
     t = time.perf_counter()
-    staff = assess(plan, scenario)
+    staff = assess(plan, scenario, inputs)
     problems = check_staffing(staff, scenario)
     if problems:
         raise VerificationError("The solved plan failed independent verification (please report this):\n- "

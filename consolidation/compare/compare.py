@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 
 from .. import BANDS, __version__, flatten, i18n
 from ..errors import InputError, OutputError
+from ..families import COST_TERMS
 from ..report import _mapkit as kit
 from ..report import maps
 from ..report.atomic import check_destination, write_atomically
@@ -41,7 +42,6 @@ RUN_COLORS = ("#1f4e79", "#e07b00", "#2a9d8f", "#7b4fa0", "#8a8a00", "#8c564b", 
 RUN_STYLES = ("-", "--", "-.", ":", (0, (6, 2)), (0, (1, 1.5)), (0, (5, 1, 1, 1)), (0, (9, 3)))
 TONE_COLORS = {"worse": "#b42318", "better": "#1e7b34", "neutral": "#616e7c", "": MUTED}
 HAS_PLAN = ("optimal", "feasible")
-COST_TERMS = ("schools_annual", "travel", "places_added", "beds_added", "boarders")
 TOLERANCE = {"int": 0.5, "pupils": 0.05, "minutes": 0.05, "share": 0.0005, "yuan": 0.5}
 IGNORED_SETTINGS = ("name", "description")
 ROLE_FIRST = {"closed": 0, "teaching_point": 1, "hub": 2, "kept": 3}  # in the action list, closures are named first

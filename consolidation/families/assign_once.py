@@ -6,20 +6,15 @@ one per eligible pair: binary with ``schools.assignment = "single"``, in [0, 1] 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from ..errors import id_list
 from ..scenario import Scenario
 from ..tolerances import SOLVER
-from .base import Family, PlanView
-
-if TYPE_CHECKING:
-    from ..model import ModelBuilder
+from .base import Builder, Family, PlanView
 
 
-def declare(m: ModelBuilder, scenario: Scenario) -> None:
+def declare(m: Builder, scenario: Scenario) -> None:
     """``assign`` (a list aligned with the pairs table): binary (single assignment) or in [0, 1] (split)."""
     table = m.pairs.table
     kind = "binary" if scenario.schools.assignment == "single" else "continuous"
@@ -28,7 +23,7 @@ def declare(m: ModelBuilder, scenario: Scenario) -> None:
                                             table["school_id"].tolist())])
 
 
-def define(m: ModelBuilder, scenario: Scenario) -> None:
+def define(m: Builder, scenario: Scenario) -> None:
     """Every origin and band is fully assigned: ``sum_s assign[o,b,s] = 1`` (shares of its pupils)."""
     table = m.pairs.table
     if table.empty:

@@ -10,22 +10,78 @@ comparison stages can walk the registry (checks, cost terms) without loading the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal, Protocol
 
+import numpy as np
 import pandas as pd
 
 from ..io import Inputs
 from ..scenario import Scenario
+from ..travel import Pairs
 
-if TYPE_CHECKING:  # for annotations only: families never import the model (nor PuLP) at run time
-    from ..model import ModelBuilder
 
-    Declare = Callable[[ModelBuilder, Scenario], None]
-    Define = Callable[[ModelBuilder, Scenario], None]
-    Objective = Callable[[ModelBuilder, Scenario], Mapping[str, Any]]
+class Builder(Protocol):
+    """What a family may do with the model being built (implemented by
+    :class:`consolidation.model.ModelBuilder`, which owns every PuLP call). Variables and expressions support
+    ``+``, ``-`` and multiplication by numbers; ``var.name`` and ``var.upBound`` are readable."""
+
+    pairs: Pairs
+    """The eligible pairs; ``pairs.table`` rows are aligned with the ``assign`` block."""
+    schools: pd.DataFrame
+    """The schools' data, indexed by ``school_id``."""
+
+    def school_name(self, sid: str) -> str:
+        """The LP-safe name of a school in variable names."""
+
+    def origin_name(self, oid: str) -> str:
+        """The LP-safe name of an origin in variable names."""
+
+    @staticmethod
+    def name(*parts: str) -> str:
+        """Domain IDs joined into an LP-safe name: ``capacity__S003``."""
+
+    def variable(self, name: str, *, low: float | None = 0, up: float | None = None,
+                 kind: Literal["continuous", "integer", "binary"] = "continuous") -> Any:
+        """A new variable."""
+
+    def declare(self, block: str, variables: Any) -> None:
+        """Register a variable block (a dict keyed by domain IDs, or a list aligned with the pairs)."""
+
+    def __getitem__(self, block: str) -> Any:
+        """A declared variable block."""
+
+    def get(self, block: str, default: Any = None) -> Any:
+        """A declared variable block, or ``default``."""
+
+    @staticmethod
+    def fix(variable: Any, value: float) -> None:
+        """Fix a variable's value (both bounds)."""
+
+    @staticmethod
+    def expr(variables: Iterable[Any], coefficients: Iterable[float]) -> Any:
+        """``sum_i coefficients[i] variables[i]``."""
+
+    @staticmethod
+    def total(variables: Iterable[Any]) -> Any:
+        """The sum of variables or expressions."""
+
+    @staticmethod
+    def terms(pairs: Iterable[tuple[Any, float]]) -> Any:
+        """``sum c v`` from ``(variable, coefficient)`` pairs."""
+
+    def constrain(self, lhs: Any, sense: Literal["<=", ">=", "=="], name: str, rhs: float = 0) -> None:
+        """Add the constraint ``lhs sense rhs`` under ``name``."""
+
+    def loads(self, mask: np.ndarray | None = None, *, by: str | list[str] = "school_id") -> dict:
+        """Pupils assigned, ``sum_p n_p assign[p]`` over the pairs of ``mask``, keyed by ``by``."""
+
+
+Declare = Callable[[Builder, Scenario], None]
+Define = Callable[[Builder, Scenario], None]
+Objective = Callable[[Builder, Scenario], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)

@@ -7,19 +7,16 @@ reach and with room to grow. Beds added cost ``costs.per_bed_added`` (one-off; s
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
-from .base import Family, PlanView, Relaxation
-
-if TYPE_CHECKING:
-    from ..model import ModelBuilder
+from .base import Builder, Family, PlanView, Relaxation
 
 
-def declare(m: ModelBuilder, scenario: Scenario) -> None:
+def declare(m: Builder, scenario: Scenario) -> None:
     """``beds`` (keyed by ``school_id``): beds added, up to ``max_beds - beds`` (beds)."""
     table = m.pairs.table
     boarding_schools = set(table.loc[table["boards"], "school_id"])
@@ -28,7 +25,7 @@ def declare(m: ModelBuilder, scenario: Scenario) -> None:
                        for sid in m["open"] if room[sid] > 0 and sid in boarding_schools})
 
 
-def define(m: ModelBuilder, scenario: Scenario) -> None:
+def define(m: Builder, scenario: Scenario) -> None:
     """Beds: boarders ``sum_{p boards} n_p assign[p] <= beds[s] open[s] + beds_added[s]``, and beds are
     added only at open schools: ``beds_added[s] <= (max_beds[s] - beds[s]) open[s]``."""
     boards = m.pairs.table["boards"].to_numpy(bool)

@@ -7,26 +7,23 @@ room to grow. Places added cost ``costs.per_place_added`` (one-off; see ``costs`
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
-from .base import Family, PlanView, Relaxation
-
-if TYPE_CHECKING:
-    from ..model import ModelBuilder
+from .base import Builder, Family, PlanView, Relaxation
 
 
-def declare(m: ModelBuilder, scenario: Scenario) -> None:
+def declare(m: Builder, scenario: Scenario) -> None:
     """``places`` (keyed by ``school_id``): places added, up to ``max_capacity - capacity`` (pupils)."""
     room = (m.schools["max_capacity"] - m.schools["capacity"]).clip(lower=0)
     m.declare("places", {sid: m.variable(f"places__{m.school_name(sid)}", low=0, up=float(room[sid]))
                          for sid in m["open"] if room[sid] > 0})
 
 
-def define(m: ModelBuilder, scenario: Scenario) -> None:
+def define(m: Builder, scenario: Scenario) -> None:
     """Places: ``sum_p n_p assign[p] <= capacity[s] open[s] + places[s]`` (pupils), and places are added
     only at open schools: ``places[s] <= (max_capacity[s] - capacity[s]) open[s]``."""
     places, open_ = m["places"], m["open"]

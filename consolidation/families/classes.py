@@ -8,21 +8,16 @@ up to ``(max_capacity - capacity) / class_size_primary``), with ``capacity_by = 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from ..errors import id_list
 from ..io import classrooms, school_classes
 from ..scenario import Scenario
 from ..tolerances import SOLVER
-from .base import Family, PlanView
-
-if TYPE_CHECKING:
-    from ..model import ModelBuilder
+from .base import Builder, Family, PlanView
 
 
-def declare(m: ModelBuilder, scenario: Scenario) -> None:
+def declare(m: Builder, scenario: Scenario) -> None:
     """``classes`` (keyed by ``(school_id, band)``) and ``rooms`` (keyed by ``school_id``), when needed."""
     classes: dict = {}
     rooms: dict = {}
@@ -39,7 +34,7 @@ def declare(m: ModelBuilder, scenario: Scenario) -> None:
     m.declare("rooms", rooms)
 
 
-def define(m: ModelBuilder, scenario: Scenario) -> None:
+def define(m: Builder, scenario: Scenario) -> None:
     """Whole classes: ``sum_{p at s, band b} n_p assign[p] <= size_b classes[s,b]`` (pupils; 45 primary, 50
     junior); with ``capacity_by = "classes"`` every class needs a classroom:
     ``sum_b classes[s,b] <= rooms[s] open[s] + rooms_added[s]``, and places added are whole classrooms:

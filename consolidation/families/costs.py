@@ -11,23 +11,20 @@ their total.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario
 from ..tolerances import SOLVER
-from .base import Family, PlanView
+from .base import Builder, Family, PlanView
 from .teaching_points import teaches_only
-
-if TYPE_CHECKING:
-    from ..model import ModelBuilder
 
 TERMS = ("schools_annual", "travel", "places_added", "beds_added", "boarders")
 
 
-def objective(m: ModelBuilder, scenario: Scenario) -> dict[str, Any]:
+def objective(m: Builder, scenario: Scenario) -> dict[str, Any]:
     """The five yearly terms as expressions of the model's variables (yuan a year)."""
     costs, table = scenario.costs, m.pairs.table
     open_, full, assign, places, beds = m["open"], m["full"], m["assign"], m["places"], m["beds"]

@@ -7,19 +7,16 @@ moving pair reaches (only when ``min_hub_pupils > 0``; ``open_link`` gates movin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER
-from .base import Family, PlanView, Relaxation
-
-if TYPE_CHECKING:
-    from ..model import ModelBuilder
+from .base import Builder, Family, PlanView, Relaxation
 
 
-def declare(m: ModelBuilder, scenario: Scenario) -> None:
+def declare(m: Builder, scenario: Scenario) -> None:
     """``hub`` (keyed by ``school_id``): binary, with ``min_hub_pupils > 0`` only."""
     hub: dict = {}
     if scenario.schools.min_hub_pupils > 0:
@@ -29,7 +26,7 @@ def declare(m: ModelBuilder, scenario: Scenario) -> None:
     m.declare("hub", hub)
 
 
-def define(m: ModelBuilder, scenario: Scenario) -> None:
+def define(m: Builder, scenario: Scenario) -> None:
     """A hub ends with at least ``min_hub_pupils``: ``sum_p n_p assign[p] >= min_hub_pupils hub[s]``."""
     hub = m["hub"]
     if not hub:

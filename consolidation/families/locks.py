@@ -5,17 +5,12 @@ The lock fixes the bounds of ``open[s]``; a school locked closed also has no pai
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..errors import id_list
 from ..scenario import Scenario
-from .base import Family, PlanView
-
-if TYPE_CHECKING:
-    from ..model import ModelBuilder
+from .base import Builder, Family, PlanView
 
 
-def define(m: ModelBuilder, scenario: Scenario) -> None:
+def define(m: Builder, scenario: Scenario) -> None:
     """``open[s] = 1`` for a school locked open, ``open[s] = 0`` for one locked closed (bounds of ``open``)."""
     lock = m.schools["lock"]
     for sid, var in m["open"].items():

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..io import Inputs
 from ..scenario import Scenario
-from .base import Family, PlanView, Relaxation
-
-if TYPE_CHECKING:
-    from ..model import ModelBuilder
+from .base import Builder, Family, PlanView, Relaxation
 
 
-def define(m: ModelBuilder, scenario: Scenario) -> None:
+def define(m: Builder, scenario: Scenario) -> None:
     """``sum_s open[s] <= max_open`` and ``sum_s open[s] = open_exactly`` (schools)."""
     rule = scenario.schools
     if rule.max_open is None and rule.open_exactly is None:

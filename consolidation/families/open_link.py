@@ -8,17 +8,12 @@ school some pair reaches or that is locked open (every school not locked closed 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..errors import id_list
 from ..scenario import Scenario
-from .base import Family, PlanView
-
-if TYPE_CHECKING:
-    from ..model import ModelBuilder
+from .base import Builder, Family, PlanView
 
 
-def declare(m: ModelBuilder, scenario: Scenario) -> None:
+def declare(m: Builder, scenario: Scenario) -> None:
     """``open`` (keyed by ``school_id``): integer in [0, 1] rather than binary, so that a lock can fix it."""
     schools = m.schools
     used = set(m.pairs.table["school_id"]) | set(schools.index[schools["lock"] == "open"])
@@ -28,7 +23,7 @@ def declare(m: ModelBuilder, scenario: Scenario) -> None:
                        for sid in schools.index if sid in used})
 
 
-def define(m: ModelBuilder, scenario: Scenario) -> None:
+def define(m: Builder, scenario: Scenario) -> None:
     """Pupils go only to open schools: ``assign[p] <= open[s]`` per pair (the strong form), and to a
     school taking in pupils from other schools only if it is a hub: ``assign[p] <= hub[s] <= open[s]``."""
     table = m.pairs.table

@@ -9,19 +9,14 @@ teachers, for every school boarders can reach (integers). The counting rule is t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from ..io import teachers_available
 from ..scenario import Scenario
-from .base import Family
-
-if TYPE_CHECKING:
-    from ..model import ModelBuilder
+from .base import Builder, Family
 
 
-def declare(m: ModelBuilder, scenario: Scenario) -> None:
+def declare(m: Builder, scenario: Scenario) -> None:
     """``posts`` and ``life`` (keyed by ``school_id``), with ``within_available`` only."""
     posts: dict = {}
     life: dict = {}
@@ -36,7 +31,7 @@ def declare(m: ModelBuilder, scenario: Scenario) -> None:
     m.declare("life", life)
 
 
-def define(m: ModelBuilder, scenario: Scenario) -> None:
+def define(m: Builder, scenario: Scenario) -> None:
     """With ``teachers.within_available``: posts per school
     ``posts[s] >= P_s / pupils_per_post_primary + J_s / pupils_per_post_junior`` and
     ``posts[s] >= posts_per_class_primary sum_{b primary} classes[s,b] + posts_per_class_junior classes[s,G7_9]``,

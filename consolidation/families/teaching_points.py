@@ -8,8 +8,6 @@ a teaching point costs ``teaching_points.annual_cost`` instead of the school's a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
@@ -17,10 +15,7 @@ from .. import BANDS, pupils_column
 from ..errors import id_list
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
-from .base import Family, PlanView
-
-if TYPE_CHECKING:
-    from ..model import ModelBuilder
+from .base import Builder, Family, PlanView
 
 
 def may_become_teaching_points(schools: pd.DataFrame, scenario: Scenario) -> list[str]:
@@ -41,14 +36,14 @@ def teaches_only(schools: pd.DataFrame, bands: list[str]) -> pd.Series:
     return schools["bands"].astype(str).str.split(",").map(lambda bs: set(bs) <= set(bands)).astype(bool)
 
 
-def declare(m: ModelBuilder, scenario: Scenario) -> None:
+def declare(m: Builder, scenario: Scenario) -> None:
     """``full`` (keyed by ``school_id``): binary, for the open schools that may become teaching points."""
     open_ = m["open"]
     m.declare("full", {sid: m.variable(f"full__{m.school_name(sid)}", kind="binary")
                        for sid in may_become_teaching_points(m.schools, scenario) if sid in open_})
 
 
-def define(m: ModelBuilder, scenario: Scenario) -> None:
+def define(m: Builder, scenario: Scenario) -> None:
     """A school that may become a teaching point keeps its other bands only when kept whole:
     ``full[s] <= open[s]`` and ``assign[p] <= full[s]`` for pairs of the other bands; a teaching point
     (``open[s] - full[s] = 1``) keeps between ``min_pupils`` and ``max_pupils`` pupils:
