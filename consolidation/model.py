@@ -201,5 +201,6 @@ def objective_terms(m: ModelBuilder, scenario: Scenario) -> dict[str, Any]:
 def write_lp(model: BuiltModel, path: str | Path) -> Path:
     """Write the model as an LP file (CPLEX LP format, names by domain IDs) for analysts to read."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     model.problem.writeLP(str(path))
     return path

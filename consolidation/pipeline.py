@@ -16,11 +16,11 @@ from typing import Any
 from collections.abc import Callable
 
 from .checks import check_inputs, check_pairs, infeasibility_reasons
-from .errors import InfeasibleError, VerificationError
+from .errors import InfeasibleError, OutputError, VerificationError
 from .explain import relaxed_reasons
 from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups
 from .io import Inputs, read_inputs
-from .model import build_model
+from .model import build_model, write_lp
 from .plan import Plan, make_plan
 from .scenario import LoadedScenario, Scenario
 from .solve import solve
@@ -76,17 +76,21 @@ def prepare(loaded: LoadedScenario, clock: _Clock | None = None) -> tuple[Inputs
 
 
 def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False, lang: str = "en",
-                 while_solving: Callable[[float], AbstractContextManager] | None = None) -> RunResult:
+                 while_solving: Callable[[float], AbstractContextManager] | None = None,
+                 save_lp: Path | None = None) -> RunResult:
     """Plan one scenario and, when ``out`` is given, write its run folder.
 
     Returns the status as a value: ``optimal``/``feasible`` with a verified plan, or ``infeasible``/
     ``no_solution`` with reasons in ``summary["reasons"]``. Raises ScenarioError/InputError for bad
     input and OutputError when ``out`` exists and ``overwrite`` is false (checked before any work).
     ``while_solving(time_limit_s)``, if given, is a context manager held around the solver call
-    (the CLI shows a progress bar with it).
+    (the CLI shows a progress bar with it). ``save_lp``, if given, is a file to write the model to (LP format)
+    once built; it may not be one of the scenario's files or inputs, nor inside ``out``.
     """
     started = datetime.now(UTC).isoformat(timespec="seconds")
     scenario = loaded.scenario
+    if save_lp is not None:
+        _check_lp_destination(Path(save_lp), loaded, out)
     if out is not None:
         from .report.atomic import check_destination
         from .report.folder import RunRecord, write_run  # maps and HTML only when writing
@@ -101,11 +105,15 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
     if reasons:
         summary = {**base, "status": "infeasible"}
         log.info("checks   infeasible before solving: %d reason(s)", len(reasons))
+        if save_lp is not None:
+            log.warning("no model was built (infeasible before solving), so %s was not written", save_lp)
     else:
         t = time.perf_counter()
         model = build_model(pairs, inputs, scenario)
         clock.stage("model", t, f"{model.problem.numVariables()} variables, "
                                 f"{model.problem.numConstraints()} constraints")
+        if save_lp is not None:
+            log.info("model    written to %s", write_lp(model, save_lp))
         t = time.perf_counter()
         log.info("solve    %s, time limit %g s, gap %g ...", scenario.solver.name, scenario.solver.time_limit_s,
                  scenario.solver.gap)
@@ -145,6 +153,19 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
         clock.stage("report", t, f"wrote {written}")
     return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, groups=groups,
                      staffing=staff)
+
+
+def _check_lp_destination(path: Path, loaded: LoadedScenario, out: Path | None) -> None:
+    """Refuse an LP file that would replace a scenario or input file, or land inside the run folder."""
+    target = path.resolve()
+    inputs = loaded.scenario.inputs
+    protected = [*loaded.files, *(p for p in (inputs.schools, inputs.villages, inputs.travel, inputs.boundary) if p)]
+    if any(target == Path(p).resolve() for p in protected):
+        raise OutputError(f"--save-lp {path}: that is one of the scenario's own files; name a new file")
+    if out is not None and target.is_relative_to(Path(out).resolve()):
+        raise OutputError(f"--save-lp {path}: that is inside the run folder {out}; write it elsewhere")
+    if target.is_dir():
+        raise OutputError(f"--save-lp {path}: that is a folder; name a file, e.g. {path / 'model.lp'}")
 
 
 def _staff(plan: Plan, inputs: Inputs, scenario: Scenario, clock: _Clock) -> tuple[Plan, Staffing]:
