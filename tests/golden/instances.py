@@ -66,6 +66,7 @@ RULES: dict[str, dict[str, Any]] = {
     "hub_size": {"scenario": {"schools": {"min_hub_pupils": 15}}},
     "open_count": {"scenario": {"schools": {"max_open": 2, "open_exactly": 2}}},
     "costs": {},
+    "boarder_cap": {**BOARDING, "scenario": {"boarding": {"max_boarders_G4_6": 5}}},
 }
 """What each family's instance changes: ``scenario`` keys, and columns of ``schools`` and ``villages`` by ID
 (``rules`` is a shorthand for ``scenario.rules``)."""
