@@ -1,5 +1,7 @@
 """Plan rural school consolidation: which schools close, which become boarding hubs, who travels how long."""
 
+from typing import Any
+
 __version__ = "0.1.0"
 
 BANDS: tuple[str, ...] = ("G1_3", "G4_6", "G7_9")
@@ -9,3 +11,15 @@ BANDS: tuple[str, ...] = ("G1_3", "G4_6", "G7_9")
 def pupils_column(band: str) -> str:
     """Return the pupils column of a band, e.g. ``G4_6`` -> ``pupils_g4_6``."""
     return "pupils_" + band.lower()
+
+
+def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"rules": {"G4_6": {"max_minutes": 40}}}`` -> ``{"rules.G4_6.max_minutes": 40}`` (nested tables to
+    dotted keys, as ``--set`` and ``--vary`` name them)."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out

@@ -129,15 +129,18 @@ def main() -> None:
               help="Same as --set solver.time_limit_s=... (more than 0 seconds).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the report and map.")
+@click.option("--save-lp", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write the model to FILE (LP format, names by school and village IDs) to read it.")
 @with_common
 def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, time_limit: float | None,
-        lang: str, overrides: tuple[str, ...], quiet: bool, verbose: bool, debug: bool) -> None:
+        lang: str, save_lp: Path | None, overrides: tuple[str, ...], quiet: bool, verbose: bool, debug: bool) -> None:
     """Solve a scenario and write its run folder (tables, map, report).
 
     \b
     Examples:
       consolidation run scenarios/baseline.toml
       consolidation run scenarios/baseline.toml --out reports/g46-45 --set rules.G4_6.max_minutes=45
+      consolidation run scenarios/baseline.toml --save-lp baseline.lp
     """
     _logging(quiet, verbose)
     extra = list(overrides)
@@ -152,7 +155,7 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
         folder = out if out is not None else Path("reports") / loaded.scenario.name
         show = not quiet and sys.stderr.isatty()
         result = run_scenario(loaded, out=folder, overwrite=overwrite, lang=lang,
-                              while_solving=lambda limit: _solver_progress(limit, show=show))
+                              while_solving=lambda limit: _solver_progress(limit, show=show), save_lp=save_lp)
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
         if isinstance(exc, KeyboardInterrupt):
             click.echo("interrupted: no run folder was written", err=True)
@@ -397,8 +400,12 @@ def pd_sum(table, column: str) -> str:
 
 @main.command()
 def reference() -> None:
-    """Print every scenario key with its default and meaning (Markdown)."""
+    """Print every scenario key with its default and meaning, then the model's rule families (Markdown)."""
+    from .families import families_markdown
+
     click.echo(reference_markdown())
+    click.echo("\n## Rule families\n")
+    click.echo(families_markdown())
 
 
 @main.command()

@@ -1,14 +1,15 @@
 """Education groups (1+N, 教育集团): one core school (核心校) and 1 to N member schools (成员校) each.
 
 Teachers travel between the campuses of a group, so every member lies within ``groups.max_minutes`` of
-its core. The model (:func:`consolidation.model.build_group_model`) chooses the cores among the
+its core. The model (:func:`consolidation.group_model.build_group_model`) chooses the cores among the
 candidates (or takes the locked ones) and the member schools of each, for the least teacher travel,
 better cores (by a quality score) and group sizes kept even.
 
 Teachers' minutes between two schools come from the travel CSV where it lists the pair (``origin_id``
 one school, ``school_id`` the other, either way round), else from straight-line distance x
-``travel.detour`` at ``travel.bus_kmh``. Schools without coordinates reach only the schools the travel
-CSV pairs them with.
+``travel.detour`` at ``travel.bus_kmh`` (:func:`consolidation.travel.school_minutes`, the rule teachers
+redeployed after a plan travel by too). Schools without coordinates reach only the schools the travel CSV
+pairs them with.
 
 The stage sits after the plan: ``consolidation run`` forms groups among the plan's open schools when
 ``[groups] enabled = true``; ``consolidation group`` forms them among every school not locked closed.
@@ -23,15 +24,17 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from .errors import InfeasibleError, InputError, PlannerError, ScenarioError, VerificationError, id_list
 from .io import Inputs
-from .model import build_group_model
+from .group_model import build_group_model
 from .scenario import Groups, Scenario
 from .solve import solve_problem
+from .status import Status
+from .tolerances import SOLVER as EPS
+from .travel import school_minutes
 
 log = logging.getLogger("consolidation")
 
@@ -39,7 +42,6 @@ GROUP_COLUMNS = ["group_id", "core_id", "member_id", "minutes"]
 """Columns of ``groups.csv``: one row per member school (``minutes``: teachers' one-way trip from the
 core); a core without members (possible only with ``min_members = 0``) has one row with no member."""
 TEACHER_COLUMNS = ("teachers", "teachers_junior")
-EPS = 1e-6
 
 
 class NoGroupingError(PlannerError):
@@ -84,7 +86,7 @@ class GroupResult:
         As the solver reports them.
     """
 
-    status: str
+    status: Status
     groups: pd.DataFrame
     by_group: pd.DataFrame
     schools: tuple[str, ...]
@@ -122,41 +124,6 @@ class GroupResult:
         sizes = f"{low}-{high} members" if low != high else f"{low} member{'s' if low != 1 else ''}"
         return (f"{s['groups']} group{'s' if s['groups'] != 1 else ''} of {sizes}; {s['schools'] - s['outside']} of "
                 f"{s['schools']} schools in a group; farthest member {s['max_minutes']:.1f} min from its core")
-
-
-# --- travel between schools ---------------------------------------------------------------------------------
-
-
-def school_minutes(inputs: Inputs, scenario: Scenario) -> pd.DataFrame:
-    """Teachers' one-way minutes between schools: rows the core (from), columns the member (to).
-
-    A pair the travel CSV lists (``origin_id`` one school, ``school_id`` the other) takes its minutes, in the
-    listed direction, and the other direction too unless that is listed as well. Other pairs: straight-line
-    metres x ``travel.detour`` at ``travel.bus_kmh``, when the schools have coordinates; NaN otherwise.
-    The diagonal is 0.
-    """
-    schools = inputs.schools
-    ids = schools["school_id"].astype(str).tolist()
-    n = len(ids)
-    minutes = np.full((n, n), np.nan)
-    if isinstance(schools, gpd.GeoDataFrame) and "geometry" in schools:
-        x, y = schools.geometry.x.to_numpy(float), schools.geometry.y.to_numpy(float)
-        metres = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
-        minutes = metres / 1000.0 * scenario.travel.detour / scenario.travel.bus_kmh * 60.0
-    if inputs.travel is not None and len(inputs.travel):
-        index = pd.Index(ids)
-        a = index.get_indexer(inputs.travel["origin_id"].astype(str))
-        b = index.get_indexer(inputs.travel["school_id"].astype(str))
-        listed = inputs.travel["minutes"].to_numpy(float)
-        keep = (a >= 0) & (b >= 0) & (a != b)
-        a, b, listed = a[keep], b[keep], listed[keep]
-        given = np.zeros((n, n), bool)
-        given[a, b] = True
-        back = ~given[b, a]  # the reverse direction, where the CSV does not list it itself
-        minutes[b[back], a[back]] = listed[back]
-        minutes[a, b] = listed
-    np.fill_diagonal(minutes, 0.0)
-    return pd.DataFrame(minutes, index=ids, columns=ids)
 
 
 # --- who takes part, who may be a core ----------------------------------------------------------------------
@@ -556,7 +523,7 @@ def verify_groups(groups: pd.DataFrame, inputs: Inputs, scenario: Scenario, part
         rows, cols = minutes.index.get_indexer(members["core_id"]), minutes.columns.get_indexer(members["member_id"])
         expected = np.where((rows >= 0) & (cols >= 0), minutes.to_numpy()[rows, cols], np.nan)
         given = members["minutes"].to_numpy(float)
-        off = ~np.isclose(given, expected, rtol=1e-6, atol=1e-6)
+        off = ~np.isclose(given, expected, rtol=EPS, atol=EPS)
         if off.any():
             problems.append(f"minutes that are not the travel data's: {id_list(members['member_id'][off])}")
         far = members.loc[members["minutes"] > rules.max_minutes + EPS, "member_id"]

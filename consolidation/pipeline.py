@@ -5,7 +5,6 @@ Each stage logs one line with its counts and seconds. Library code never prints.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import sys
 import time
@@ -17,10 +16,11 @@ from typing import Any
 from collections.abc import Callable
 
 from .checks import check_inputs, check_pairs, infeasibility_reasons
-from .errors import InfeasibleError, VerificationError
+from .errors import InfeasibleError, OutputError, VerificationError
+from .explain import relaxed_reasons
 from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups
 from .io import Inputs, read_inputs
-from .model import build_model
+from .model import build_model, write_lp
 from .plan import Plan, make_plan
 from .scenario import LoadedScenario, Scenario
 from .solve import solve
@@ -75,63 +75,22 @@ def prepare(loaded: LoadedScenario, clock: _Clock | None = None) -> tuple[Inputs
     return inputs, pairs
 
 
-def _relaxed_reasons(inputs: Inputs, pairs: Pairs, scenario: Scenario) -> list[str]:
-    """When the solver proves infeasibility that no single check saw, relax one rule family at a time
-    and say which relaxation makes a plan possible, and by how much it is needed."""
-    reasons: list[str] = []
-    quick = scenario.solver.model_copy(update={"time_limit_s": min(60.0, scenario.solver.time_limit_s)})
-    big = float(pairs.demand["pupils"].sum()) + 1.0
-    trials: list[tuple[str, Inputs, Scenario]] = [
-        ("places", dataclasses.replace(inputs, schools=inputs.schools.assign(
-            max_capacity=inputs.schools["capacity"] + big)), scenario),
-        ("beds", dataclasses.replace(inputs, schools=inputs.schools.assign(max_beds=inputs.schools["beds"] + big)),
-         scenario),
-        ("open", inputs, scenario.model_copy(update={"schools": scenario.schools.model_copy(
-            update={"max_open": None, "open_exactly": None})})),
-        ("hub", inputs, scenario.model_copy(update={"schools": scenario.schools.model_copy(
-            update={"min_hub_pupils": 0})})),
-    ]
-    limits = inputs.schools.set_index("school_id")
-    for family, trial_inputs, trial in trials:
-        trial_pairs = build_pairs(trial_inputs, trial)
-        outcome = solve(build_model(trial_pairs, trial_inputs, trial), quick)
-        if not outcome.has_plan:
-            continue
-        plan = make_plan(outcome, trial_pairs, trial_inputs, trial)
-        s = plan.schools.set_index("school_id")
-        if family == "places":
-            short = (s["pupils"] - limits["max_capacity"]).loc[lambda x: x > 1e-6]
-            detail = ", ".join(f"{sid} ({s.at[sid, 'name']}) {v:,.0f} more" for sid, v in short.items())
-            reasons.append(f"Not enough places: a plan exists only if schools can hold more than their "
-                           f"max_capacity: {detail}.")
-        elif family == "beds":
-            short = (s["boarders"] - limits["max_beds"]).loc[lambda x: x > 1e-6]
-            detail = ", ".join(f"{sid} ({s.at[sid, 'name']}) {v:,.0f} more" for sid, v in short.items())
-            reasons.append(f"Not enough beds for the pupils who must board: hubs lack beds beyond max_beds: {detail}.")
-        elif family == "open":
-            reasons.append(f"The limit on open schools (max_open / open_exactly) cannot be met: a plan needs "
-                           f"{plan.summary['schools_open']} open schools.")
-        else:
-            reasons.append(f"min_hub_pupils = {scenario.schools.min_hub_pupils:g} cannot be met by the hubs "
-                           "that pupils can reach; lower it.")
-    if not reasons:
-        reasons.append("The rules cannot all hold together, and relaxing places, beds, the open-school count or "
-                       "the hub size alone does not help: check travel limits and locks.")
-    return reasons
-
-
 def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False, lang: str = "en",
-                 while_solving: Callable[[float], AbstractContextManager] | None = None) -> RunResult:
+                 while_solving: Callable[[float], AbstractContextManager] | None = None,
+                 save_lp: Path | None = None) -> RunResult:
     """Plan one scenario and, when ``out`` is given, write its run folder.
 
     Returns the status as a value: ``optimal``/``feasible`` with a verified plan, or ``infeasible``/
     ``no_solution`` with reasons in ``summary["reasons"]``. Raises ScenarioError/InputError for bad
     input and OutputError when ``out`` exists and ``overwrite`` is false (checked before any work).
     ``while_solving(time_limit_s)``, if given, is a context manager held around the solver call
-    (the CLI shows a progress bar with it).
+    (the CLI shows a progress bar with it). ``save_lp``, if given, is a file to write the model to (LP format)
+    once built; it may not be one of the scenario's files or inputs, nor inside ``out``.
     """
     started = datetime.now(UTC).isoformat(timespec="seconds")
     scenario = loaded.scenario
+    if save_lp is not None:
+        _check_lp_destination(Path(save_lp), loaded, out)
     if out is not None:
         from .report.atomic import check_destination
         from .report.folder import RunRecord, write_run  # maps and HTML only when writing
@@ -146,11 +105,15 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
     if reasons:
         summary = {**base, "status": "infeasible"}
         log.info("checks   infeasible before solving: %d reason(s)", len(reasons))
+        if save_lp is not None:
+            log.warning("no model was built (infeasible before solving), so %s was not written", save_lp)
     else:
         t = time.perf_counter()
         model = build_model(pairs, inputs, scenario)
         clock.stage("model", t, f"{model.problem.numVariables()} variables, "
                                 f"{model.problem.numConstraints()} constraints")
+        if save_lp is not None:
+            log.info("model    written to %s", write_lp(model, save_lp))
         t = time.perf_counter()
         log.info("solve    %s, time limit %g s, gap %g ...", scenario.solver.name, scenario.solver.time_limit_s,
                  scenario.solver.gap)
@@ -165,14 +128,14 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
             clock.stage("plan", t, f"verified: {summary['schools_open']} open, {summary['schools_closed']} closed, "
                                    f"{summary['pupils_moved']:,.0f} pupils moved, {summary['boarders']:,.0f} boarders, "
                                    f"{summary['objective']:,.0f} yuan a year")
-            plan, staff = _staff(plan, scenario, clock)
+            plan, staff = _staff(plan, inputs, scenario, clock)
             summary = plan.summary
             if scenario.groups.enabled:
                 groups = _groups_after_plan(inputs, scenario, plan, summary, clock)
         elif outcome.status == "infeasible":
             t = time.perf_counter()
             summary = {**base, "status": "infeasible", "solver": outcome.solver, "seconds": outcome.seconds,
-                       "reasons": _relaxed_reasons(inputs, pairs, scenario)}
+                       "reasons": relaxed_reasons(inputs, pairs, scenario)}
             clock.stage("diagnose", t, f"{len(summary['reasons'])} reason(s)")
         else:
             summary = {**base, "status": "no_solution", "solver": outcome.solver, "seconds": outcome.seconds,
@@ -193,11 +156,24 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
                      staffing=staff)
 
 
-def _staff(plan: Plan, scenario: Scenario, clock: _Clock) -> tuple[Plan, Staffing]:
+def _check_lp_destination(path: Path, loaded: LoadedScenario, out: Path | None) -> None:
+    """Refuse an LP file that would replace a scenario or input file, or land inside the run folder."""
+    target = path.resolve()
+    inputs = loaded.scenario.inputs
+    protected = [*loaded.files, *(p for p in (inputs.schools, inputs.villages, inputs.travel, inputs.boundary) if p)]
+    if any(target == Path(p).resolve() for p in protected):
+        raise OutputError(f"--save-lp {path}: that is one of the scenario's own files; name a new file")
+    if out is not None and target.is_relative_to(Path(out).resolve()):
+        raise OutputError(f"--save-lp {path}: that is inside the run folder {out}; write it elsewhere")
+    if target.is_dir():
+        raise OutputError(f"--save-lp {path}: that is a folder; name a file, e.g. {path / 'model.lp'}")
+
+
+def _staff(plan: Plan, inputs: Inputs, scenario: Scenario, clock: _Clock) -> tuple[Plan, Staffing]:
     """Count the plan's staff posts and life teachers and redeploy teachers; with ``[teachers]
     within_available`` a plan needing more teachers than the schools have fails verification."""
     t = time.perf_counter()
-    staff = assess(plan, scenario)
+    staff = assess(plan, scenario, inputs)
     problems = check_staffing(staff, scenario)
     if problems:
         raise VerificationError("The solved plan failed independent verification (please report this):\n- "

@@ -12,13 +12,15 @@ import pandas as pd
 from . import BANDS, pupils_column
 from .errors import VerificationError, id_list
 from .io import Inputs, classrooms, school_classes
+from .families import REGISTRY, PlanView
+from .families.teaching_points import teaches_only
 from .scenario import Scenario
+from .tolerances import EXACT, SOLVER, slack
 from .travel import Pairs
 
 if TYPE_CHECKING:  # the plan stage reads an outcome's values; it never needs the solver itself
     from .solve import Outcome
 
-TOL = 1e-6
 ASSIGNMENT_COLUMNS = ["origin_id", "band", "pupils", "school_id", "minutes", "km", "boards",
                       "current_school_id", "moved"]
 
@@ -44,15 +46,10 @@ class Plan:
     summary: dict[str, Any]
 
 
-def _slack(limit):
-    """Tolerance for comparing pupil loads with a limit: solvers' float noise grows with the numbers."""
-    return TOL * np.maximum(1.0, np.abs(limit))
-
-
 def _excess(load: pd.Series, limit: pd.Series) -> pd.Series:
     """``load - limit`` where clearly positive, else 0 (places or beds that must be added)."""
     excess = load - limit
-    return excess.where(excess > _slack(limit), 0.0)
+    return excess.where(excess > slack(limit), 0.0)
 
 
 def weighted_percentile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -61,7 +58,7 @@ def weighted_percentile(values: np.ndarray, weights: np.ndarray, q: float) -> fl
         return float("nan")
     order = np.argsort(values, kind="stable")
     cumulative = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cumulative, q * cumulative[-1] - TOL)])
+    return float(values[order][np.searchsorted(cumulative, q * cumulative[-1] - SOLVER)])
 
 
 def _assignments(pairs: Pairs, outcome: Outcome, scenario: Scenario) -> pd.DataFrame:
@@ -69,7 +66,7 @@ def _assignments(pairs: Pairs, outcome: Outcome, scenario: Scenario) -> pd.DataF
     share = outcome.assign
     if scenario.schools.assignment == "single":
         share = np.where(share > 0.5, 1.0, 0.0)
-    keep = share > TOL
+    keep = share > SOLVER
     out = table.loc[keep, ["origin_id", "band", "school_id", "minutes", "km", "boards"]].copy()
     out.insert(2, "pupils", table.loc[keep, "pupils"].to_numpy() * share[keep])
     current = pairs.demand.set_index(["origin_id", "band"])["current_school_id"]
@@ -77,11 +74,6 @@ def _assignments(pairs: Pairs, outcome: Outcome, scenario: Scenario) -> pd.DataF
     out["moved"] = (out["school_id"] != out["current_school_id"]).astype(int)
     out["boards"] = out["boards"].astype(int)
     return out[ASSIGNMENT_COLUMNS].reset_index(drop=True)
-
-
-def _teaches_only(schools: pd.DataFrame, bands: list[str]) -> pd.Series:
-    """Schools whose ``bands`` are all among ``bands`` (teaching points by what they teach)."""
-    return schools["bands"].astype(str).str.split(",").map(lambda bs: set(bs) <= set(bands)).astype(bool)
 
 
 def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenario: Scenario) -> pd.DataFrame:
@@ -95,8 +87,8 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     schools["pupils"] = schools[[pupils_column(b) for b in BANDS]].sum(axis=1)
     moved_in = sid.map(assignments[assignments["moved"] == 1].groupby("school_id")["pupils"].sum()).fillna(0.0)
     schools["pupils_moved_in"] = moved_in
-    schools["role"] = np.where(schools["open"] == 0, "closed", np.where(moved_in > TOL, "hub", "kept"))
-    point = _teaches_only(schools, scenario.teaching_points.bands) | sid.map(
+    schools["role"] = np.where(schools["open"] == 0, "closed", np.where(moved_in > SOLVER, "hub", "kept"))
+    point = teaches_only(schools, scenario.teaching_points.bands) | sid.map(
         lambda s: outcome.full.get(s, 1.0) < 0.5).astype(bool)
     schools.loc[(schools["open"] == 1) & point, "role"] = "teaching_point"
     schools["places_added"] = _excess(schools["pupils"], schools["capacity"]).where(schools["open"] == 1, 0.0)
@@ -104,7 +96,7 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
         size = scenario.teachers.class_size_primary
         schools["classes"] = school_classes(schools, scenario.teachers)
         schools["classrooms"] = classrooms(schools.set_index("school_id"), scenario).to_numpy()
-        rooms = np.maximum(np.ceil(schools["places_added"] / size - 1e-9),
+        rooms = np.maximum(np.ceil(schools["places_added"] / size - EXACT),
                            (schools["classes"] - schools["classrooms"]).clip(lower=0))
         schools["classrooms_added"] = rooms.where(schools["open"] == 1, 0.0)
         schools["places_added"] = schools["classrooms_added"] * size
@@ -119,19 +111,12 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
 
 
 def cost_terms(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
-    """The objective's terms recomputed from the plan's tables (yuan a year)."""
-    c = scenario.costs
-    open_ = schools["open"] == 1
-    # A school turned into a teaching point (it teaches other bands too) costs the teaching-point cost.
-    turned = (schools["role"] == "teaching_point") & ~_teaches_only(schools, scenario.teaching_points.bands)
-    annual = schools["annual_cost"].where(~turned, scenario.teaching_points.annual_cost)
-    terms = {
-        "schools_annual": float(annual[open_].sum()),
-        "travel": float(c.per_pupil_minute * (assignments["pupils"] * assignments["minutes"]).sum()),
-        "places_added": float(c.per_place_added * schools["places_added"].sum() / c.capital_years),
-        "beds_added": float(c.per_bed_added * schools["beds_added"].sum() / c.capital_years),
-        "boarders": float(c.per_boarder * assignments.loc[assignments["boards"] == 1, "pupils"].sum()),
-    }
+    """The objective's terms recomputed from the plan's tables (yuan a year), by every family that contributes
+    one, in the order of :data:`~consolidation.families.COST_TERMS`, and their ``total``."""
+    terms: dict[str, float] = {}
+    for family in REGISTRY:
+        if family.recompute is not None:
+            terms.update(family.recompute(assignments, schools, scenario))
     terms["total"] = sum(terms.values())
     return terms
 
@@ -147,7 +132,7 @@ def _travel_stats(assignments: pd.DataFrame, scenario: Scenario, demand: pd.Data
             out[band] = {"pupils": 0.0, "mean": None, "p90": None, "max": None, "limit": limit,
                          "over_limit_share": 0.0, "boarders": 0.0}
             continue
-        over = float(pupils[minutes > limit + TOL].sum()) if limit is not None else 0.0
+        over = float(pupils[minutes > limit + SOLVER].sum()) if limit is not None else 0.0
         out[band] = {
             "pupils": total,
             "mean": float((minutes * pupils).sum() / pupils.sum()),
@@ -204,116 +189,21 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
 def verify(plan: Plan, demand: pd.DataFrame, inputs: Inputs, scenario: Scenario) -> list[str]:
     """Check a plan against the rules from its tables alone; return every violation found (empty: valid).
 
-    Checks: every origin and band fully assigned (once, with single assignment); only open schools that
-    teach the band and are not locked closed receive pupils; locks hold; day trips within the band's
-    limit, boarders only where the band may board and within the weekly limit; places and beds within
-    what exists plus what is added, and additions within ``max_capacity``/``max_beds``; no pupils moved
-    into a school that cannot be a hub; hubs at least ``min_hub_pupils``; the open-school count; and the
-    solver's objective equal to the one recomputed from the tables.
+    Each rule family of the registry checks its own rule (:attr:`Family.check`): every origin and band
+    fully assigned (once, with single assignment); only open schools that teach the band and are not locked
+    closed receive pupils; locks hold; day trips within the band's limit, boarders only where the band may
+    board and within the weekly limit; places and beds within what exists plus what is added, and additions
+    within ``max_capacity``/``max_beds``; no pupils moved into a school that cannot be a hub; hubs at least
+    ``min_hub_pupils``; the open-school count; and the solver's objective equal to the one recomputed from
+    the tables. Assignments to schools the data do not have stop the checks at once.
     """
-    a, s = plan.assignments, plan.schools.set_index("school_id")
-    problems: list[str] = []
-    key = ["origin_id", "band"]
-    got = a.groupby(key)["pupils"].sum()
-    want = demand.set_index(key)["pupils"]
-    diff = (got.reindex(want.index).fillna(0.0) - want).abs()
-    bad = diff[diff > TOL * np.maximum(1.0, want)]
-    if len(bad):
-        problems.append(f"pupils not fully assigned for {id_list([f'{o}/{b}' for o, b in bad.index])}")
-    extra = got.index.difference(want.index)
-    if len(extra):
-        problems.append(f"assignments for origins without pupils: {id_list([f'{o}/{b}' for o, b in extra])}")
-    if scenario.schools.assignment == "single":
-        many = a.groupby(key).size()
-        many = many[many > 1]
-        if len(many):
-            problems.append(f"single assignment broken for {id_list([f'{o}/{b}' for o, b in many.index])}")
-
-    school = s.reindex(a["school_id"])
-    unknown = a.loc[school["name"].isna().to_numpy(), "school_id"]
+    view = PlanView(assignments=plan.assignments, schools=plan.schools.set_index("school_id"), demand=demand,
+                    inputs=inputs, summary=plan.summary)
+    unknown = view.assignments.loc[view.school_of_row["name"].isna().to_numpy(), "school_id"]
     if len(unknown):
-        return problems + [f"assignments to unknown schools {id_list(unknown.unique())}"]
-    closed = a.loc[(school["open"] == 0).to_numpy(), "school_id"].unique()
-    if len(closed):
-        problems.append(f"pupils assigned to closed schools {id_list(closed)}")
-    for band in BANDS:
-        rows = a["band"] == band
-        wrong = a.loc[rows & ~school["bands"].str.split(",").map(lambda bs, b=band: b in bs).to_numpy(), "school_id"]
-        if len(wrong):
-            problems.append(f"{band} pupils assigned to schools that do not teach {band}: {id_list(wrong.unique())}")
-        rule = scenario.rules.band(band)
-        day = rows & (a["boards"] == 0)
-        if rule.max_minutes is not None:
-            over = a[day & (a["minutes"] > rule.max_minutes + TOL)]
-            if len(over):
-                problems.append(f"{band} day trips over {rule.max_minutes:g} min: {id_list(over['origin_id'])}")
-        boards = rows & (a["boards"] == 1)
-        if boards.any() and not rule.boarding:
-            problems.append(f"{band} pupils board though {band} may not board: {id_list(a.loc[boards, 'origin_id'])}")
-        weekly = scenario.boarding.max_weekly_minutes
-        if weekly is not None:
-            over = a[boards & (a["minutes"] > weekly + TOL)]
-            if len(over):
-                problems.append(f"{band} boarders' weekly trips over {weekly:g} min: {id_list(over['origin_id'])}")
-
-    locked = s[((s["lock"] == "open") & (s["open"] == 0)) | ((s["lock"] == "closed") & (s["open"] == 1))]
-    if len(locked):
-        problems.append(f"locks not held at {id_list(locked.index)}")
-    load = a.groupby("school_id")["pupils"].sum().reindex(s.index).fillna(0.0)
-    over = s.index[load > s["capacity"] + s["places_added"] + _slack(s["capacity"])]
-    if len(over):
-        problems.append(f"more pupils than places at {id_list(over)}")
-    grown = s.index[s["capacity"] + s["places_added"] > s["max_capacity"] + _slack(s["max_capacity"])]
-    if len(grown):
-        problems.append(f"places added beyond max_capacity at {id_list(grown)}")
-    boarders = a[a["boards"] == 1].groupby("school_id")["pupils"].sum().reindex(s.index).fillna(0.0)
-    over = s.index[boarders > s["beds"] + s["beds_added"] + _slack(s["beds"])]
-    if len(over):
-        problems.append(f"more boarders than beds at {id_list(over)}")
-    grown = s.index[s["beds"] + s["beds_added"] > s["max_beds"] + _slack(s["max_beds"])]
-    if len(grown):
-        problems.append(f"beds added beyond max_beds at {id_list(grown)}")
-    no_hub = s.index[(s["pupils_moved_in"] > TOL) & ~s["can_be_hub"].astype(bool)]
-    if len(no_hub):
-        problems.append(f"pupils moved into schools that cannot be hubs: {id_list(no_hub)}")
-    minimum = scenario.schools.min_hub_pupils
-    small = s.index[(s["role"] == "hub") & (load < minimum - TOL)]
-    if len(small):
-        problems.append(f"hubs below min_hub_pupils = {minimum:g}: {id_list(small)}")
-    if scenario.schools.capacity_by == "classes":
-        size = scenario.teachers.class_size_primary
-        classes = school_classes(s, scenario.teachers)
-        rooms = classrooms(s, scenario) * s["open"] + s["places_added"] / size
-        crowded = s.index[classes > rooms + TOL]
-        if len(crowded):
-            problems.append(f"more classes than classrooms at {id_list(crowded)}")
-    rule = scenario.teaching_points
-    point = s["role"] == "teaching_point"
-    turned = point & ~_teaches_only(s, rule.bands)
-    if turned.any() and not rule.allowed:
-        problems.append(f"teaching points though [teaching_points] allowed = false: {id_list(s.index[turned])}")
-    others = [b for b in BANDS if b not in rule.bands]
-    if others:
-        older = s[[pupils_column(b) for b in others]].sum(axis=1)
-        wrong = s.index[point & (older > TOL)]
-        if len(wrong):
-            problems.append(f"teaching points with pupils of {', '.join(others)}: {id_list(wrong)}")
-    few = s.index[turned & (load < rule.min_pupils - TOL)]
-    if len(few):
-        problems.append(f"teaching points below min_pupils = {rule.min_pupils:g}: {id_list(few)}")
-    if rule.max_pupils is not None:
-        many = s.index[turned & (load > rule.max_pupils + _slack(rule.max_pupils))]
-        if len(many):
-            problems.append(f"teaching points above max_pupils = {rule.max_pupils:g}: {id_list(many)}")
-    n_open = int(s["open"].sum())
-    if scenario.schools.max_open is not None and n_open > scenario.schools.max_open:
-        problems.append(f"{n_open} schools open, max_open = {scenario.schools.max_open}")
-    if scenario.schools.open_exactly is not None and n_open != scenario.schools.open_exactly:
-        problems.append(f"{n_open} schools open, open_exactly = {scenario.schools.open_exactly}")
-
-    solver_objective = plan.summary.get("solver_objective")
-    recomputed = plan.summary["cost"]["total"]
-    if solver_objective is not None and recomputed > solver_objective + 1e-6 * max(1.0, abs(solver_objective)):
-        problems.append(f"the plan costs {recomputed:,.2f} recomputed from its tables but the solver reported "
-                        f"{solver_objective:,.2f}")
+        return [f"assignments to unknown schools {id_list(unknown.unique())}"]
+    problems: list[str] = []
+    for family in REGISTRY:
+        if family.check is not None:
+            problems += family.check(view, scenario)
     return problems

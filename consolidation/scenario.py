@@ -99,6 +99,9 @@ class Boarding(_Strict):
     max_weekly_minutes: float | None = Field(
         120, gt=0, description="Longest one-way weekly trip home of a boarder, minutes (by bus)."
     )
+    max_boarders_G4_6: float | None = Field(
+        None, ge=0, description="At most this many G4_6 pupils may board, county-wide. Absent: no cap."
+    )
 
 
 class SchoolRules(_Strict):

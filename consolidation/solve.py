@@ -9,57 +9,74 @@ import stat
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pulp
 
 from .model import BuiltModel
 from .scenario import SolverSettings
+from .status import WITH_SOLUTION, Status
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the solver found.
+    """What the solver found, for the plan model and the education-group model alike.
 
     Attributes
     ----------
     status
-        ``optimal`` (within the gap tolerance), ``feasible`` (a plan, stopped by the time limit),
-        ``infeasible`` (proven: no plan satisfies the rules) or ``no_solution`` (none found in time).
+        ``optimal`` (within the gap tolerance), ``feasible`` (a solution, stopped by the time limit),
+        ``infeasible`` (proven: nothing satisfies the rules) or ``no_solution`` (none found in time).
     objective
-        Yuan a year as the solver reports it, or None.
+        The objective as the solver reports it (yuan a year for a plan), or None.
     gap
         Relative optimality gap (0.001 = 0.1 %), or None when the solver does not tell.
     solver
         The solver used, with its version.
     seconds
         Wall-clock solve time.
-    assign, open, places, beds, full
-        Variable values: ``assign`` aligned with the pairs table, the others keyed by ``school_id``.
+    values
+        Variable values (0 without a solution). For a plan: one entry per variable block of the model
+        (``assign`` an array aligned with the pairs table, the others dicts keyed like the block); for any
+        other problem, under the keys given to :func:`solve_problem`.
     """
 
-    status: str
+    status: Status
     objective: float | None
     gap: float | None
     solver: str
     seconds: float
-    assign: np.ndarray = field(repr=False)
-    open: dict[str, float] = field(repr=False)
-    places: dict[str, float] = field(repr=False)
-    beds: dict[str, float] = field(repr=False)
-    full: dict[str, float] = field(default_factory=dict, repr=False)
-    """Schools that could become teaching points: 1 kept whole, 0 a teaching point."""
+    values: Mapping[str, Any] = field(default_factory=dict, repr=False)
     stopped: str | None = None
     """With ``no_solution``: why the solver stopped when it was not the time limit (e.g. costs out of
     HiGHS's range); None when it ran out of time."""
 
     @property
-    def has_plan(self) -> bool:
-        """True when a plan exists to report."""
-        return self.status in ("optimal", "feasible")
+    def has_solution(self) -> bool:
+        """True when there are values to report (a plan, a grouping)."""
+        return self.status in WITH_SOLUTION
+
+    has_plan = has_solution
+
+    @property
+    def assign(self) -> np.ndarray:
+        """Shares of the pairs' pupils, aligned with the pairs table (a plan)."""
+        return np.asarray(self.values.get("assign", ()), float)
+
+    @property
+    def open(self) -> dict[str, float]:
+        """``open`` per ``school_id`` (a plan)."""
+        return self.values.get("open", {})
+
+    @property
+    def full(self) -> dict[str, float]:
+        """Schools that could become teaching points: 1 kept whole, 0 a teaching point (a plan)."""
+        return self.values.get("full", {})
 
 
 class _BulkHiGHS(pulp.HiGHS):
@@ -217,7 +234,7 @@ def _why_stopped(problem: pulp.LpProblem, solver: pulp.LpSolver) -> str | None:
             "different magnitudes: check the [costs] values and the data for outliers")
 
 
-def _run(problem: pulp.LpProblem, settings: SolverSettings) -> tuple[str, float | None, float | None, str, float]:
+def _run(problem: pulp.LpProblem, settings: SolverSettings) -> tuple[Status, float | None, float | None, str, float]:
     """Solve ``problem``: its status, objective (None without a solution), gap, solver label and seconds."""
     status, objective, gap, label, seconds, _ = _run_with_reason(problem, settings)
     return status, objective, gap, label, seconds
@@ -231,6 +248,7 @@ def _run_with_reason(problem: pulp.LpProblem, settings: SolverSettings
     problem.solve(solver)
     seconds = time.perf_counter() - started
     sol = problem.sol_status
+    status: Status
     if sol == pulp.LpSolutionOptimal:
         status = "optimal"
     elif sol == pulp.LpSolutionIntegerFeasible:
@@ -241,7 +259,7 @@ def _run_with_reason(problem: pulp.LpProblem, settings: SolverSettings
         status = "no_solution"
 
     gap = None
-    if status in ("optimal", "feasible"):
+    if status in WITH_SOLUTION:
         highs = getattr(problem, "solverModel", None)
         if highs is not None and hasattr(highs, "getInfo"):
             info = highs.getInfo()
@@ -250,72 +268,36 @@ def _run_with_reason(problem: pulp.LpProblem, settings: SolverSettings
                 gap = 0.0
         elif status == "optimal":
             gap = settings.gap  # CBC does not report its final gap through PuLP; it is within the tolerance
-    objective = float(pulp.value(problem.objective) or 0.0) if status in ("optimal", "feasible") else None
+    objective = float(pulp.value(problem.objective) or 0.0) if status in WITH_SOLUTION else None
     stopped = _why_stopped(problem, solver) if status == "no_solution" else None
     return status, objective, gap, label, seconds, stopped
 
 
 def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
-    """Solve ``model``; never raises for infeasible or timed-out models, it says so in ``status``."""
+    """Solve ``model``; never raises for infeasible or timed-out models, it says so in ``status``.
+
+    ``values`` holds every variable block of the model: ``assign`` as an array, the others as dicts."""
     status, objective, gap, label, seconds, stopped = _run_with_reason(model.problem, settings)
-    has_plan = status in ("optimal", "feasible")
+    found = status in WITH_SOLUTION
 
     def value(var: pulp.LpVariable) -> float:
-        return float(var.varValue or 0.0) if has_plan else 0.0
+        return float(var.varValue or 0.0) if found else 0.0
 
-    return Outcome(
-        status=status,
-        objective=objective,
-        gap=gap,
-        solver=label,
-        seconds=seconds,
-        assign=np.array([value(v) for v in model.assign], float),
-        open={sid: value(v) for sid, v in model.open.items()},
-        places={sid: value(v) for sid, v in model.places.items()},
-        beds={sid: value(v) for sid, v in model.beds.items()},
-        full={sid: value(v) for sid, v in model.full.items()},
-        stopped=stopped,
-    )
+    values: dict[str, Any] = {}
+    for block, variables in model.variables.items():
+        if isinstance(variables, dict):
+            values[block] = {key: value(v) for key, v in variables.items()}
+        else:
+            values[block] = np.array([value(v) for v in variables], float)
+    return Outcome(status=status, objective=objective, gap=gap, solver=label, seconds=seconds, values=values,
+                   stopped=stopped)
 
 
-@dataclass(frozen=True)
-class ProblemOutcome:
-    """What the solver found for any built problem (e.g. the education-group model).
-
-    Attributes
-    ----------
-    status
-        ``optimal``, ``feasible``, ``infeasible`` or ``no_solution``, as in :class:`Outcome`.
-    objective
-        The objective as the solver reports it (in the problem's own unit), or None.
-    gap
-        Relative optimality gap, or None when the solver does not tell.
-    solver
-        The solver used, with its version.
-    seconds
-        Wall-clock solve time.
-    values
-        The value of each variable given to :func:`solve_problem`, under the same key (0 without a solution).
-    """
-
-    status: str
-    objective: float | None
-    gap: float | None
-    solver: str
-    seconds: float
-    values: dict = field(repr=False)
-
-    @property
-    def has_solution(self) -> bool:
-        """True when there are values to report."""
-        return self.status in ("optimal", "feasible")
-
-
-def solve_problem(problem: pulp.LpProblem, variables: dict, settings: SolverSettings) -> ProblemOutcome:
+def solve_problem(problem: pulp.LpProblem, variables: dict, settings: SolverSettings) -> Outcome:
     """Solve any built ``problem`` with the solver of ``settings`` (time limit and gap); never raises for
     infeasible or timed-out problems. ``variables`` maps keys of the caller's choice to PuLP variables; their
-    values come back under the same keys."""
+    values come back under the same keys in ``values``."""
     status, objective, gap, label, seconds = _run(problem, settings)
-    found = status in ("optimal", "feasible")
-    return ProblemOutcome(status=status, objective=objective, gap=gap, solver=label, seconds=seconds,
-                          values={key: float(var.varValue or 0.0) if found else 0.0 for key, var in variables.items()})
+    found = status in WITH_SOLUTION
+    return Outcome(status=status, objective=objective, gap=gap, solver=label, seconds=seconds,
+                   values={key: float(var.varValue or 0.0) if found else 0.0 for key, var in variables.items()})

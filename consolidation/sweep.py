@@ -21,12 +21,13 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from . import BANDS
+from . import BANDS, flatten
 from .errors import ScenarioError
 from .parallel import Task, TaskResult, one_line, run_tasks
 from .report.atomic import check_destination, write_atomically
 from .report.tables import write_csv
 from .scenario import load_scenario, parse_value
+from .tolerances import EXACT
 
 log = logging.getLogger("consolidation")
 
@@ -46,18 +47,6 @@ class SweepResult:
 
     out: Path
     table: pd.DataFrame
-
-
-def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"rules": {"G4_6": {"max_minutes": [30, 40]}}}`` -> ``{"rules.G4_6.max_minutes": [30, 40]}``."""
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flatten(value, name + "."))
-        else:
-            out[name] = value
-    return out
 
 
 MAX_RUNS = 1000
@@ -158,8 +147,8 @@ def pareto(costs: np.ndarray, travel: np.ndarray) -> np.ndarray:
     ok = np.isfinite(costs) & np.isfinite(travel)
     front = np.zeros(len(costs), bool)
     for i in np.flatnonzero(ok):
-        better = ok & (costs <= costs[i] + 1e-9) & (travel <= travel[i] + 1e-9) & \
-            ((costs < costs[i] - 1e-9) | (travel < travel[i] - 1e-9))
+        better = ok & (costs <= costs[i] + EXACT) & (travel <= travel[i] + EXACT) & \
+            ((costs < costs[i] - EXACT) | (travel < travel[i] - EXACT))
         front[i] = not better.any()
     return front
 

@@ -48,8 +48,10 @@ Surplus teachers move to shortfalls in two steps, whole teachers only:
 Teachers nobody needs stay where they are (``teachers_surplus``); shortfalls nobody fills are posts to
 recruit (``posts_to_recruit``). So ``teachers_available - teachers_needed = teachers_surplus -
 posts_to_recruit``. A move's ``minutes`` is the teachers' one-way trip from the old school to the new one
-by road: straight-line metres in the schools' metric CRS x ``travel.detour`` at ``travel.bus_kmh``
-(unknown, NaN, without coordinates; step 2 then takes pairs in ID order).
+by road, by the one rule for trips between schools (:func:`consolidation.travel.school_minutes`): the
+travel CSV's minutes where it lists the pair, else straight-line metres in the schools' metric CRS x
+``travel.detour`` at ``travel.bus_kmh`` (unknown, NaN, without coordinates; step 2 then takes pairs in
+ID order).
 """
 
 from __future__ import annotations
@@ -59,16 +61,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from . import BANDS, pupils_column
-from .io import teachers_available, whole_classes
+from .io import Inputs, teachers_available, whole_classes
 from .plan import Plan
-from .scenario import Scenario, Teachers, TravelSettings
-
-EPS = 1e-9
+from .scenario import Scenario, Teachers
+from .tolerances import EXACT as EPS
+from .travel import school_minutes
 PRIMARY = ("G1_3", "G4_6")
 STAFFING_COLUMNS = ["school_id", "name", "open", "classes_g1_3", "classes_g4_6", "classes_g7_9", "posts_primary",
                     "posts_junior", "posts_needed", "life_teachers", "teachers_needed", "teachers_available",
@@ -115,11 +116,6 @@ class Staffing:
             return head + "; the schools file has no teachers column"
         return (f"{head}, {s['teachers_available']:,} available, {s['teachers_redeployed']:,} redeployed, "
                 f"{s['posts_to_recruit']:,} to recruit, {s['teachers_surplus']:,} surplus")
-
-
-def has_teachers(schools: pd.DataFrame) -> bool:
-    """True when the schools table has a ``teachers`` column."""
-    return "teachers" in schools.columns
 
 
 def _split(total: int, primary: float, junior: float) -> tuple[int, int]:
@@ -199,20 +195,6 @@ def staffing(plan_schools: pd.DataFrame, settings: Teachers) -> pd.DataFrame:
     return out[STAFFING_COLUMNS]
 
 
-def school_minutes(schools: pd.DataFrame, travel: TravelSettings) -> pd.DataFrame:
-    """Teachers' one-way minutes between schools (rows from, columns to, both ``school_id``): straight-line
-    metres x ``travel.detour`` at ``travel.bus_kmh`` when ``schools`` is a GeoDataFrame of points in a
-    metric CRS; NaN otherwise (0 on the diagonal)."""
-    ids = schools["school_id"].astype(str).tolist()
-    minutes = np.full((len(ids), len(ids)), np.nan)
-    if isinstance(schools, gpd.GeoDataFrame) and schools.geometry.notna().all() and len(ids):
-        x, y = schools.geometry.x.to_numpy(float), schools.geometry.y.to_numpy(float)
-        metres = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
-        minutes = metres / 1000.0 * travel.detour / travel.bus_kmh * 60.0
-    np.fill_diagonal(minutes, 0.0)
-    return pd.DataFrame(minutes, index=ids, columns=ids)
-
-
 def _pupil_flows(assignments: pd.DataFrame) -> pd.Series:
     """Pupils moved from each school today to each school in the plan, indexed ``(from, to)``."""
     a = assignments
@@ -233,7 +215,7 @@ def redeploy(table: pd.DataFrame, assignments: pd.DataFrame, minutes: pd.DataFra
     assignments
         The plan's assignments (``pupils``, ``school_id``, ``current_school_id``, ``moved``).
     minutes
-        One-way minutes between schools (:func:`school_minutes`); None: unknown.
+        One-way minutes between schools (:func:`consolidation.travel.school_minutes`); None: unknown.
 
     Returns
     -------
@@ -330,10 +312,11 @@ def teacher_summary(table: pd.DataFrame, moves: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
-def assess(plan: Plan, scenario: Scenario) -> Staffing:
-    """Count posts and life teachers, redeploy teachers and sum up, for one verified plan."""
+def assess(plan: Plan, scenario: Scenario, inputs: Inputs) -> Staffing:
+    """Count posts and life teachers, redeploy teachers and sum up, for one verified plan (``inputs``: the
+    data it was made from, for the minutes between schools)."""
     table = staffing(plan.schools, scenario.teachers)
-    moves = redeploy(table, plan.assignments, school_minutes(plan.schools, scenario.travel))
+    moves = redeploy(table, plan.assignments, school_minutes(inputs, scenario))
     return Staffing(schools=_after(table, moves), moves=moves, summary=teacher_summary(table, moves))
 
 

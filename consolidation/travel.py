@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from . import BANDS, pupils_column
 from .io import Inputs
 from .scenario import Scenario
-
-EPS = 1e-9
+from .tolerances import EXACT as EPS
 
 
 @dataclass(frozen=True)
@@ -164,3 +164,37 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
     table["boards"] = table["boards"].astype(bool)
     table["moves"] = table["moves"].astype(bool)
     return Pairs(table=table, demand=pd.concat(demands, ignore_index=True))
+
+
+def school_minutes(inputs: Inputs, scenario: Scenario, *, mode: str = "bus") -> pd.DataFrame:
+    """One-way minutes between schools (rows from, columns to, both ``school_id``): the one rule for trips
+    between schools (teachers redeployed after a plan, teachers of an education group).
+
+    A pair the travel CSV lists (``origin_id`` one school, ``school_id`` the other) takes its minutes, in the
+    listed direction, and the other direction too unless that is listed as well. Other pairs: straight-line
+    metres in the metric CRS x ``travel.detour`` at ``travel.bus_kmh`` (``mode = "walk"``:
+    ``travel.walk_kmh``), when both schools have coordinates; NaN otherwise. The diagonal is 0.
+    """
+    schools = inputs.schools
+    ids = schools["school_id"].astype(str).tolist()
+    n = len(ids)
+    minutes = np.full((n, n), np.nan)
+    if isinstance(schools, gpd.GeoDataFrame) and "geometry" in schools and n:
+        speed = scenario.travel.walk_kmh if mode == "walk" else scenario.travel.bus_kmh
+        x, y = schools.geometry.x.to_numpy(float), schools.geometry.y.to_numpy(float)
+        metres = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+        minutes = metres / 1000.0 * scenario.travel.detour / speed * 60.0
+    if inputs.travel is not None and len(inputs.travel):
+        index = pd.Index(ids)
+        a = index.get_indexer(inputs.travel["origin_id"].astype(str))
+        b = index.get_indexer(inputs.travel["school_id"].astype(str))
+        listed = inputs.travel["minutes"].to_numpy(float)
+        keep = (a >= 0) & (b >= 0) & (a != b)
+        a, b, listed = a[keep], b[keep], listed[keep]
+        given = np.zeros((n, n), bool)
+        given[a, b] = True
+        back = ~given[b, a]  # the reverse direction, where the CSV does not list it itself
+        minutes[b[back], a[back]] = listed[back]
+        minutes[a, b] = listed
+    np.fill_diagonal(minutes, 0.0)
+    return pd.DataFrame(minutes, index=ids, columns=ids)

@@ -177,8 +177,7 @@ def test_no_solution_exit_code(tmp_path, monkeypatch):
     from consolidation.solve import Outcome
 
     def nothing(model, settings):
-        return Outcome(status="no_solution", objective=None, gap=None, solver="highs", seconds=1.0,
-                       assign=[], open={}, places={}, beds={})
+        return Outcome(status="no_solution", objective=None, gap=None, solver="highs", seconds=1.0)
 
     monkeypatch.setattr(pipeline, "solve", nothing)
     result = CliRunner().invoke(cli.main, ["run", str(BASELINE), "--out", str(tmp_path / "late")])

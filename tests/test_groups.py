@@ -15,7 +15,7 @@ from consolidation.checks import check_inputs
 from consolidation.errors import InfeasibleError, ScenarioError, VerificationError
 from consolidation.groups import GROUP_COLUMNS, form_groups, school_minutes, verify_groups
 from consolidation.io import read_inputs
-from consolidation.model import GROUP_FAMILIES, build_group_model
+from consolidation.group_model import GROUP_FAMILIES, build_group_model
 from consolidation.report import _mapkit as kit
 from consolidation.report.group_map import draw_group_map
 from consolidation.scenario import load_scenario

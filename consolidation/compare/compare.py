@@ -27,8 +27,9 @@ from markupsafe import Markup, escape
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .. import BANDS, __version__, i18n
+from .. import BANDS, __version__, flatten, i18n
 from ..errors import InputError, OutputError
+from ..families import COST_TERMS
 from ..report import _mapkit as kit
 from ..report import maps
 from ..report.atomic import check_destination, write_atomically
@@ -43,7 +44,6 @@ RUN_COLORS = ("#1f4e79", "#e07b00", "#2a9d8f", "#7b4fa0", "#8a8a00", "#8c564b", 
 RUN_STYLES = ("-", "--", "-.", ":", (0, (6, 2)), (0, (1, 1.5)), (0, (5, 1, 1, 1)), (0, (9, 3)))
 TONE_COLORS = {"worse": "#b42318", "better": "#1e7b34", "neutral": "#616e7c", "": MUTED}
 HAS_PLAN = ("optimal", "feasible")
-COST_TERMS = ("schools_annual", "travel", "places_added", "beds_added", "boarders")
 TOLERANCE = {"int": 0.5, "pupils": 0.05, "minutes": 0.05, "share": 0.0005, "yuan": 0.5}
 IGNORED_SETTINGS = ("name", "description")
 ROLE_FIRST = {"closed": 0, "teaching_point": 1, "hub": 2, "kept": 3}  # in the action list, closures are named first
@@ -227,17 +227,6 @@ def _not_a_run(path: Path) -> str:
         return f"{path} is a province folder, not a run folder: compare its counties/<county> folders"
     return (f"{path} is not a run folder (it has no summary.json): pass folders written by "
             "`consolidation run`")
-
-
-def flatten(table: dict, prefix: str = "") -> dict[str, Any]:
-    """``{"rules": {"G4_6": {"max_minutes": 40}}}`` -> ``{"rules.G4_6.max_minutes": 40}``."""
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        if isinstance(value, dict):
-            out.update(flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def read_run(path: str | os.PathLike) -> RunFolder:

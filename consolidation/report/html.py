@@ -17,6 +17,7 @@ import jinja2
 import pandas as pd
 
 from .. import BANDS, __version__, pupils_column
+from ..families import COST_TERMS
 from .. import i18n
 from ..i18n import fmt_int, fmt_minutes, fmt_pupils, fmt_share, fmt_yuan
 from ..i18n import missing as _missing
@@ -24,7 +25,6 @@ from .group_map import group_colors
 
 ROLE_ORDER = {"hub": 0, "kept": 1, "teaching_point": 2, "closed": 3}
 STATUS_TONE = {"optimal": "good", "feasible": "warn", "infeasible": "bad", "no_solution": "bad"}
-COST_TERMS = ("schools_annual", "travel", "places_added", "beds_added", "boarders")
 CAPITAL_TERMS = ("places", "beds")
 
 

@@ -1,0 +1,78 @@
+"""Beds: boarders within a school's beds, plus beds added (up to ``max_beds``) at open schools.
+
+Declares ``beds__S``, beds added, continuous in [0, ``max_beds - beds``], for open schools that boarders can
+reach and with room to grow. Beds added cost ``costs.per_bed_added`` (one-off; see ``costs``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ..errors import id_list
+from ..io import Inputs
+from ..scenario import Scenario
+from ..tolerances import SOLVER, slack
+from .base import Builder, Family, PlanView, Relaxation
+
+
+def declare(m: Builder, scenario: Scenario) -> None:
+    """``beds`` (keyed by ``school_id``): beds added, up to ``max_beds - beds`` (beds)."""
+    table = m.pairs.table
+    boarding_schools = set(table.loc[table["boards"], "school_id"])
+    room = (m.schools["max_beds"] - m.schools["beds"]).clip(lower=0)
+    m.declare("beds", {sid: m.variable(f"beds__{m.school_name(sid)}", low=0, up=float(room[sid]))
+                       for sid in m["open"] if room[sid] > 0 and sid in boarding_schools})
+
+
+def define(m: Builder, scenario: Scenario) -> None:
+    """Beds: boarders ``sum_{p boards} n_p assign[p] <= beds[s] open[s] + beds_added[s]``, and beds are
+    added only at open schools: ``beds_added[s] <= (max_beds[s] - beds[s]) open[s]``."""
+    boards = m.pairs.table["boards"].to_numpy(bool)
+    if not boards.any():
+        return
+    beds, open_ = m["beds"], m["open"]
+    for sid, load in m.loads(boards).items():
+        rhs = float(m.schools.at[sid, "beds"]) * open_[sid] + (beds[sid] if sid in beds else 0)
+        m.constrain(load - rhs, "<=", m.name("beds", sid), 0)
+    for sid, var in beds.items():
+        m.constrain(var - var.upBound * open_[sid], "<=", m.name("beds_open", sid), 0)
+
+
+def check(plan: PlanView, scenario: Scenario) -> list[str]:
+    """Boarders within beds and beds added; additions within ``max_beds``."""
+    s, problems = plan.schools, []
+    over = s.index[plan.boarders > s["beds"] + s["beds_added"] + slack(s["beds"])]
+    if len(over):
+        problems.append(f"more boarders than beds at {id_list(over)}")
+    grown = s.index[s["beds"] + s["beds_added"] > s["max_beds"] + slack(s["max_beds"])]
+    if len(grown):
+        problems.append(f"beds added beyond max_beds at {id_list(grown)}")
+    return problems
+
+
+def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scenario]:
+    """Every school may add ``big`` beds."""
+    return dataclasses.replace(inputs, schools=inputs.schools.assign(max_beds=inputs.schools["beds"] + big)), scenario
+
+
+def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
+    """The schools whose boarders in the relaxed plan exceed their ``max_beds``, and by how much."""
+    s = plan.schools.set_index("school_id")
+    limits = inputs.schools.set_index("school_id")
+    short = (s["boarders"] - limits["max_beds"]).loc[lambda x: x > SOLVER]
+    detail = ", ".join(f"{sid} ({s.at[sid, 'name']}) {v:,.0f} more" for sid, v in short.items())
+    return f"Not enough beds for the pupils who must board: hubs lack beds beyond max_beds: {detail}."
+
+
+FAMILY = Family(
+    name="beds",
+    order=70,
+    summary="Boarders within each school's beds plus beds added, up to max_beds.",
+    reads=("schools: beds, max_beds",),
+    declare=declare,
+    define=define,
+    check=check,
+    relaxation=Relaxation(label="beds", relax=relax, explain=explain),
+    lp_names=("beds__", "beds_open__"),
+)

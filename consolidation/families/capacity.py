@@ -1,0 +1,74 @@
+"""Places: pupils within a school's places, plus places added (up to ``max_capacity``) at open schools.
+
+Declares ``places__S``, places added, continuous in [0, ``max_capacity - capacity``], for open schools with
+room to grow. Places added cost ``costs.per_place_added`` (one-off; see ``costs``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ..errors import id_list
+from ..io import Inputs
+from ..scenario import Scenario
+from ..tolerances import SOLVER, slack
+from .base import Builder, Family, PlanView, Relaxation
+
+
+def declare(m: Builder, scenario: Scenario) -> None:
+    """``places`` (keyed by ``school_id``): places added, up to ``max_capacity - capacity`` (pupils)."""
+    room = (m.schools["max_capacity"] - m.schools["capacity"]).clip(lower=0)
+    m.declare("places", {sid: m.variable(f"places__{m.school_name(sid)}", low=0, up=float(room[sid]))
+                         for sid in m["open"] if room[sid] > 0})
+
+
+def define(m: Builder, scenario: Scenario) -> None:
+    """Places: ``sum_p n_p assign[p] <= capacity[s] open[s] + places[s]`` (pupils), and places are added
+    only at open schools: ``places[s] <= (max_capacity[s] - capacity[s]) open[s]``."""
+    places, open_ = m["places"], m["open"]
+    for sid, load in m.loads().items():
+        rhs = float(m.schools.at[sid, "capacity"]) * open_[sid] + (places[sid] if sid in places else 0)
+        m.constrain(load - rhs, "<=", m.name("capacity", sid), 0)
+    for sid, var in places.items():
+        m.constrain(var - var.upBound * open_[sid], "<=", m.name("places_open", sid), 0)
+
+
+def check(plan: PlanView, scenario: Scenario) -> list[str]:
+    """Pupils within places and places added; additions within ``max_capacity``."""
+    s, problems = plan.schools, []
+    over = s.index[plan.load > s["capacity"] + s["places_added"] + slack(s["capacity"])]
+    if len(over):
+        problems.append(f"more pupils than places at {id_list(over)}")
+    grown = s.index[s["capacity"] + s["places_added"] > s["max_capacity"] + slack(s["max_capacity"])]
+    if len(grown):
+        problems.append(f"places added beyond max_capacity at {id_list(grown)}")
+    return problems
+
+
+def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scenario]:
+    """Every school may grow by ``big`` places."""
+    return dataclasses.replace(inputs, schools=inputs.schools.assign(max_capacity=inputs.schools["capacity"] + big)), \
+        scenario
+
+
+def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
+    """The schools whose pupils in the relaxed plan exceed their ``max_capacity``, and by how much."""
+    s = plan.schools.set_index("school_id")
+    limits = inputs.schools.set_index("school_id")
+    short = (s["pupils"] - limits["max_capacity"]).loc[lambda x: x > SOLVER]
+    detail = ", ".join(f"{sid} ({s.at[sid, 'name']}) {v:,.0f} more" for sid, v in short.items())
+    return f"Not enough places: a plan exists only if schools can hold more than their max_capacity: {detail}."
+
+
+FAMILY = Family(
+    name="capacity",
+    order=60,
+    summary="Pupils within each school's places plus places added, up to max_capacity.",
+    reads=("schools: capacity, max_capacity",),
+    declare=declare,
+    define=define,
+    check=check,
+    relaxation=Relaxation(label="places", relax=relax, explain=explain),
+    lp_names=("places__", "capacity__", "places_open__"),
+)

@@ -1,0 +1,69 @@
+"""Hub size (``schools.min_hub_pupils``): a school that takes in pupils from other schools ends with at
+least that many.
+
+Declares ``hub__S``, binary, 1 if ``s`` takes in pupils from other schools, for open schools that some
+moving pair reaches (only when ``min_hub_pupils > 0``; ``open_link`` gates moving pairs by it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import id_list
+from ..io import Inputs
+from ..scenario import Scenario
+from ..tolerances import SOLVER
+from .base import Builder, Family, PlanView, Relaxation
+
+
+def declare(m: Builder, scenario: Scenario) -> None:
+    """``hub`` (keyed by ``school_id``): binary, with ``min_hub_pupils > 0`` only."""
+    hub: dict = {}
+    if scenario.schools.min_hub_pupils > 0:
+        table = m.pairs.table
+        receiving = set(table.loc[table["moves"], "school_id"])
+        hub = {sid: m.variable(f"hub__{m.school_name(sid)}", kind="binary") for sid in m["open"] if sid in receiving}
+    m.declare("hub", hub)
+
+
+def define(m: Builder, scenario: Scenario) -> None:
+    """A hub ends with at least ``min_hub_pupils``: ``sum_p n_p assign[p] >= min_hub_pupils hub[s]``."""
+    hub = m["hub"]
+    if not hub:
+        return
+    loads = m.loads()
+    for sid, var in hub.items():
+        m.constrain(loads[sid] - scenario.schools.min_hub_pupils * var, ">=", m.name("hub_size", sid), 0)
+
+
+def check(plan: PlanView, scenario: Scenario) -> list[str]:
+    """Every hub at least ``min_hub_pupils``."""
+    s, minimum = plan.schools, scenario.schools.min_hub_pupils
+    small = s.index[(s["role"] == "hub") & (plan.load < minimum - SOLVER)]
+    return [f"hubs below min_hub_pupils = {minimum:g}: {id_list(small)}"] if len(small) else []
+
+
+def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scenario] | None:
+    """No minimum hub size."""
+    if scenario.schools.min_hub_pupils <= 0:
+        return None
+    return inputs, scenario.model_copy(update={"schools": scenario.schools.model_copy(update={"min_hub_pupils": 0})})
+
+
+def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
+    """The hub size cannot be met."""
+    return (f"min_hub_pupils = {scenario.schools.min_hub_pupils:g} cannot be met by the hubs that pupils can reach; "
+            "lower it.")
+
+
+FAMILY = Family(
+    name="hub_size",
+    order=100,
+    summary="A school that takes in pupils from other schools ends with at least min_hub_pupils.",
+    reads=("schools.min_hub_pupils",),
+    declare=declare,
+    define=define,
+    check=check,
+    relaxation=Relaxation(label="the hub size", relax=relax, explain=explain),
+    lp_names=("hub__", "hub_open__", "hub_size__"),
+)

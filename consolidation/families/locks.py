@@ -1,0 +1,35 @@
+"""Locks: a school locked open stays open, one locked closed stays closed (the schools' ``lock`` column).
+
+The lock fixes the bounds of ``open[s]``; a school locked closed also has no pairs (see ``travel``).
+"""
+
+from __future__ import annotations
+
+from ..errors import id_list
+from ..scenario import Scenario
+from .base import Builder, Family, PlanView
+
+
+def define(m: Builder, scenario: Scenario) -> None:
+    """``open[s] = 1`` for a school locked open, ``open[s] = 0`` for one locked closed (bounds of ``open``)."""
+    lock = m.schools["lock"]
+    for sid, var in m["open"].items():
+        if lock.at[sid] in ("open", "closed"):
+            m.fix(var, 1 if lock.at[sid] == "open" else 0)
+
+
+def check(plan: PlanView, scenario: Scenario) -> list[str]:
+    """Every lock held."""
+    s = plan.schools
+    locked = s[((s["lock"] == "open") & (s["open"] == 0)) | ((s["lock"] == "closed") & (s["open"] == 1))]
+    return [f"locks not held at {id_list(locked.index)}"] if len(locked) else []
+
+
+FAMILY = Family(
+    name="locks",
+    order=20,
+    summary="A school locked open stays open; one locked closed stays closed.",
+    reads=("schools: lock",),
+    define=define,
+    check=check,
+)

@@ -1,0 +1,57 @@
+"""Open count: at most ``schools.max_open`` schools open, or exactly ``schools.open_exactly``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..io import Inputs
+from ..scenario import Scenario
+from .base import Builder, Family, PlanView, Relaxation
+
+
+def define(m: Builder, scenario: Scenario) -> None:
+    """``sum_s open[s] <= max_open`` and ``sum_s open[s] = open_exactly`` (schools)."""
+    rule = scenario.schools
+    if rule.max_open is None and rule.open_exactly is None:
+        return
+    total = m.total(m["open"].values())
+    if rule.max_open is not None:
+        m.constrain(total, "<=", "max_open", rule.max_open)
+    if rule.open_exactly is not None:
+        m.constrain(total, "==", "open_exactly", rule.open_exactly)
+
+
+def check(plan: PlanView, scenario: Scenario) -> list[str]:
+    """The number of open schools within ``max_open`` and equal to ``open_exactly``."""
+    n_open, rule, problems = int(plan.schools["open"].sum()), scenario.schools, []
+    if rule.max_open is not None and n_open > rule.max_open:
+        problems.append(f"{n_open} schools open, max_open = {rule.max_open}")
+    if rule.open_exactly is not None and n_open != rule.open_exactly:
+        problems.append(f"{n_open} schools open, open_exactly = {rule.open_exactly}")
+    return problems
+
+
+def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scenario] | None:
+    """No limit on the number of open schools."""
+    if scenario.schools.max_open is None and scenario.schools.open_exactly is None:
+        return None
+    return inputs, scenario.model_copy(update={"schools": scenario.schools.model_copy(
+        update={"max_open": None, "open_exactly": None})})
+
+
+def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
+    """How many schools a plan needs open."""
+    return (f"The limit on open schools (max_open / open_exactly) cannot be met: a plan needs "
+            f"{plan.summary['schools_open']} open schools.")
+
+
+FAMILY = Family(
+    name="open_count",
+    order=110,
+    summary="At most max_open schools open, or exactly open_exactly.",
+    reads=("schools.max_open", "schools.open_exactly"),
+    define=define,
+    check=check,
+    relaxation=Relaxation(label="the open-school count", relax=relax, explain=explain),
+    lp_names=("max_open", "open_exactly"),
+)

@@ -1,0 +1,53 @@
+"""Open link: pupils go only to open schools, and to a school taking in pupils from other schools only if it
+is a hub.
+
+Declares ``open__S``, 1 if school ``s`` stays open, integer in [0, 1] (bounds fixed by ``locks``), for every
+school some pair reaches or that is locked open (every school not locked closed when
+``schools.open_exactly`` is set: a school nobody can attend may still be asked to stay open).
+"""
+
+from __future__ import annotations
+
+from ..errors import id_list
+from ..scenario import Scenario
+from .base import Builder, Family, PlanView
+
+
+def declare(m: Builder, scenario: Scenario) -> None:
+    """``open`` (keyed by ``school_id``): integer in [0, 1] rather than binary, so that a lock can fix it."""
+    schools = m.schools
+    used = set(m.pairs.table["school_id"]) | set(schools.index[schools["lock"] == "open"])
+    if scenario.schools.open_exactly is not None:
+        used |= set(schools.index[schools["lock"] != "closed"])
+    m.declare("open", {sid: m.variable(f"open__{m.school_name(sid)}", low=0, up=1, kind="integer")
+                       for sid in schools.index if sid in used})
+
+
+def define(m: Builder, scenario: Scenario) -> None:
+    """Pupils go only to open schools: ``assign[p] <= open[s]`` per pair (the strong form), and to a
+    school taking in pupils from other schools only if it is a hub: ``assign[p] <= hub[s] <= open[s]``."""
+    table = m.pairs.table
+    hub, open_ = m.get("hub", {}), m["open"]
+    for var, sid, moves in zip(m["assign"], table["school_id"].tolist(), table["moves"].tolist()):
+        gate = hub[sid] if moves and sid in hub else open_[sid]
+        m.constrain(m.terms([(var, 1.0), (gate, -1.0)]), "<=", f"link__{var.name[8:]}", 0)
+    for sid, var in hub.items():
+        m.constrain(var - open_[sid], "<=", m.name("hub_open", sid), 0)
+
+
+def check(plan: PlanView, scenario: Scenario) -> list[str]:
+    """No pupils at a closed school."""
+    closed = plan.assignments.loc[(plan.school_of_row["open"] == 0).to_numpy(), "school_id"].unique()
+    return [f"pupils assigned to closed schools {id_list(closed)}"] if len(closed) else []
+
+
+FAMILY = Family(
+    name="open_link",
+    order=40,
+    summary="Pupils go only to open schools, and into a school from elsewhere only if it is a hub.",
+    reads=("schools.open_exactly", "schools: lock"),
+    declare=declare,
+    define=define,
+    check=check,
+    lp_names=("open__", "link__"),
+)

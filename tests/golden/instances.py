@@ -1,0 +1,108 @@
+"""One tiny instance per rule family, small enough to check its model by hand: three schools, three villages.
+
+Every instance starts from the same county and switches on its family's rule (:data:`RULES`):
+
+- Schools A (capacity 40, 900 yuan a year), B (20, 1000) and C (20, 1100); all teach G4_6, A and B G1_3 too.
+- Villages V1 (10 pupils of G4_6, at A today), V2 (10, at B), V3 (10, at C).
+- Travel (minutes, complete): V1-A 5, V1-B 20; V2-A 20, V2-B 5; V3-A 50, V3-B 30, V3-C 5.
+- G4_6 may ride 40 minutes and may not board, so V3-A (50 min) has no variable (the ``travel`` family).
+- Costs: 1 yuan a pupil-minute, a place 100 and a bed 50 (over 10 years), 3 a boarder.
+
+:func:`lp_text` builds an instance's model and returns its LP file; ``tests/golden/<family>.lp`` keeps the
+reviewed text, rewritten only by ``python tests/golden/regenerate.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # conftest's write_instance
+
+from conftest import write_instance  # noqa: E402
+
+SCHOOLS = [
+    {"school_id": "A", "name": "Anping Central", "bands": "G1_3,G4_6", "capacity": 40, "max_capacity": 40,
+     "beds": 0, "max_beds": 0, "annual_cost": 900},
+    {"school_id": "B", "name": "Baishui", "bands": "G1_3,G4_6", "capacity": 20, "max_capacity": 20,
+     "beds": 0, "max_beds": 0, "annual_cost": 1000},
+    {"school_id": "C", "name": "Chaijia", "bands": "G4_6", "capacity": 20, "max_capacity": 20,
+     "beds": 0, "max_beds": 0, "annual_cost": 1100},
+]
+VILLAGES = [
+    {"village_id": "V1", "pupils_g4_6": 10, "school_id": "A"},
+    {"village_id": "V2", "pupils_g4_6": 10, "school_id": "B"},
+    {"village_id": "V3", "pupils_g4_6": 10, "school_id": "C"},
+]
+TRAVEL = [("V1", "A", 5), ("V1", "B", 20), ("V2", "A", 20), ("V2", "B", 5),
+          ("V3", "A", 50), ("V3", "B", 30), ("V3", "C", 5)]
+SCENARIO: dict[str, Any] = {
+    "rules": {"G1_3": {"max_minutes": 30, "boarding": False}, "G4_6": {"max_minutes": 40, "boarding": False},
+              "G7_9": {"boarding": False}},
+    "costs": {"per_pupil_minute": 1, "per_place_added": 100, "per_bed_added": 50, "per_boarder": 3,
+              "capital_years": 10},
+}
+BOARDING = {"rules": {"G4_6": {"max_minutes": 15, "boarding": True}},
+            "schools": {"A": {"beds": 5, "max_beds": 20}}}
+"""G4_6 rides 15 minutes and may board beyond: V2 may board at A (20 min), which has 5 beds and room for 20."""
+
+RULES: dict[str, dict[str, Any]] = {
+    "travel": {},
+    "locks": {"schools": {"A": {"lock": "open"}}},
+    "assign_once": {},
+    "open_link": {},
+    "teaching_points": {"scenario": {"teaching_points": {"allowed": True, "min_pupils": 3, "max_pupils": 15}},
+                        "villages": {"V1": {"pupils_g1_3": 4}, "V2": {"pupils_g1_3": 6}}},
+    "capacity": {"schools": {"B": {"max_capacity": 30}}},
+    "beds": BOARDING,
+    "classes": {"scenario": {"schools": {"capacity_by": "classes"}}, "schools": {"B": {"max_capacity": 65}}},
+    "teacher_limit": {"rules": BOARDING["rules"], "scenario": {"teachers": {"within_available": True}},
+                      "schools": {"A": {"teachers": 3, "beds": 5, "max_beds": 20}, "B": {"teachers": 2},
+                                  "C": {"teachers": 2}}},
+    "hub_size": {"scenario": {"schools": {"min_hub_pupils": 15}}},
+    "open_count": {"scenario": {"schools": {"max_open": 2, "open_exactly": 2}}},
+    "costs": {},
+    "boarder_cap": {**BOARDING, "scenario": {"boarding": {"max_boarders_G4_6": 5}}},
+}
+"""What each family's instance changes: ``scenario`` keys, and columns of ``schools`` and ``villages`` by ID
+(``rules`` is a shorthand for ``scenario.rules``)."""
+
+
+def _merge(base: dict, top: dict) -> dict:
+    out = dict(base)
+    for key, value in top.items():
+        out[key] = _merge(out.get(key, {}), value) if isinstance(value, dict) else value
+    return out
+
+
+def write(family: str, folder: Path) -> Path:
+    """Write the instance of ``family`` into ``folder``; return its scenario file."""
+    change = deepcopy(RULES[family])
+    scenario = _merge(SCENARIO, {"name": f"golden_{family}", **change.get("scenario", {})})
+    if "rules" in change:
+        scenario = _merge(scenario, {"rules": change["rules"]})
+    schools = [{**s, **change.get("schools", {}).get(s["school_id"], {})} for s in SCHOOLS]
+    villages = [{**v, **change.get("villages", {}).get(v["village_id"], {})} for v in VILLAGES]
+    path = write_instance(folder, schools=schools, villages=villages, travel=TRAVEL, scenario=scenario)
+    text = path.read_text().replace('name = "tiny"', f'name = "golden_{family}"')
+    path.write_text(text)
+    return path
+
+
+def lp_text(family: str) -> str:
+    """The LP file of the model of ``family``'s instance."""
+    from consolidation.checks import check_inputs
+    from consolidation.io import read_inputs
+    from consolidation.model import build_model, write_lp
+    from consolidation.scenario import load_scenario
+    from consolidation.travel import build_pairs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scenario = load_scenario(write(family, Path(tmp) / "instance")).scenario
+        inputs = check_inputs(read_inputs(scenario), scenario)
+        model = build_model(build_pairs(inputs, scenario), inputs, scenario)
+        return write_lp(model, Path(tmp) / "model.lp").read_text()
