@@ -221,13 +221,20 @@ def _read_csv(data: bytes, path: Path, role: str, details: dict, problems: list[
                         "one of each")
     ids = {c: str for c in ID_COLUMNS[role]}
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=ids, skipinitialspace=True, index_col=False)
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=ids, skipinitialspace=True, index_col=False,
+                            skip_blank_lines=False)
     except Exception as exc:  # noqa: BLE001 - any parser failure becomes a plain message
         hint = f" (a value that contains a {SEPARATORS[sep]} needs double quotes)"
         problems.append(f"{path}: cannot be read as a {SEPARATORS[sep]}-separated table: "
                         f"{str(exc).strip()}{hint}")
         return None
     frame.columns = [str(c).strip() for c in frame.columns]
+    # Rows with no value at all (blank lines, or the ",,,," Excel leaves below a table) carry nothing: drop
+    # them, keeping the index so that row numbers in messages stay the file's (index 0 is row 2).
+    empty = frame.apply(lambda col: col.isna() | (col.astype(str).str.strip() == "")).all(axis=1)
+    if empty.any():
+        log.info("%s: ignored %d empty row(s)", path, int(empty.sum()))
+        frame = frame[~empty]
     return frame
 
 
@@ -252,6 +259,13 @@ def _read_spatial(path: Path, role: str, details: dict, problems: list[str]) -> 
         return None
     if path.suffix.lower() == ".shp" and "encoding" not in details:
         frame = _shapefile_text(path, frame, details)
+    if "encoding" not in details:
+        if path.suffix.lower() in (".geojson", ".json", ".gpkg"):
+            details["encoding"] = "utf-8"  # what the format prescribes
+        elif path.suffix.lower() == ".shp":
+            cpg = path.with_suffix(".cpg")
+            details["encoding"] = cpg.read_text(errors="replace").strip()[:40] \
+                if not_a_regular_file(cpg) is None else None
     return frame
 
 
@@ -351,13 +365,45 @@ def _read_table(path: Path, role: str, scenario: Scenario, files: dict, details:
         for column in ID_COLUMNS[role]:
             if column in frame.columns:
                 frame[column] = _text(frame[column])
-    rows = pd.Series([f"{'row' if is_csv else 'feature'} {i + (2 if is_csv else 1)}" for i in range(len(frame))],
-                     index=frame.index)
+    # The index is the row's position in the file: a CSV's row 2 is the first below the header.
+    word, first = ("row", 2) if is_csv else ("feature", 1)
+    rows = pd.Series([f"{word} {i + first}" for i in frame.index], index=frame.index)
     if role in ("schools", "villages") and len(frame) == 0:
         problems.append(f"[inputs] {role} = {path} has no rows{' (only a header)' if is_csv else ''}: the "
                         f"{role} file must list at least one {role[:-1]}")
         return None
     return frame, rows
+
+
+def read_csv_text(path: str | Path, role: str) -> pd.DataFrame:
+    """A CSV input read as text cells (blanks ``""``), with the same checks as :func:`read_inputs` (a regular
+    file, its encoding and separator): for tools that only split or copy rows, such as the province split.
+
+    Raises
+    ------
+    InputError
+        Naming the file and the problem.
+    """
+    path = Path(path)
+    problems: list[str] = []
+    problem = not_a_regular_file(path)
+    if problem is not None:
+        raise InputError([f"[inputs] {role} = {path} {problem}"
+                          + (": check the path" if problem.startswith("does not exist") else ": name the file")])
+    if is_excel(path):
+        raise InputError([f"[inputs] {role} = {path} is an Excel workbook: Excel is not supported yet: save the "
+                          "sheet as \"CSV UTF-8 (Comma delimited)\""])
+    decoded = _decode(path.read_bytes(), path, role, problems)
+    if decoded is None:
+        raise InputError(problems)
+    text = decoded[0]
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=_separator(text), dtype=str, keep_default_na=False,
+                            skipinitialspace=True, index_col=False)
+    except Exception as exc:  # noqa: BLE001
+        raise InputError([f"{path}: cannot be read as a table: {str(exc).strip()}"]) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
 
 
 def _labels(frame: pd.DataFrame, id_column: str, rows: pd.Series) -> pd.Series:
