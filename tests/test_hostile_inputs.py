@@ -196,6 +196,13 @@ def _far_village(f: Path) -> None:
     _set(f, "villages.csv", 1, "lon", "104.5")
 
 
+def _with_counties(f: Path, encoding: str = "utf-8", sep: str = ",") -> None:
+    """Give the schools and villages a county column (one county each), as for ``province --scenario``."""
+    for name in ("schools.csv", "villages.csv"):
+        frame = _csv(f, name).assign(county=["North", "South"])
+        (f / name).write_bytes(frame.to_csv(index=False, sep=sep).encode(encoding))
+
+
 def _set_arg(value: str):
     def go(f: Path):
         return ["--set", value]
@@ -226,6 +233,8 @@ CASES = [
     ("excel-named-csv", "run", _excel_named_csv, ["schools.csv", "excel"]),
     ("shapefile-without-dbf", "run", _shapefile_without_dbf, ["schools.shp", ".dbf"]),
     # --- the scenario file itself
+    ("scenario-folder", "validate", lambda f: (f / "scenario.toml").unlink() or (f / "scenario.toml").mkdir(),
+     ["scenario.toml", "directory"]),
     ("scenario-fifo", "run", lambda f: _fifo(f / "scenario.toml") and None, ["scenario.toml", "fifo"]),
     ("scenario-gbk", "run", _gbk_scenario, ["scenario.toml", "utf-8", "gbk", "iconv"]),
     ("scenario-gbk-validate", "validate", _gbk_scenario, ["scenario.toml", "utf-8"]),
@@ -318,6 +327,10 @@ CASES = [
      ["schools.csv", "school_id", "row 2"]),
     ("group-schools-fifo", "group", lambda f: _fifo(f / "schools.csv") and None, ["[inputs] schools", "fifo"]),
     ("group-gbk-scenario", "group", _gbk_scenario, ["scenario.toml", "utf-8"]),
+    # --- the province split reads the county-column files through the same checks
+    ("province-villages-fifo", "province", lambda f: _with_counties(f) or _fifo(f / "villages.csv") and None,
+     ["[inputs] villages", "fifo"]),
+    ("province-schools-xlsx", "province", lambda f: _with_counties(f) or _fake_xlsx(f), ["schools.xlsx", "excel"]),
 ]
 
 
@@ -344,6 +357,8 @@ def test_hostile_input_is_refused(tmp_path, alarm, name, command, breaker, culpr
     args = [command, scenario, *extra]
     if command in ("run", "group"):
         args += ["--out", out, "-q"]
+    if command == "province":
+        args = [command, "--scenario", scenario, "--out", out, "--serial", "-q", *extra]
     result = invoke(*args)
     assert_refused(result, *[c.replace("{dir}", str(folder)) for c in culprits])
     assert complete_looking(tmp_path) == []
@@ -489,3 +504,30 @@ def test_every_data_problem_reported_at_once(tmp_path):
     _set(folder, "schools.csv", 1, "school_id", "")
     text = assert_refused(invoke("validate", scenario), "pupils_g1_3", "V1", "V2", "row 3")
     assert text.count("\n- ") >= 3
+
+
+def test_province_split_reads_gbk_semicolon_files(tmp_path):
+    folder = tmp_path / "county"
+    scenario = tiny_county(folder)
+    _edit(folder, "schools.csv", lambda s: s.assign(name=["七里河小学", "魏岭乡中心校"]))
+    _with_counties(folder, encoding="gbk", sep=";")
+    with pytest.raises(UnicodeDecodeError):  # the test means it: not UTF-8
+        (folder / "schools.csv").read_text(encoding="utf-8")
+    result = invoke("province", "--scenario", scenario, "--out", tmp_path / "out", "--serial", "-q")
+    assert result.exit_code == 0, output(result)
+    assert len(pd.read_csv(tmp_path / "out" / "province.csv")) == 2
+    names = {n for f in (tmp_path / "out" / "counties").glob("*/schools.csv") for n in pd.read_csv(f)["name"]}
+    assert names == {"七里河小学", "魏岭乡中心校"}
+
+
+def test_empty_rows_below_the_table_are_ignored_and_row_numbers_stay_true(tmp_path, reference):
+    folder = tmp_path / "county"
+    scenario = tiny_county(folder)
+    text = (folder / "villages.csv").read_text().splitlines()
+    (folder / "villages.csv").write_text("\n".join([text[0], "", text[1], text[2], ",,,,,,", " , ,", ""]) + "\n")
+    summary, _ = _run(scenario, tmp_path / "out")
+    assert summary["objective"] == pytest.approx(reference)
+    lines = (folder / "villages.csv").read_text().splitlines()
+    lines[3] = ",".join(["", *lines[3].split(",")[1:]])  # blank the ID of the village on line 4
+    (folder / "villages.csv").write_text("\n".join(lines) + "\n")
+    assert_refused(invoke("validate", scenario), "village_id is blank in row 4")
