@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from . import BANDS, pupils_column
 from .errors import InfeasibleError, InputError, id_list
@@ -80,9 +81,10 @@ def check_inputs(inputs: Inputs, scenario: Scenario) -> Inputs:
             problems.append(f"{tfile}: pairs listed more than once: {id_list(dup)}: keep one row per pair")
 
     if not spec.complete and not inputs.has_geometry:
-        missing = [role for role, frame in (("schools", schools), ("villages", origins)) if "geometry" not in frame]
-        problems.append(f"{', '.join(missing)} without coordinates: give lon/lat (or x/y with [inputs] crs) "
-                        "or a spatial file, or a complete travel matrix with [inputs] complete = true")
+        lacking = " and ".join(str(p) for p in (sfile, spec.villages) if p is not None)
+        problems.append(f"{lacking}: schools{', villages' if spec.villages else ''} without coordinates: give "
+                        "lon/lat (or x/y with [inputs] crs) or a spatial file, or a complete travel matrix with "
+                        "[inputs] complete = true")
     elif not spec.complete:
         for role, frame, key in (("schools", schools, "school_id"), ("villages", origins, "origin_id")):
             empty = frame.loc[frame.geometry.is_empty | frame.geometry.isna(), key]
@@ -91,9 +93,39 @@ def check_inputs(inputs: Inputs, scenario: Scenario) -> Inputs:
             not_point = frame.loc[~frame.geometry.is_empty & (frame.geometry.geom_type != "Point"), key]
             if len(not_point):
                 problems.append(f"{role}: geometry must be points; {id_list(not_point)} are not")
+    if inputs.boundary is not None and inputs.has_geometry:
+        problems += _outside_boundary(inputs, scenario)
     if problems:
         raise InputError(problems)
     return inputs
+
+
+def _outside_boundary(inputs: Inputs, scenario: Scenario) -> list[str]:
+    """Schools and villages farther outside the county boundary than ``[inputs] boundary_tolerance_km``.
+
+    An error, not a warning: a point far outside the county nearly always has wrong coordinates (lon and lat
+    swapped within the valid range, a digit dropped, another CRS), which changes every travel time computed
+    from it and so the plan, and a warning is easily missed (``-q``). Where points really lie outside (a
+    school across the county line), the key says how far is allowed."""
+    spec = scenario.inputs
+    polygons = inputs.boundary.geometry
+    polygons = polygons[polygons.notna() & ~polygons.is_empty & polygons.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if polygons.empty:
+        return []
+    area = shapely.make_valid(shapely.union_all(shapely.make_valid(polygons.to_numpy())))
+    tolerance = spec.boundary_tolerance_km * 1000.0
+    out = []
+    for frame, key, path in ((inputs.schools, "school_id", spec.schools),
+                             (inputs.origins, "origin_id", spec.villages or spec.schools)):
+        distance = pd.Series(shapely.distance(frame.geometry.to_numpy(), area), index=frame.index)
+        far = distance > tolerance
+        if far.any():
+            out.append(f"{path}: {key.replace('origin', 'village' if spec.villages else 'school')} "
+                       f"{id_list(frame.loc[far, key])} lie outside the boundary ({spec.boundary}) by more than "
+                       f"{spec.boundary_tolerance_km:g} km (the farthest by {distance[far].max() / 1000:,.1f} km): "
+                       "check their coordinates (lon and lat swapped? another CRS?), or raise [inputs] "
+                       "boundary_tolerance_km if they really lie outside the county")
+    return out
 
 
 def _fmt(x: float) -> str:

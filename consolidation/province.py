@@ -19,6 +19,7 @@ import pandas as pd
 import tomli_w
 
 from .errors import InputError
+from .io import read_csv_text
 from .parallel import Task, TaskResult, run_tasks
 from .report.atomic import check_destination, write_atomically
 from .report.tables import write_csv
@@ -70,14 +71,14 @@ def split_by_county(base: dict[str, Any], into: Path) -> dict[str, dict[str, Pat
     (plain ``to_csv``), never through :func:`consolidation.report.tables.write_csv`, whose quotes would
     change IDs and names."""
     inputs = base["inputs"]
-    schools = pd.read_csv(inputs["schools"], dtype=str, keep_default_na=False)
+    schools = read_csv_text(inputs["schools"], "schools")
     if "county" not in schools.columns:
         raise InputError([f"{inputs['schools']}: no county column, and the province folder has no county "
                           "folders: add a county column or one folder per county"])
-    villages = pd.read_csv(inputs["villages"], dtype=str, keep_default_na=False) if inputs.get("villages") else None
+    villages = read_csv_text(inputs["villages"], "villages") if inputs.get("villages") else None
     if villages is not None and "county" not in villages.columns:
         raise InputError([f"{inputs['villages']}: no county column; every village needs its county"])
-    travel = pd.read_csv(inputs["travel"], dtype=str, keep_default_na=False) if inputs.get("travel") else None
+    travel = read_csv_text(inputs["travel"], "travel") if inputs.get("travel") else None
     counties: dict[str, dict[str, Path]] = {}
     for county, rows in schools.groupby("county", sort=True):
         folder = into / _slug(county)

@@ -6,20 +6,30 @@ Precedence, highest first: ``--set key=value`` on the command line, the scenario
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import BANDS
 from .errors import ScenarioError
+from .files import not_a_regular_file
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Every number must be finite: inf or nan in a scenario is a mistake, never a setting ("no limit" is an
+    # absent key).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+YUAN_MAX = 1e9
+"""Largest amount of yuan any one cost setting may have. Real settings are at most millions; beyond a
+billion the objective's terms differ by more than the solver's tolerances can resolve (HiGHS treats 1e20 as
+infinite), so the plan would be noise. A larger value is almost always a unit or typing mistake."""
 
 
 class InputFiles(_Strict):
@@ -39,6 +49,32 @@ class InputFiles(_Strict):
     complete: bool = Field(
         False, description="true: the travel CSV lists every reachable pair; unlisted pairs are unreachable."
     )
+    fractional_pupils: bool = Field(
+        False, description="true: pupil counts may have fractions (projections); false: they must be whole "
+        "numbers (today's enrolment)."
+    )
+    max_school_pupils: float = Field(
+        100_000, gt=0, description="Plausibility limit: a school's pupils, capacity, max_capacity, beds or "
+        "max_beds above this is an error (a unit or typing mistake); raise it for a larger school."
+    )
+    max_village_pupils: float = Field(
+        20_000, gt=0, description="Plausibility limit: a village's pupils (all bands) above this is an error; "
+        "raise it for a larger origin."
+    )
+    boundary_tolerance_km: float = Field(
+        5, ge=0, description="A school or village farther than this outside the boundary is an error (its "
+        "coordinates are probably wrong); raise it to allow points outside the county."
+    )
+
+    @field_validator("schools", "villages", "travel", "boundary", mode="before")
+    @classmethod
+    def _not_empty(cls, value: Any, info: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(f"is empty: name a file, e.g. {info.field_name} = \"{info.field_name}.csv\""
+                             + ("" if info.field_name == "schools" else ", or leave the key out"))
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("contains a NUL character: name a file")
+        return value
 
 
 class BandRule(_Strict):
@@ -143,7 +179,8 @@ class TeachingPoints(_Strict):
         default_factory=lambda: ["G1_3"], min_length=1, description="Bands a teaching point keeps."
     )
     annual_cost: float = Field(
-        40_000, ge=0, description="Yuan a year to run a school as a teaching point, instead of its annual cost."
+        40_000, ge=0, le=YUAN_MAX,
+        description="Yuan a year to run a school as a teaching point, instead of its annual cost."
     )
     min_pupils: float = Field(0, ge=0, description="A school that becomes a teaching point keeps at least this many.")
     max_pupils: float | None = Field(
@@ -232,19 +269,21 @@ class Costs(_Strict):
     yuan, annualised over ``capital_years`` in the objective."""
 
     school_annual: float = Field(
-        65_000, ge=0, description="Yuan a year to keep a school open, unless the school has annual_cost "
+        65_000, ge=0, le=YUAN_MAX, description="Yuan a year to keep a school open, unless the school has annual_cost "
         "(funds floor of 100 pupils x 650 yuan)."
     )
     per_pupil_minute: float = Field(
-        100, ge=0, description="Yuan a year per pupil per minute of one-way trip: the value of families' "
+        100, ge=0, le=YUAN_MAX, description="Yuan a year per pupil per minute of one-way trip: the value of families' "
         "time (a minute each way, 190 school days, is 6.3 hours a year; about 100 yuan at 15 yuan an hour)."
     )
-    per_place_added: float = Field(36_000, ge=0, description="Yuan per school place added (one-off).")
+    per_place_added: float = Field(36_000, ge=0, le=YUAN_MAX, description="Yuan per school place added (one-off).")
     per_bed_added: float = Field(
-        30_000, ge=0, description="Yuan per boarding bed added, canteen share included (one-off)."
+        30_000, ge=0, le=YUAN_MAX, description="Yuan per boarding bed added, canteen share included (one-off)."
     )
-    per_boarder: float = Field(200, ge=0, description="Yuan a year per boarder (boarding subsidy).")
-    capital_years: float = Field(20, gt=0, description="Years over which one-off costs are spread in the objective.")
+    per_boarder: float = Field(200, ge=0, le=YUAN_MAX, description="Yuan a year per boarder (boarding subsidy).")
+    capital_years: float = Field(
+        20, ge=1, le=100, description="Years over which one-off costs are spread in the objective."
+    )
 
 
 class SolverSettings(_Strict):
@@ -314,11 +353,24 @@ class LoadedScenario:
     """``(key, old, new)`` for each ``--set``."""
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, role: str = "scenario file") -> dict[str, Any]:
+    problem = not_a_regular_file(path)
+    if problem == "does not exist":
+        raise ScenarioError(f"{path}: {role} not found (it does not exist): check the path") from None
+    if problem is not None:
+        raise ScenarioError(f"{path}: the {role} {problem}: name a .toml file")
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (len(data) > 1 and b"\x00" in data[:200]):
+        raise ScenarioError(f"{path}: the {role} is saved as UTF-16, but TOML must be UTF-8: save it again as "
+                            "UTF-8 (in Notepad: Save as, Encoding UTF-8)")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: scenario file not found") from None
+        text = data.decode("utf-8-sig")  # a byte-order mark (Notepad's "UTF-8 with BOM") is harmless
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ScenarioError(f"{path}: the {role} is not UTF-8 (line {line} has bytes that are not UTF-8; "
+                            "GBK/GB18030 perhaps). TOML must be UTF-8: save it again as UTF-8 (in Notepad: Save "
+                            f"as, Encoding UTF-8), or convert it: iconv -f GB18030 -t UTF-8 {path.name} > "
+                            f"{path.stem}.utf8.toml") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -333,7 +385,7 @@ def _absolute_inputs(raw: dict[str, Any], base: Path) -> None:
     if isinstance(inputs, dict):
         for key in INPUT_PATHS:
             value = inputs.get(key)
-            if isinstance(value, str) and value:
+            if isinstance(value, str) and value.strip() and "\x00" not in value:
                 inputs[key] = str((base / value).resolve())
 
 
@@ -359,7 +411,14 @@ def _read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any]
         return raw, (path,)
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: 'extends' must be a file name in quotes, e.g. extends = \"base.toml\"")
-    base_raw, base_files = _read_chain(path.parent / parent, (*seen, path))
+    if not parent.strip():
+        raise ScenarioError(f"{path}: 'extends' is empty: name the base scenario file, e.g. extends = \"base.toml\"")
+    target = path.parent / parent
+    problem = not_a_regular_file(target)
+    if problem is not None:
+        raise ScenarioError(f"{path}: extends = {parent!r}: {target} {problem}: name the base scenario's .toml file "
+                            "(relative to this file)")
+    base_raw, base_files = _read_chain(target, (*seen, path))
     return _merge(base_raw, raw), (path, *base_files)
 
 
@@ -385,7 +444,8 @@ def _apply_override(raw: dict[str, Any], assignment: str) -> tuple[str, Any, Any
         node = child
     old = node.get(parts[-1])
     new = parse_value(text.strip())
-    if parts[0] == "inputs" and len(parts) == 2 and parts[1] in INPUT_PATHS and isinstance(new, str) and new:
+    if parts[0] == "inputs" and len(parts) == 2 and parts[1] in INPUT_PATHS and isinstance(new, str) \
+            and new.strip() and "\x00" not in new:
         new = str(Path(new).resolve())  # a path given on the command line is relative to where it is typed
     node[parts[-1]] = new
     return key, old, new
@@ -419,7 +479,12 @@ def _explain(exc: ValidationError, where: str) -> ScenarioError:
             lines.append(f"'{key}' is required")
         else:
             given = err.get("input")
-            lines.append(f"'{key}' = {given!r}: {err['msg']}")
+            hint = ""
+            if err["type"] == "finite_number":
+                hint = ": inf and nan are not settings (leave a key out where absent means no limit)"
+            elif err["type"] == "less_than_equal" and str(loc[0]) in ("costs", "teaching_points"):
+                hint = " yuan: a larger amount is almost certainly a unit or typing mistake"
+            lines.append(f"'{key}' = {given!r}: {err['msg']}{hint}")
     return ScenarioError(f"{where}: " + ("\n  " if len(lines) > 1 else "") + "\n  ".join(lines))
 
 

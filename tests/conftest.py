@@ -14,6 +14,13 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "tests" / "data" / "bench"
 
 
+def _zero_pupils(frame: pd.DataFrame) -> pd.DataFrame:
+    """A row that leaves out a pupils key has 0 pupils of that band (in a file, a blank pupils cell is an
+    error: write 0)."""
+    columns = [c for c in frame.columns if str(c).startswith("pupils_g")]
+    return frame.fillna({c: 0 for c in columns})
+
+
 def write_instance(folder: Path, *, schools: list[dict], villages: list[dict] | None = None,
                    travel: list[tuple] | None = None, scenario: dict | None = None) -> Path:
     """Write schools.csv, villages.csv, travel.csv and scenario.toml; return the scenario path.
@@ -22,10 +29,10 @@ def write_instance(folder: Path, *, schools: list[dict], villages: list[dict] | 
     unless the scenario says otherwise.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(schools).to_csv(folder / "schools.csv", index=False)
+    _zero_pupils(pd.DataFrame(schools)).to_csv(folder / "schools.csv", index=False)
     inputs: dict = {"schools": "schools.csv"}
     if villages is not None:
-        pd.DataFrame(villages).to_csv(folder / "villages.csv", index=False)
+        _zero_pupils(pd.DataFrame(villages)).to_csv(folder / "villages.csv", index=False)
         inputs["villages"] = "villages.csv"
     if travel is not None:
         pd.DataFrame(travel, columns=["origin_id", "school_id", "minutes"]).to_csv(folder / "travel.csv", index=False)

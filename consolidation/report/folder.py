@@ -21,7 +21,7 @@ import pandas as pd
 import tomli_w
 from shapely.geometry import LineString
 
-from ..io import Inputs
+from ..io import Inputs, input_record
 from ..plan import Plan
 from ..scenario import LoadedScenario, Scenario, resolved_dict
 from .atomic import write_atomically
@@ -158,8 +158,7 @@ def provenance(loaded: LoadedScenario, inputs: Inputs | None, record: RunRecord,
         "lang": lang,
         "scenario_files": [str(p) for p in loaded.files],
         "overrides": [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides],
-        "inputs": {role: {"path": path, "sha256": digest}
-                   for role, (path, digest) in (inputs.files.items() if inputs is not None else [])},
+        "inputs": input_record(inputs, loaded.files[0] if loaded.files else None),
         "crs": inputs.crs.to_string() if inputs is not None and inputs.crs is not None else None,
         "versions": versions(),
         "platform": platform.platform(),
