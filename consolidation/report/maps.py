@@ -255,41 +255,125 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
     lang = i18n.norm_lang(lang)
     lab = LABELS[lang]
     family = family or kit.font_family(map_texts([layers], lang) + [name or ""])
-    schools, assignments = layers.schools, layers.assignments
     draw_base(ax, layers.boundary, layers.origins)
     frame_axes(ax, bounds)  # after the base: geopandas labels the axes when it plots
-    ends = (_xy_lookup(layers.origins, "origin_id"), _xy_lookup(schools, "school_id"))
-    after = _num(schools, "pupils")
+    _draw_trips(ax, layers, small)
+    marks = _school_marks(layers.schools, pmax, small)
+    _draw_schools(ax, marks)
+    _ring(ax, marks, highlight)
+    _panel_title(ax, marks, lab, name=name, name_color=name_color, title_size=title_size, family=family)
+    kit.scale_bar(ax, lab["km"], family, fontsize=7.5 if small else 8.5)
+    kit.north_arrow(ax, lab["north"], family, size=0.7 if small else 1.0)
+    if max_named > 0:
+        _name_schools(ax, marks, pmax=pmax, max_named=max_named, family=family, label_size=label_size, small=small)
+
+
+@dataclass(frozen=True)
+class _SchoolMarks:
+    """Each school of a plan panel as drawn: position, role and marker size (one entry a school).
+
+    Attributes
+    ----------
+    ids, names : list of str
+        School ids (blank without a ``school_id`` column) and names (the ids without a ``name`` column).
+    x, y : numpy.ndarray
+        Position in the layers' CRS (metres).
+    pupils : pandas.Series
+        Pupils after the plan (0 where missing).
+    closed, kept, hub, point : numpy.ndarray of bool
+        The role: closed, kept open, hub, or teaching point (a school without ``role`` is kept).
+    size, hub_size : numpy.ndarray
+        Marker areas in pt^2: a circle for the pupils, and the star of a hub.
+    shrink : float
+        Scale of markers and line widths: 0.6 on a small panel, else 1.
+    """
+
+    ids: list[str]
+    names: list[str]
+    x: np.ndarray
+    y: np.ndarray
+    pupils: pd.Series
+    closed: np.ndarray
+    kept: np.ndarray
+    hub: np.ndarray
+    point: np.ndarray
+    size: np.ndarray
+    hub_size: np.ndarray
+    shrink: float
+
+
+def _draw_trips(ax, layers: PlanLayers, small: bool) -> None:
+    """Draw one line per trip in the plan, origin to school, styled by kind (same, moved, boarding)."""
+    ends = (_xy_lookup(layers.origins, "origin_id"), _xy_lookup(layers.schools, "school_id"))
+    assignments = layers.assignments
     kinds = _trip_kind(assignments)
     for kind, (style, width, z) in TRIP_STYLES.items():
         lines = _segments(assignments[kinds == kind], "school_id", *ends)
         ax.add_collection(LineCollection(lines, colors=COLORS[kind], linewidths=width * (0.8 if small else 1),
                                          linestyles=style, zorder=z))
+
+
+def _school_marks(schools: gpd.GeoDataFrame, pmax: float, small: bool) -> _SchoolMarks:
+    """Read each school's role and position, and size its marker.
+
+    Parameters
+    ----------
+    schools : geopandas.GeoDataFrame
+        The plan's schools: optional ``school_id``, ``name``, ``role`` and ``pupils``, Point geometry.
+    pmax : float
+        Pupils of the largest school drawn anywhere (the largest marker).
+    small : bool
+        Shrink markers to 60 % for a small panel.
+
+    Returns
+    -------
+    _SchoolMarks
+        Circles proportional to pupils (see :func:`_sizes`); a hub's star :data:`HUB_SCALE` times
+        larger and at least :data:`HUB_MIN` pt^2.
+    """
     role = schools["role"].astype(str) if "role" in schools else pd.Series("kept", schools.index)
-    closed, kept, hub = (role == "closed").to_numpy(), (role == "kept").to_numpy(), (
-        role == "hub").to_numpy()
-    point = (role == "teaching_point").to_numpy()
     shrink = 0.6 if small else 1.0
+    after = _num(schools, "pupils")
     size = _sizes(after, pmax) * shrink
-    hub_size = np.maximum(size * HUB_SCALE, HUB_MIN * shrink)
     x, y = kit.coords(schools)
+    ids = schools["school_id"].astype(str).tolist() if "school_id" in schools else [""] * len(x)
+    return _SchoolMarks(ids=ids, names=schools["name"].astype(str).tolist() if "name" in schools else ids,
+                        x=x, y=y, pupils=after, closed=(role == "closed").to_numpy(), kept=(role == "kept").to_numpy(),
+                        hub=(role == "hub").to_numpy(), point=(role == "teaching_point").to_numpy(), size=size,
+                        hub_size=np.maximum(size * HUB_SCALE, HUB_MIN * shrink), shrink=shrink)
+
+
+def _draw_schools(ax, marks: _SchoolMarks) -> None:
+    """Draw closed schools as crosses, kept ones as circles, teaching points as triangles and hubs as stars."""
+    x, y, size, shrink = marks.x, marks.y, marks.size, marks.shrink
+    closed, kept, point, hub = marks.closed, marks.kept, marks.point, marks.hub
     ax.scatter(x[closed], y[closed], s=60 * shrink, marker="x", c=COLORS["closed"], linewidths=1.6 * shrink,
                zorder=4)
     ax.scatter(x[kept], y[kept], s=size[kept], c=COLORS["school"], edgecolors="white",
                linewidths=0.7, alpha=0.9, zorder=5)
     ax.scatter(x[point], y[point], s=np.maximum(size[point], 28 * shrink), marker="^", c=COLORS["teaching_point"],
                edgecolors="#1f4e6b", linewidths=0.6, zorder=5)
-    ax.scatter(x[hub], y[hub], s=hub_size[hub], marker="*", c=COLORS["hub"], edgecolors="black",
+    ax.scatter(x[hub], y[hub], s=marks.hub_size[hub], marker="*", c=COLORS["hub"], edgecolors="black",
                linewidths=0.6, zorder=6)
-    ids = schools["school_id"].astype(str).tolist() if "school_id" in schools else [""] * len(x)
-    ring = np.isin(ids, [str(h) for h in highlight])
+
+
+def _ring(ax, marks: _SchoolMarks, highlight: Iterable[str]) -> None:
+    """Ring the schools whose ids are in ``highlight`` (e.g. decisions that differ from another plan)."""
+    ring = np.isin(marks.ids, [str(h) for h in highlight])
     if ring.any():
-        ring_size = np.maximum(np.where(hub, hub_size, size), 60 * shrink) * 2.6 + 60 * shrink
-        ax.scatter(x[ring], y[ring], s=ring_size[ring], facecolors="none", edgecolors=COLORS["differs"],
+        shrink = marks.shrink
+        ring_size = np.maximum(np.where(marks.hub, marks.hub_size, marks.size), 60 * shrink) * 2.6 + 60 * shrink
+        ax.scatter(marks.x[ring], marks.y[ring], s=ring_size[ring], facecolors="none", edgecolors=COLORS["differs"],
                    linewidths=2.0 * shrink + 0.4, zorder=6.5)
-    n_hubs = int(hub.sum())
+
+
+def _panel_title(ax, marks: _SchoolMarks, lab: dict, *, name: str | None, name_color: str, title_size: float,
+                 family: list[str]) -> None:
+    """Title the panel with the count of schools by role; with a ``name``, write it in bold above the counts."""
+    n_hubs = int(marks.hub.sum())
     hubs = lab["hubs_1"] if n_hubs == 1 else lab["hubs"].format(n=n_hubs)
-    counts = {"hubs": hubs, "kept": int(kept.sum()), "points": int(point.sum()), "closed": int(closed.sum())}
+    counts = {"hubs": hubs, "kept": int(marks.kept.sum()), "points": int(marks.point.sum()),
+              "closed": int(marks.closed.sum())}
     if name:
         ax.set_title(kit.mpl_text(lab["panel"].format(**counts)), fontsize=title_size * 0.85, loc="left",
                      fontfamily=family, color="#333333")
@@ -298,21 +382,27 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
                     fontfamily=family, va="bottom", annotation_clip=False)
     else:
         ax.set_title(kit.mpl_text(lab["plan"].format(**counts)), fontsize=title_size, loc="left", fontfamily=family)
-    kit.scale_bar(ax, lab["km"], family, fontsize=7.5 if small else 8.5)
-    kit.north_arrow(ax, lab["north"], family, size=0.7 if small else 1.0)
-    if max_named <= 0:
-        return
-    # Name hubs, then large kept schools, up to max_named names where they fit; names may
-    # cover the crosses of closed schools but not other open schools.
-    radius = np.where(hub, np.sqrt(hub_size) * 0.45, np.where(kept | point, np.sqrt(np.maximum(size, 28)) / 2, 4.0))
-    markers = [(x[i], y[i], radius[i]) for i in np.flatnonzero(~closed)]
+
+
+def _name_schools(ax, marks: _SchoolMarks, *, pmax: float, max_named: int, family: list[str], label_size: float,
+                  small: bool) -> None:
+    """Name hubs, then kept schools of at least :data:`NAME_SHARE` of ``pmax`` pupils, where names fit.
+
+    At most ``max_named`` names (every hub, if there are more hubs). Names may cover the crosses of
+    closed schools but not other open schools, nor the north arrow; the id stands in for a name
+    the fonts cannot draw.
+    """
+    x, y, hub, kept, after = marks.x, marks.y, marks.hub, marks.kept, marks.pupils
+    radius = np.where(hub, np.sqrt(marks.hub_size) * 0.45,
+                      np.where(kept | marks.point, np.sqrt(np.maximum(marks.size, 28)) / 2, 4.0))
+    markers = [(x[i], y[i], radius[i]) for i in np.flatnonzero(~marks.closed)]
     to_data = ax.transData.inverted()
     for fy in (0.92, 0.86, 0.8):  # keep names off the north arrow
         markers.append((*to_data.transform(ax.transAxes.transform((0.95, fy))), 12 * (0.7 if small else 1.0)))
     big = kept & (after.to_numpy() >= NAME_SHARE * pmax)
     order = sorted(np.flatnonzero(hub | big), key=lambda i: (not hub[i], -after.iloc[i]))
     order = order[:max(max_named, int(hub.sum()))]
-    names = schools["name"].astype(str).tolist() if "name" in schools else ids
+    names, ids = marks.names, marks.ids
     labels = [(x[i], y[i], names[i] if kit.renderable(names[i], family) else ids[i], bool(hub[i]),
                radius[i]) for i in order]
     kit.place_labels(ax, labels, family, markers, fontsize=label_size)
