@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,8 @@ import pandas as pd
 from . import BANDS
 from .errors import ScenarioError
 from .parallel import Task, TaskResult, run_tasks
-from .report.atomic import check_destination, write_atomically
+from .paths import folder_name, scenario_paths
+from .report.atomic import reserve, write_atomically
 from .scenario import load_scenario, parse_value
 
 log = logging.getLogger("consolidation")
@@ -104,8 +104,9 @@ def run_label(combo: dict[str, Any]) -> str:
 
 
 def _folder_name(index: int, combo: dict[str, Any]) -> str:
+    """``NN_<key-value>...``: one safe folder name whatever the values hold (``/``, ``..``, very long text)."""
     text = "_".join(f"{'.'.join(k.split('.')[-2:])}-{v}" for k, v in combo.items())
-    return f"{index:02d}_" + re.sub(r"[^A-Za-z0-9._-]+", "-", text)
+    return f"{index:02d}_" + (folder_name(text, max_chars=60) or "run")
 
 
 def pareto(costs: np.ndarray, travel: np.ndarray) -> np.ndarray:
@@ -213,10 +214,20 @@ def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, bas
 
     Every combination is validated before any run starts, so a misspelt key fails at once. The folder is
     written under a temporary name and renamed when complete; an existing folder is replaced only with
-    ``overwrite``.
+    ``overwrite`` and only when the planner wrote it; ``out`` is checked, created and locked before any run
+    starts (see :mod:`consolidation.report.atomic`).
     """
     out = Path(out)
-    check_destination(out, overwrite=overwrite, what="sweep")
+    protect = scenario_paths(load_scenario(scenario_path, list(base_overrides)))
+    with reserve(out, overwrite=overwrite, what="sweep", protect=protect):
+        return _sweep(scenario_path, vary, out, base_overrides=base_overrides, serial=serial, scheduler=scheduler,
+                      workers=workers, overwrite=overwrite, lang=lang, on_update=on_update, protect=protect)
+
+
+def _sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, base_overrides: tuple[str, ...],
+           serial: bool, scheduler: str | None, workers: int | None, overwrite: bool, lang: str,
+           on_update: Callable[[TaskResult | None, int, int], None] | None,
+           protect: list[tuple[str, Path]]) -> SweepResult:
     vary = sweep_values(scenario_path, vary)
     combos = combinations(vary)
     tasks_overrides = []
@@ -252,5 +263,5 @@ def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, bas
                           staging / "tradeoff.png", title=name, lang=lang)
         return table
 
-    table = write_atomically(out, fill, overwrite=overwrite, what="sweep")
+    table = write_atomically(out, fill, overwrite=overwrite, what="sweep", protect=protect)
     return SweepResult(out=out, table=table)
