@@ -32,6 +32,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -214,6 +215,32 @@ _held: dict[Path, _Held] = {}
 _guard = threading.Lock()
 
 
+@contextmanager
+def _deferred_interrupts() -> Iterator[None]:
+    """Hold back Ctrl-C and SIGTERM for a few steps that must not be cut in two (taking the lock and noting
+    it, releasing it, the renames that swap a folder in): a signal that comes meanwhile is noted and acted
+    on right after, where cleanup is certain. (Python runs signal handlers in the main thread only, so the
+    handlers are swapped there; blocking the signal would not do, another thread would receive it.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous: dict[int, object] = {}
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda signum, frame: caught.append(signum))
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if caught:
+            handler = previous[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)  # Ctrl-C's and the CLI's SIGTERM handler raise KeyboardInterrupt
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(caught[0])
+
+
 def _alive(pid: int) -> bool:
     if pid <= 0 or pid == os.getpid():
         return True
@@ -320,9 +347,9 @@ def clean_stale(parent: Path, *, mine: str | None = None) -> list[Path]:
 
 @contextmanager
 def reserve(out: Path | None, *, overwrite: bool, what: str = "run", protect: Protected = ()) -> Iterator[Path | None]:
-    """Hold ``out`` for this command from the first check to the final rename: check it
-    (:func:`check_destination`), create its parent folder, take its lock, clean stale staging folders
-    beside it. Re-entrant within one thread (the writer re-checks inside); another thread or process
+    """Hold ``out`` for this command from the first check to the final rename: refuse places no output may
+    be, create its parent folder, take its lock, clean stale staging folders beside it, then check it
+    (:func:`check_destination`). Re-entrant within one thread (the writer re-checks inside); another thread or process
     aiming at the same folder is refused. Parent folders created here are removed again if they stay
     empty. ``out = None`` holds nothing."""
     if out is None:
@@ -330,7 +357,7 @@ def reserve(out: Path | None, *, overwrite: bool, what: str = "run", protect: Pr
         return
     out = Path(out)
     protect = list(protect)
-    dest = check_destination(out, overwrite=overwrite, what=what, protect=protect)
+    dest = _where(out, protect)
     me = threading.get_ident()
     with _guard:
         held = _held.get(dest)
@@ -340,29 +367,32 @@ def reserve(out: Path | None, *, overwrite: bool, what: str = "run", protect: Pr
         if held is not None:
             held.depth += 1
     if held is not None:
+        check_destination(out, overwrite=overwrite, what=what, protect=protect)
         try:
             yield dest
         finally:
             with _guard:
                 held.depth -= 1
         return
-    created = _make_parent(dest, out)
+    held = None
+    created: list[Path] = []
     try:
-        fd, lock = _lock(dest, out)
-    except BaseException:
-        _remove_empty(created)
-        raise
-    held = _Held(thread=me, fd=fd, lock=lock, created=created)
-    with _guard:
-        _held[dest] = held
-    try:
-        clean_stale(dest.parent, mine=dest.name)
+        with _deferred_interrupts():
+            created = _make_parent(dest, out)
+            fd, lock = _lock(dest, out)
+            held = _Held(thread=me, fd=fd, lock=lock, created=created)
+            with _guard:
+                _held[dest] = held
+        clean_stale(dest.parent, mine=dest.name)  # under the lock: may put back this name's replaced folder
+        check_destination(out, overwrite=overwrite, what=what, protect=protect)
         yield dest
     finally:
-        with _guard:
-            _held.pop(dest, None)
-        _unlock(held)
-        _remove_empty(created)
+        with _deferred_interrupts():
+            if held is not None:
+                with _guard:
+                    _held.pop(dest, None)
+                _unlock(held)
+            _remove_empty(created)
 
 
 def write_atomically(out: Path, fill: Callable[[Path], T], *, overwrite: bool, what: str = "run",
@@ -378,19 +408,20 @@ def write_atomically(out: Path, fill: Callable[[Path], T], *, overwrite: bool, w
             staging.unlink()
         elif staging.exists():
             shutil.rmtree(staging)
-        staging.mkdir()
         try:
+            staging.mkdir()
             result = fill(staging)
             write_marker(staging, what)
             if os.path.lexists(dest):
                 check_destination(out, overwrite=overwrite, what=what, protect=protect)
                 old = dest.parent / f".{dest.name}.old-{os.getpid()}"
-                os.replace(dest, old)
-                try:
-                    os.replace(staging, dest)
-                except BaseException:
-                    os.replace(old, dest)
-                    raise
+                with _deferred_interrupts():
+                    os.replace(dest, old)
+                    try:
+                        os.replace(staging, dest)
+                    except BaseException:
+                        os.replace(old, dest)
+                        raise
                 shutil.rmtree(old, ignore_errors=True)
             else:
                 try:
