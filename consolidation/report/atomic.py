@@ -153,10 +153,17 @@ def _where(out: Path, protect: Protected) -> Path:
     dest = _real(out)
     if dest.parent == dest:
         raise OutputError(f"--out {out} is the root folder: choose a new folder, e.g. --out reports/NAME")
-    if dest == _real(Path.home()):
+    try:
+        home = _real(Path.home())
+    except (RuntimeError, KeyError, OSError):  # no home folder known
+        home = None
+    if dest == home:
         raise OutputError(f"--out {out} is your home folder: choose a new folder, e.g. --out reports/NAME")
-    cwd = _real(Path.cwd())
-    if dest == cwd or dest in cwd.parents:
+    try:
+        cwd = _real(Path.cwd())
+    except OSError:  # the current folder was deleted
+        cwd = None
+    if cwd is not None and (dest == cwd or dest in cwd.parents):
         how = "is" if dest == cwd else "contains"
         raise OutputError(f"--out {out} {how} the current folder ({cwd}): choose a new folder inside it, "
                           "e.g. --out reports/NAME")
