@@ -178,8 +178,9 @@ def run_province(folder: Path, scenario: Path, out: Path, *, base_overrides: tup
                          overwrite=overwrite, lang=lang, on_update=on_update, protect=protect)
 
 
-def _province(folder: Path | None, loaded: LoadedScenario, out: Path, *, serial: bool, scheduler: str | None, workers: int | None,
-              overwrite: bool, lang: str, on_update: Callable[[TaskResult | None, int, int], None] | None,
+def _province(folder: Path | None, loaded: LoadedScenario, out: Path, *, serial: bool, scheduler: str | None,
+              workers: int | None, overwrite: bool, lang: str,
+              on_update: Callable[[TaskResult | None, int, int], None] | None,
               protect: list[tuple[str, Path]]) -> ProvinceResult:
     base = resolved_dict(loaded.scenario)
 

@@ -296,7 +296,8 @@ def _lock(dest: Path, out: Path) -> tuple[int | None, Path]:
         except OSError as exc:
             if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 os.close(fd)
-                raise OutputError(f"cannot lock {path} for --out {out} ({exc.strerror}): choose another --out")
+                raise OutputError(f"cannot lock {path} for --out {out} ({exc.strerror}): choose another --out") \
+                    from None
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
             os.close(fd)
             raise OutputError(f"{out} is being written by another command right now (process {holder}): wait for "
