@@ -8,6 +8,7 @@ Thin: parses, calls the pipeline, owns logging and exit codes
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import threading
 import time
@@ -18,6 +19,7 @@ import click
 
 from . import __version__
 from .errors import InfeasibleError, PlannerError
+from .paths import scenario_folder
 from .scenario import load_scenario, reference_markdown
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4
@@ -68,7 +70,10 @@ def _infeasible(headline: str, exc: InfeasibleError) -> None:
     sys.exit(EXIT_INFEASIBLE)
 
 
-def _fail(exc: BaseException, debug: bool) -> None:
+def _fail(exc: BaseException, debug: bool, what: str = "run") -> None:
+    if isinstance(exc, KeyboardInterrupt):  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt)
+        click.echo(f"interrupted: no {what} folder was written", err=True)
+        sys.exit(130)
     if debug:
         raise exc
     if isinstance(exc, PlannerError):
@@ -112,11 +117,26 @@ def with_common(func):
     return func
 
 
+def _sigterm_as_interrupt(ctx: click.Context) -> None:
+    """Handle SIGTERM like Ctrl-C for the rest of the command (a run stopped by a scheduler or ``kill`` then
+    removes its temporary folder and says nothing was written); the previous handler is put back after."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="consolidation")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Plan rural school consolidation: which schools close, which become boarding hubs,
     who travels how long, and what it costs."""
+    _sigterm_as_interrupt(ctx)
 
 
 @main.command()
@@ -152,14 +172,11 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
         from .pipeline import run_scenario
 
         loaded = load_scenario(scenario, extra)
-        folder = out if out is not None else Path("reports") / loaded.scenario.name
+        folder = out if out is not None else Path("reports") / scenario_folder(loaded.scenario.name)
         show = not quiet and sys.stderr.isatty()
         result = run_scenario(loaded, out=folder, overwrite=overwrite, lang=lang,
                               while_solving=lambda limit: _solver_progress(limit, show=show), save_lp=save_lp)
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
-        if isinstance(exc, KeyboardInterrupt):
-            click.echo("interrupted: no run folder was written", err=True)
-            sys.exit(130)
         _fail(exc, debug)
         return
     s = result.summary
@@ -290,13 +307,13 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path | None, max_runs: int
         values = sweep_values(scenario, parse_vary(vary))
         runs = check_size(values, max_runs)
         name = load_scenario(scenario, list(overrides)).scenario.name
-        folder = out if out is not None else Path("reports") / f"{name}-sweep"
+        folder = out if out is not None else Path("reports") / scenario_folder(name, "-sweep")
         with _run_progress(runs, show=not quiet and sys.stderr.isatty()) as update:
             result = run_sweep(scenario, values, folder, base_overrides=tuple(overrides), serial=serial,
                                scheduler=scheduler, workers=workers, overwrite=overwrite, lang=lang,
                                max_runs=max_runs, on_update=update)
-    except Exception as exc:  # noqa: BLE001
-        _fail(exc, debug)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        _fail(exc, debug, "sweep")
         return
     table = result.table
     failed = _failed_runs(table)
@@ -336,14 +353,14 @@ def province(folder: Path | None, scenario: Path, out: Path | None, workers: int
         from .province import county_folders, run_province
 
         name = load_scenario(scenario, list(overrides)).scenario.name
-        target = out if out is not None else Path("reports") / f"{name}-province"
+        target = out if out is not None else Path("reports") / scenario_folder(name, "-province")
         n = len(county_folders(folder)) if folder is not None else 0
         with _run_progress(n or 1, show=not quiet and sys.stderr.isatty() and n > 0) as update:
             result = run_province(folder, scenario, target, base_overrides=tuple(overrides), serial=serial,
                                   scheduler=scheduler, workers=workers, overwrite=overwrite, lang=lang,
                                   on_update=update)
-    except Exception as exc:  # noqa: BLE001
-        _fail(exc, debug)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        _fail(exc, debug, "province")
         return
     table = result.table
     failed = _failed_runs(table)
@@ -382,8 +399,8 @@ def compare(run_dirs: tuple[Path, ...], out: Path, lang: str, force: bool, overw
         from .compare import compare_runs
 
         folder = compare_runs(run_dirs, out, lang=lang, force=force, overwrite=overwrite)
-    except Exception as exc:  # noqa: BLE001
-        _fail(exc, debug)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        _fail(exc, debug, "comparison")
         return
     click.echo(f"compared {len(run_dirs)} runs (reference: {run_dirs[0]}).")
     click.echo(f"report: {folder / 'comparison.html'}")
@@ -432,14 +449,14 @@ def group(scenario: Path, out: Path | None, overwrite: bool, lang: str, override
         from .pipeline import group_scenario
 
         loaded = load_scenario(scenario, list(overrides))
-        folder = out if out is not None else Path("reports") / f"{loaded.scenario.name}-groups"
+        folder = out if out is not None else Path("reports") / scenario_folder(loaded.scenario.name, "-groups")
         result, written = group_scenario(loaded, out=folder, overwrite=overwrite, lang=lang)
     except InfeasibleError as exc:
         if debug:
             raise
         _infeasible(f"{scenario}: no education grouping meets the rules:", exc)
-    except Exception as exc:  # noqa: BLE001
-        _fail(exc, debug)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        _fail(exc, debug, "group")
         return
     click.echo(f"{loaded.scenario.name}: {result.status}. {result.describe()}; teachers' trips "
                f"{result.summary()['teacher_minutes']:,.1f} min one way in all.")

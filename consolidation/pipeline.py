@@ -21,6 +21,7 @@ from .explain import relaxed_reasons
 from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups
 from .io import Inputs, read_inputs
 from .model import build_model, write_lp
+from .paths import scenario_paths
 from .plan import Plan, make_plan
 from .scenario import LoadedScenario, Scenario
 from .solve import solve
@@ -84,18 +85,27 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
     ``no_solution`` with reasons in ``summary["reasons"]``. Raises ScenarioError/InputError for bad
     input and OutputError when ``out`` exists and ``overwrite`` is false (checked before any work).
     ``while_solving(time_limit_s)``, if given, is a context manager held around the solver call
-    (the CLI shows a progress bar with it). ``save_lp``, if given, is a file to write the model to (LP format)
-    once built; it may not be one of the scenario's files or inputs, nor inside ``out``.
+    (the CLI shows a progress bar with it). ``out`` is checked, created and locked before any work and held
+    until written (see :mod:`consolidation.report.atomic`). ``save_lp``, if given, is a file to write the
+    model to (LP format) once built; it may not be one of the scenario's files or inputs, nor inside ``out``.
     """
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    scenario = loaded.scenario
+    from .report.atomic import reserve
+
     if save_lp is not None:
         _check_lp_destination(Path(save_lp), loaded, out)
-    if out is not None:
-        from .report.atomic import check_destination
-        from .report.folder import RunRecord, write_run  # maps and HTML only when writing
+    with reserve(out, overwrite=overwrite, what="run", protect=scenario_paths(loaded)):
+        return _run_scenario(loaded, out=out, overwrite=overwrite, lang=lang, while_solving=while_solving,
+                             save_lp=save_lp)
 
-        check_destination(Path(out), overwrite=overwrite)
+
+def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, lang: str,
+                  while_solving: Callable[[float], AbstractContextManager] | None,
+                  save_lp: Path | None) -> RunResult:
+    """The body of :func:`run_scenario`, once ``out`` is reserved."""
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    scenario = loaded.scenario
+    if out is not None:
+        from .report.folder import RunRecord, write_run  # maps and HTML only when writing
     clock = _Clock()
     inputs, pairs = prepare(loaded, clock)
     plan = groups = staff = None
@@ -149,7 +159,7 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
         record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
                            finished=datetime.now(UTC).isoformat(timespec="seconds"))
         written = write_run(Path(out), loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record,
-                            overwrite=overwrite, lang=lang, groups=groups,
+                            overwrite=overwrite, protect=scenario_paths(loaded), lang=lang, groups=groups,
                             redeployments=staff.moves if staff is not None and staff.known else None)
         clock.stage("report", t, f"wrote {written}")
     return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, groups=groups,
@@ -224,14 +234,19 @@ def group_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite
     InfeasibleError (with reasons) when no grouping meets the rules, NoGroupingError when none is found in
     time, and OutputError when ``out`` exists and ``overwrite`` is false (checked before any work).
     """
+    from .report.atomic import reserve
+
+    with reserve(out, overwrite=overwrite, what="groups", protect=scenario_paths(loaded)):
+        return _group_scenario(loaded, out=out, overwrite=overwrite, lang=lang)
+
+
+def _group_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool,
+                    lang: str) -> tuple[GroupResult, Path | None]:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     scenario = loaded.scenario
     if out is not None:
-        from .report.atomic import check_destination
         from .report.folder import RunRecord
         from .report.groups_page import write_group_folder
-
-        check_destination(Path(out), overwrite=overwrite)
     for key, old, new in loaded.overrides:
         log.info("override %s: %r -> %r", key, old, new)
     clock = _Clock()
@@ -247,7 +262,7 @@ def group_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite
         record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
                            finished=datetime.now(UTC).isoformat(timespec="seconds"))
         written = write_group_folder(Path(out), loaded=loaded, inputs=inputs, result=result, record=record,
-                                     overwrite=overwrite, lang=lang)
+                                     overwrite=overwrite, lang=lang, protect=scenario_paths(loaded))
         clock.stage("report", t, f"wrote {written}")
     return result, written
 

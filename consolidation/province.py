@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,10 @@ import tomli_w
 from .errors import InputError
 from .io import read_csv_text
 from .parallel import Task, TaskResult, run_tasks
-from .report.atomic import check_destination, write_atomically
+from .paths import scenario_paths, unique_folder_names
+from .report.atomic import reserve, write_atomically
 from .report.tables import write_csv
-from .scenario import load_scenario, resolved_dict
+from .scenario import LoadedScenario, load_scenario, resolved_dict
 from .sweep import FAILURES_LOG, summary_row, write_failures
 
 log = logging.getLogger("consolidation")
@@ -46,8 +46,10 @@ class ProvinceResult:
     table: pd.DataFrame
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", str(text)).strip("-") or "county"
+def county_folder_names(counties) -> dict[str, str]:
+    """``{county: folder name}``: readable (Chinese kept), one path component, distinct for every distinct
+    name (``north county``, ``north-county`` and ``North County`` each get a short hash of the exact name)."""
+    return unique_folder_names(counties, fallback="county")
 
 
 def county_folders(folder: Path) -> dict[str, dict[str, Path]]:
@@ -80,8 +82,9 @@ def split_by_county(base: dict[str, Any], into: Path) -> dict[str, dict[str, Pat
         raise InputError([f"{inputs['villages']}: no county column; every village needs its county"])
     travel = read_csv_text(inputs["travel"], "travel") if inputs.get("travel") else None
     counties: dict[str, dict[str, Path]] = {}
+    folders = county_folder_names(schools["county"].unique())
     for county, rows in schools.groupby("county", sort=True):
-        folder = into / _slug(county)
+        folder = into / folders[str(county)]
         folder.mkdir(parents=True)
         files = {"schools": folder / "schools.csv"}
         rows.to_csv(files["schools"], index=False)
@@ -100,7 +103,7 @@ def split_by_county(base: dict[str, Any], into: Path) -> dict[str, dict[str, Pat
 
 
 def _county_scenario(base: dict[str, Any], county: str, files: dict[str, Path], path: Path) -> Path:
-    data = {**base, "name": _slug(county), "sweep": {}}
+    data = {**base, "name": county if county.strip() else path.stem, "sweep": {}}
     data["inputs"] = {k: v for k, v in base["inputs"].items() if k not in ROLES}
     # Relative to the scenario file, so the province folder stays valid after its final rename.
     data["inputs"].update({role: os.path.relpath(p.resolve(), path.parent.resolve()) for role, p in files.items()})
@@ -175,8 +178,18 @@ def run_province(folder: Path, scenario: Path, out: Path, *, base_overrides: tup
     ``province_map.png``, and ``failures.log`` (everything known about each county without a plan) when
     some county has none. Written under a temporary name and renamed when complete."""
     out = Path(out)
-    check_destination(out, overwrite=overwrite, what="province run")
-    base = resolved_dict(load_scenario(scenario, list(base_overrides)).scenario)
+    loaded = load_scenario(scenario, list(base_overrides))
+    protect = scenario_paths(loaded) + ([("the province folder", Path(folder))] if folder is not None else [])
+    with reserve(out, overwrite=overwrite, what="province", protect=protect):
+        return _province(folder, loaded, out, serial=serial, scheduler=scheduler, workers=workers,
+                         overwrite=overwrite, lang=lang, on_update=on_update, protect=protect)
+
+
+def _province(folder: Path | None, loaded: LoadedScenario, out: Path, *, serial: bool, scheduler: str | None,
+              workers: int | None, overwrite: bool, lang: str,
+              on_update: Callable[[TaskResult | None, int, int], None] | None,
+              protect: list[tuple[str, Path]]) -> ProvinceResult:
+    base = resolved_dict(loaded.scenario)
 
     def fill(staging: Path) -> pd.DataFrame:
         for sub in ("counties", "scenarios"):
@@ -185,9 +198,11 @@ def run_province(folder: Path, scenario: Path, out: Path, *, base_overrides: tup
         if not counties:
             counties = split_by_county(base, staging / "inputs")
         tasks = []
+        folders = county_folder_names(counties)
         for county, files in counties.items():
-            path = _county_scenario(base, county, files, staging / "scenarios" / f"{_slug(county)}.toml")
-            tasks.append(Task(name=_slug(county), scenario=path, out=staging / "counties" / _slug(county), lang=lang))
+            path = _county_scenario(base, county, files, staging / "scenarios" / f"{folders[county]}.toml")
+            tasks.append(Task(name=folders[county], scenario=path, out=staging / "counties" / folders[county],
+                              lang=lang))
         log.info("province %d counties with scenario %s", len(tasks), base["name"])
         results = run_tasks(tasks, serial=serial, scheduler=scheduler, workers=workers, on_update=on_update)
         rows = []
@@ -198,7 +213,7 @@ def run_province(folder: Path, scenario: Path, out: Path, *, base_overrides: tup
         table = pd.DataFrame(rows)
         write_csv(table, staging / "province.csv")
         write_failures(staging / FAILURES_LOG, results, list(counties), what="counties")
-        done = {r.name: staging / "counties" / r.name for r in results if r.out}
+        done = {county: staging / "counties" / r.name for county, r in zip(counties, results) if r.out}
         closed = pd.to_numeric(table["schools_closed"], errors="coerce").sum()
         hubs = pd.to_numeric(table["hubs"], errors="coerce").sum()
         lab = LABELS.get(lang, LABELS["en"])
@@ -206,5 +221,5 @@ def run_province(folder: Path, scenario: Path, out: Path, *, base_overrides: tup
                           title=lab["title"].format(n=len(table), closed=closed, hubs=hubs))
         return table
 
-    table = write_atomically(out, fill, overwrite=overwrite, what="province run")
+    table = write_atomically(out, fill, overwrite=overwrite, what="province", protect=protect)
     return ProvinceResult(out=out, table=table)

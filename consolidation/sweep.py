@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,8 @@ import pandas as pd
 from . import BANDS, flatten
 from .errors import ScenarioError
 from .parallel import Task, TaskResult, one_line, run_tasks
-from .report.atomic import check_destination, write_atomically
+from .paths import folder_name, scenario_paths
+from .report.atomic import reserve, write_atomically
 from .report.tables import write_csv
 from .scenario import load_scenario, parse_value
 from .tolerances import EXACT
@@ -138,8 +138,9 @@ def run_label(combo: dict[str, Any]) -> str:
 
 
 def _folder_name(index: int, combo: dict[str, Any]) -> str:
+    """``NN_<key-value>...``: one safe folder name whatever the values hold (``/``, ``..``, very long text)."""
     text = "_".join(f"{'.'.join(k.split('.')[-2:])}-{v}" for k, v in combo.items())
-    return f"{index:02d}_" + re.sub(r"[^A-Za-z0-9._-]+", "-", text)
+    return f"{index:02d}_" + (folder_name(text, max_chars=60) or "run")
 
 
 def pareto(costs: np.ndarray, travel: np.ndarray) -> np.ndarray:
@@ -269,11 +270,12 @@ def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, bas
     Every value and then every combination is validated before any run starts, so a misspelt key or a
     value of the wrong type fails at once, naming the key and the value. More than ``max_runs`` runs are
     refused. The folder is written under a temporary name and renamed when complete; an existing folder is
-    replaced only with ``overwrite``. Runs without a plan are listed in ``failures.log`` with everything
-    known about them (a traceback for an unexpected error); ``sweep.csv`` keeps one line each.
+    replaced only with ``overwrite`` and only when the planner wrote it; ``out`` is checked, created and
+    locked before any run starts (see :mod:`consolidation.report.atomic`). Runs without a plan are listed in
+    ``failures.log`` with everything known about them (a traceback for an unexpected error); ``sweep.csv``
+    keeps one line each.
     """
     out = Path(out)
-    check_destination(out, overwrite=overwrite, what="sweep")
     vary = sweep_values(scenario_path, vary)
     check_size(vary, max_runs)
     for key, values in vary.items():
@@ -282,6 +284,17 @@ def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, bas
                 load_scenario(scenario_path, [*base_overrides, f"{key}={_toml(value)}"])
             except ScenarioError as exc:
                 raise ScenarioError(f"sweep value {key}={_toml(value)} is refused: {exc}") from exc
+    protect = scenario_paths(load_scenario(scenario_path, list(base_overrides)))
+    with reserve(out, overwrite=overwrite, what="sweep", protect=protect):
+        return _sweep(scenario_path, vary, out, base_overrides=base_overrides, serial=serial, scheduler=scheduler,
+                      workers=workers, overwrite=overwrite, lang=lang, on_update=on_update, protect=protect)
+
+
+def _sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, base_overrides: tuple[str, ...],
+           serial: bool, scheduler: str | None, workers: int | None, overwrite: bool, lang: str,
+           on_update: Callable[[TaskResult | None, int, int], None] | None,
+           protect: list[tuple[str, Path]]) -> SweepResult:
+    """Run the validated combinations of ``vary`` into ``out``, which :func:`run_sweep` has reserved."""
     combos = combinations(vary)
     tasks_overrides = []
     for combo in combos:
@@ -317,5 +330,5 @@ def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, bas
                           staging / "tradeoff.png", title=name, lang=lang)
         return table
 
-    table = write_atomically(out, fill, overwrite=overwrite, what="sweep")
+    table = write_atomically(out, fill, overwrite=overwrite, what="sweep", protect=protect)
     return SweepResult(out=out, table=table)

@@ -105,11 +105,21 @@ def test_never_overwrites_without_asking(baseline_run):
 
 def test_overwrite_when_asked(tmp_path):
     out = tmp_path / "again"
-    out.mkdir()
-    (out / "old.txt").write_text("earlier")
+    assert invoke("run", BASELINE, "--out", out, "-q").exit_code == 0
+    before = (out / "run.json").read_text()
     result = invoke("run", BASELINE, "--out", out, "--overwrite", "-q", "--set", "rules.G4_6.max_minutes=60")
     assert result.exit_code == 0
-    assert not (out / "old.txt").exists() and (out / "summary.json").exists()
+    assert (out / "run.json").read_text() != before and "max_minutes" in (out / "run.json").read_text()
+    assert [p.name for p in tmp_path.iterdir()] == ["again"]
+
+
+def test_overwrite_never_replaces_what_the_planner_did_not_write(tmp_path):
+    out = tmp_path / "again"
+    out.mkdir()
+    (out / "old.txt").write_text("earlier")
+    result = CliRunner().invoke(cli.main, ["run", str(BASELINE), "--out", str(out), "--overwrite", "-q"])
+    assert result.exit_code == 2 and "not written by the planner" in result.output and str(out) in result.output
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
 
 
 def test_interrupted_run_leaves_no_folder(tmp_path, monkeypatch):

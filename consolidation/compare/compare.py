@@ -651,13 +651,17 @@ def font_for(cmp: Comparison, extra: Sequence[str] = ()) -> list[str]:
 # --------------------------------------------------------------------------------------------- output
 
 
-def _check_out(out: Path, runs: Sequence[RunFolder], overwrite: bool) -> None:
+def _check_out(out: Path, runs: Sequence[RunFolder], overwrite: bool) -> list[tuple[str, Path]]:
+    """Refuse an ``out`` that is or holds one of the runs, or that the planner must not replace; return what
+    the writer must keep protecting."""
     target = out.resolve()
     for run in runs:
         here = run.path.resolve()
         if target == here or target in here.parents:
             raise OutputError(f"{out} holds the run folder {run.path}: write the comparison somewhere else")
-    check_destination(out, overwrite=overwrite, what="comparison")
+    protect = [("the run folder", run.path) for run in runs]
+    check_destination(out, overwrite=overwrite, what="comparison", protect=protect)
+    return protect
 
 
 def compare_runs(run_dirs: Sequence[str | os.PathLike], out: str | os.PathLike, *, lang: str = "en",
@@ -695,7 +699,7 @@ def compare_runs(run_dirs: Sequence[str | os.PathLike], out: str | os.PathLike, 
     """
     out = Path(out)
     runs = load_runs(run_dirs)
-    _check_out(out, runs, overwrite)
+    protect = _check_out(out, runs, overwrite)
     differences = input_differences(runs)
     if differences and not force:
         raise InputError([d.message() for d in differences]
@@ -708,7 +712,7 @@ def compare_runs(run_dirs: Sequence[str | os.PathLike], out: str | os.PathLike, 
         (staging / "comparison.html").write_text(render_html(cmp, content), encoding="utf-8")
         write_pdf(cmp, content, staging / "comparison.pdf")
 
-    write_atomically(out, fill, overwrite=overwrite, what="comparison")
+    write_atomically(out, fill, overwrite=overwrite, what="comparison", protect=protect)
     return out
 
 

@@ -11,6 +11,7 @@ import json
 import logging
 import platform
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -94,7 +95,8 @@ def _geo_layers(plan: Plan, inputs: Inputs) -> tuple[gpd.GeoDataFrame, gpd.GeoDa
 
 def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
               summary: dict[str, Any], record: RunRecord, overwrite: bool = False, lang: str = "en",
-              groups: GroupResult | None = None, redeployments: pd.DataFrame | None = None) -> Path:
+              groups: GroupResult | None = None, redeployments: pd.DataFrame | None = None,
+              protect: Iterable[tuple[str, Path]] = ()) -> Path:
     """Write the run folder ``out`` atomically and return it.
 
     With a ``plan``: summary.json, assignments.csv, schools.csv, plan.gpkg and map.png (when the data
@@ -107,7 +109,7 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
     write_atomically(Path(out), lambda staging: _write_contents(
         staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang, groups=groups,
         redeployments=redeployments),
-        overwrite=overwrite)
+        overwrite=overwrite, what="run", protect=protect)
     return Path(out)
 
 

@@ -6,6 +6,7 @@ group table and the map, in English or Chinese. The folder is written atomically
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,7 +89,8 @@ def render_group_page(result: GroupResult, page: GroupPage, *, names: dict[str, 
 
 
 def write_group_folder(out: Path, *, loaded: LoadedScenario, inputs: Inputs, result: GroupResult,
-                       record: RunRecord, overwrite: bool = False, lang: str = "en") -> Path:
+                       record: RunRecord, overwrite: bool = False, lang: str = "en",
+                       protect: Iterable[tuple[str, Path]] = ()) -> Path:
     """Write groups.csv, groups.png (when the schools have coordinates), groups.html and run.json into ``out``,
     atomically; return ``out``. An existing folder is replaced only with ``overwrite``."""
     scenario = loaded.scenario
@@ -112,5 +114,5 @@ def write_group_folder(out: Path, *, loaded: LoadedScenario, inputs: Inputs, res
                **provenance(loaded, inputs, record, lang)}
         (folder / "run.json").write_text(_json(run), encoding="utf-8")
 
-    write_atomically(Path(out), fill, overwrite=overwrite)
+    write_atomically(Path(out), fill, overwrite=overwrite, what="groups", protect=protect)
     return Path(out)
