@@ -17,8 +17,11 @@ BENCH = REPO / "tests" / "data" / "bench"
 def _zero_pupils(frame: pd.DataFrame) -> pd.DataFrame:
     """A row that leaves out a pupils key has 0 pupils of that band (in a file, a blank pupils cell is an
     error: write 0)."""
-    columns = [c for c in frame.columns if str(c).startswith("pupils_g")]
-    return frame.fillna({c: 0 for c in columns})
+    frame = frame.copy()
+    for column in [c for c in frame.columns if str(c).startswith("pupils_g")]:
+        if frame[column].isna().any():  # object dtype first: a column may hold words on purpose ("many")
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), 0)
+    return frame
 
 
 def write_instance(folder: Path, *, schools: list[dict], villages: list[dict] | None = None,

@@ -453,6 +453,7 @@ def hold_lock(folder: Path, name: str) -> subprocess.Popen:
             "print('held', flush=True)\ntime.sleep(60)\n")
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
+    holder.stdout.close()  # read what we needed; an open pipe left behind is a ResourceWarning
     return holder
 
 
@@ -483,11 +484,17 @@ def command(*args) -> list[str]:
     return [sys.executable, "-m", "consolidation.cli", *map(str, args)]
 
 
+def finish(proc: subprocess.Popen, timeout: float = 60) -> tuple[int, str]:
+    """Wait for ``proc`` and return its exit code and everything it printed (closing its pipes)."""
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out + err
+
+
 def test_two_real_processes_into_one_folder(tmp_path, county):
     out = tmp_path / "out"
     procs = [subprocess.Popen(command("run", county, "--out", out, "-q", "--set", f"costs.per_pupil_minute={k}"),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in (1, 2)]
-    results = [(p.wait(timeout=120), p.stdout.read() + p.stderr.read()) for p in procs]
+    results = [finish(p, timeout=120) for p in procs]
     assert sorted(code for code, _ in results) == [0, 2], results
     loser = next(text for code, text in results if code == 2)
     assert str(out) in loser and ("another command" in loser or "already exists" in loser)
@@ -548,8 +555,7 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path, when):
     else:
         wait_for(lambda: any(tmp_path.glob(".run.partial-*/summary.json")), proc)
     proc.send_signal(signal.SIGTERM)
-    code = proc.wait(timeout=60)
-    text = proc.stdout.read() + proc.stderr.read()
+    code, text = finish(proc)
     assert code == 130, text
     assert "interrupted: no run folder was written" in text and "Traceback" not in text
     assert list(tmp_path.iterdir()) == []
@@ -562,8 +568,7 @@ def test_sigterm_stops_a_sweep_and_removes_its_staging(tmp_path, county):
                                     "--out", out, "-q"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_for(lambda: any(tmp_path.glob(".sw.partial-*/runs/01_*")), proc)
     proc.send_signal(signal.SIGTERM)
-    code = proc.wait(timeout=60)
-    text = proc.stdout.read() + proc.stderr.read()
+    code, text = finish(proc)
     assert code == 130 and "interrupted: no sweep folder was written" in text, text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["county"]
 
