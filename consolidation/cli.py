@@ -102,19 +102,40 @@ class Seconds(click.ParamType):
         return seconds
 
 
-common = [
-    click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-                 help="Override a scenario value, e.g. --set rules.G4_6.max_minutes=45 (repeatable)."),
+def _options(*options):
+    """A decorator that applies click ``options`` so that ``--help`` lists them in the order given."""
+    def apply(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return apply
+
+
+# Each option shared by several commands is declared once, here.
+OVERWRITE = click.option("--overwrite", is_flag=True,
+                         help="Replace the output folder if it exists, only when the planner wrote it and nothing in "
+                              "it changed since (see the README's Safety section).")
+
+
+def lang_option(what: str):
+    """``--lang en|zh``: the language of ``what`` (reports, maps, charts)."""
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                        help=f"Language of {what}.")
+
+
+with_verbosity = _options(
     click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors."),
     click.option("-v", "--verbose", is_flag=True, help="More detail."),
     click.option("--debug", is_flag=True, help="Show the traceback on errors."),
-]
+)
+with_overrides = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+                              help="Override a scenario value, e.g. --set rules.G4_6.max_minutes=45 (repeatable).")
 
 
 def with_common(func):
-    for option in reversed(common):
-        func = option(func)
-    return func
+    """``--set`` and the verbosity options of every command that reads a scenario."""
+    return with_overrides(with_verbosity(func))
 
 
 def _sigterm_as_interrupt(ctx: click.Context) -> None:
@@ -143,12 +164,11 @@ def main(ctx: click.Context) -> None:
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Run folder to write (default: reports/<scenario name>).")
-@click.option("--overwrite", is_flag=True, help="Replace the run folder if it exists.")
+@OVERWRITE
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), help="Same as --set solver.name=...")
 @click.option("--time-limit", type=Seconds(), metavar="SECONDS",
               help="Same as --set solver.time_limit_s=... (more than 0 seconds).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the report and map.")
+@lang_option("the report and map")
 @click.option("--save-lp", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Also write the model to FILE (LP format, names by school and village IDs) to read it.")
 @with_common
@@ -259,22 +279,15 @@ def _say_failed(failed, label: str, folder: Path) -> None:
         click.echo(f"details: {folder / 'failures.log'}", err=True)
 
 
-parallel_options = [
+with_parallel = _options(
     click.option("--workers", type=click.IntRange(min=1), metavar="N", help="Worker processes of the local Dask "
                  "cluster, at least 1 (default: one per core)."),
     click.option("--scheduler", metavar="ADDRESS", help="Use an existing Dask cluster, e.g. tcp://host:8786 "
                  "(its workers need this package and the data at the same paths)."),
     click.option("--serial", is_flag=True, help="Run one after another in this process, without Dask."),
-    click.option("--overwrite", is_flag=True, help="Replace the output folder if it exists."),
-    click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                 help="Language of reports, maps and charts."),
-]
-
-
-def with_parallel(func):
-    for option in reversed(parallel_options):
-        func = option(func)
-    return func
+    OVERWRITE,
+    lang_option("reports, maps and charts"),
+)
 
 
 @main.command()
@@ -376,13 +389,10 @@ def province(folder: Path | None, scenario: Path, out: Path | None, workers: int
 @click.argument("run_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write comparison.html and comparison.pdf into.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the comparison.")
+@lang_option("the comparison")
 @click.option("--force", is_flag=True, help="Compare runs made from different input data anyway.")
-@click.option("--overwrite", is_flag=True, help="Replace the output folder if it exists.")
-@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
-@click.option("-v", "--verbose", is_flag=True, help="More detail.")
-@click.option("--debug", is_flag=True, help="Show the traceback on errors.")
+@OVERWRITE
+@with_verbosity
 def compare(run_dirs: tuple[Path, ...], out: Path, lang: str, force: bool, overwrite: bool, quiet: bool,
             verbose: bool, debug: bool) -> None:
     """Compare finished run folders side by side (never re-solves).
@@ -429,9 +439,8 @@ def reference() -> None:
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write (default: reports/<scenario name>-groups).")
-@click.option("--overwrite", is_flag=True, help="Replace the folder if it exists.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the page and map.")
+@OVERWRITE
+@lang_option("the page and map")
 @with_common
 def group(scenario: Path, out: Path | None, overwrite: bool, lang: str, overrides: tuple[str, ...], quiet: bool,
           verbose: bool, debug: bool) -> None:
