@@ -1,4 +1,5 @@
-"""Every user-facing string of the run report, the plan map and the comparison, in English and Chinese.
+"""Every user-facing string of the run report, the plan map, the comparison, the sweep chart and the province
+map, in English and Chinese.
 
 One table per language, with the same keys. :func:`text` looks a key up and fills in its fields;
 the ``fmt_*`` functions format numbers the way readers of each language expect (Chinese amounts of
@@ -310,6 +311,14 @@ EN: dict[str, str] = {
     "teachers.move_n": "{n} teachers from {src} to {dst}, {minutes} min",
     "teachers.no_moves": "No teacher needs to change school.",
     "teachers.th_posts": "Staff posts (+ life teachers)",
+    # sweep trade-off chart and province map
+    "sweep.cost": "Public cost (million yuan a year)",
+    "sweep.mean": "Mean one-way trip (minutes, all pupils)",
+    "sweep.max": "Longest one-way trip (minutes)",
+    "sweep.front": "Not dominated (no other plan is cheaper and shorter)",
+    "sweep.other": "Other plans",
+    "sweep.title": "Cost against travel: {name}",
+    "province.title": "{n} counties: {closed:,.0f} schools closed, {hubs:,.0f} hubs",
 }
 
 ZH: dict[str, str] = {
@@ -592,6 +601,13 @@ ZH: dict[str, str] = {
     "teachers.move_n": "{n} 名教师从 {src} 调配到 {dst}，单程 {minutes} 分钟",
     "teachers.no_moves": "无需调配教师。",
     "teachers.th_posts": "教职工编制（+生活老师）",
+    "sweep.cost": "公共成本（百万元/年）",
+    "sweep.mean": "平均单程时间（分钟，全部学生）",
+    "sweep.max": "最长单程时间（分钟）",
+    "sweep.front": "非劣方案（没有其他方案更省钱且路程更短）",
+    "sweep.other": "其他方案",
+    "sweep.title": "成本与路程的权衡：{name}",
+    "province.title": "{n} 个县：撤并 {closed:,.0f} 所学校，{hubs:,.0f} 所中心校",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import pandas as pd
 import tomli_w
 
+from . import i18n
 from .errors import InputError
 from .io import read_csv_text
 from .parallel import Task, TaskResult, run_tasks
@@ -30,12 +31,6 @@ log = logging.getLogger("consolidation")
 
 ROLES = ("schools", "villages", "travel", "boundary")
 SUFFIXES = (".csv", ".gpkg", ".geojson", ".json", ".shp")
-LABELS = {
-    "en": {"hub": "Hub", "kept": "Kept", "teaching_point": "Teaching point", "closed": "Closed",
-           "title": "{n} counties: {closed:,.0f} schools closed, {hubs:,.0f} hubs"},
-    "zh": {"hub": "中心校（接收）", "kept": "保留", "teaching_point": "教学点", "closed": "撤并",
-           "title": "{n} 个县：撤并 {closed:,.0f} 所学校，{hubs:,.0f} 所中心校"},
-}
 
 
 @dataclass(frozen=True)
@@ -122,7 +117,7 @@ def draw_province_map(out: Path, runs: dict[str, Path], *, title: str, lang: str
 
     from .report._mapkit import font_family, mpl_text
 
-    lab = LABELS.get(lang, LABELS["en"])
+    lab = {role: i18n.text(f"role.{role}", lang) for role in ("hub", "kept", "teaching_point", "closed")}
     family = font_family([title, *runs, *lab.values()])
 
     layers = []
@@ -216,9 +211,8 @@ def _province(folder: Path | None, loaded: LoadedScenario, out: Path, *, serial:
         done = {county: staging / "counties" / r.name for county, r in zip(counties, results) if r.out}
         closed = pd.to_numeric(table["schools_closed"], errors="coerce").sum()
         hubs = pd.to_numeric(table["hubs"], errors="coerce").sum()
-        lab = LABELS.get(lang, LABELS["en"])
         draw_province_map(staging / "province_map.png", done, lang=lang,
-                          title=lab["title"].format(n=len(table), closed=closed, hubs=hubs))
+                          title=i18n.text("province.title", lang, n=len(table), closed=closed, hubs=hubs))
         return table
 
     table = write_atomically(out, fill, overwrite=overwrite, what="province", protect=protect)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from . import BANDS, flatten
+from . import BANDS, flatten, i18n
 from .errors import ScenarioError
 from .parallel import Task, TaskResult, one_line, run_tasks
 from .paths import folder_name, scenario_paths
@@ -30,16 +30,6 @@ from .scenario import load_scenario, parse_value
 from .tolerances import EXACT
 
 log = logging.getLogger("consolidation")
-
-LABELS = {
-    "en": {"cost": "Public cost (million yuan a year)", "mean": "Mean one-way trip (minutes, all pupils)",
-           "max": "Longest one-way trip (minutes)", "front": "Not dominated (no other plan is cheaper and shorter)",
-           "other": "Other plans", "title": "Cost against travel: {name}", "failed": "no plan"},
-    "zh": {"cost": "公共成本（百万元/年）", "mean": "平均单程时间（分钟，全部学生）", "max": "最长单程时间（分钟）",
-           "front": "非劣方案（没有其他方案更省钱且路程更短）", "other": "其他方案",
-           "title": "成本与路程的权衡：{name}", "failed": "无可行方案"},
-}
-
 
 @dataclass(frozen=True)
 class SweepResult:
@@ -218,10 +208,11 @@ def draw_tradeoff(table: pd.DataFrame, path: Path, *, title: str, lang: str = "e
 
     from .report._mapkit import font_family, mpl_text
 
-    lab = LABELS.get(lang, LABELS["en"])
-    family = font_family([*lab.values(), *table["label"].astype(str)])
+    lab = {key: i18n.text(f"sweep.{key}", lang) for key in ("cost", "mean", "max", "front", "other")}
+    heading = i18n.text("sweep.title", lang, name=title)
+    family = font_family([heading, *lab.values(), *table["label"].astype(str)])
     fig = Figure(figsize=(12, 5.2), dpi=150)
-    fig.suptitle(mpl_text(lab["title"].format(name=title)), fontsize=13, fontfamily=family)
+    fig.suptitle(mpl_text(heading), fontsize=13, fontfamily=family)
     cost = table["public_cost"].to_numpy(float) / 1e6
     for k, (column, front_column, xlabel) in enumerate(
             (("mean_minutes", "pareto_mean", lab["mean"]), ("max_minutes", "pareto_max", lab["max"]))):
