@@ -1,0 +1,350 @@
+"""Canonical tables from raw ones: schools, villages (as origins) and travel pairs with documented columns.
+
+Each cell is checked as it is parsed: a missing column (with a hint when it is spelt differently), a word where
+a number belongs, a blank where a value is needed, a negative or implausibly large count, fractional pupils,
+an unknown band, a lock other than open/closed, a blank ID. Every problem is appended to one list and reported
+together by :func:`consolidation.io.read_inputs`; blanks take the documented defaults (no beds, the
+scenario's yearly cost, may be a hub, every band).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import BANDS
+from .errors import id_list
+from .readers import PUPIL_COLUMNS, row_labels, text_cells
+from .scenario import YUAN_MAX, Scenario
+
+TRUE_WORDS = {"true", "1", "yes", "y", "t"}
+FALSE_WORDS = {"false", "0", "no", "n", "f", ""}
+LOCKS = {"open", "closed", ""}
+
+
+def _require(frame: pd.DataFrame, path: Path, columns: list[str], problems: list[str]) -> bool:
+    """True when ``frame`` has every one of ``columns``; else one problem listing the missing and found ones."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        hints = []
+        lowered = {str(c).strip().lower(): c for c in frame.columns}
+        for column in missing:
+            if column in lowered:
+                hints.append(f"column {lowered[column]!r} is spelt differently: rename it {column}")
+        found = ", ".join(str(c) for c in frame.columns if c != "geometry")
+        if len(frame.columns) == 1 and any(sep in str(frame.columns[0]) for sep in ("|", ":")):
+            hints.append("the header is one column: separate columns with commas")
+        problems.append(f"{path}: missing column(s) {', '.join(missing)}; found: {found}"
+                        + (f" ({'; '.join(hints)})" if hints else ""))
+    return not missing
+
+
+def _numbers(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, id_column: str,
+             default: float | None, problems: list[str], *, minimum: float | None = 0.0,
+             maximum: tuple[float, str] | None = None) -> pd.Series:
+    """A numeric column; blanks take ``default`` (None: blanks are an error). ``labels`` name the rows (the
+    ID, or the row number where it is blank); ``maximum`` is (limit, the fix when exceeded)."""
+    if column not in frame.columns:
+        return pd.Series(np.nan if default is None else default, index=frame.index, dtype=float)
+    raw = frame[column]
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    blank = raw.isna() | (raw.astype(str).str.strip() == "")
+    words = values.isna() & ~blank
+    if words.any():
+        problems.append(f"{path}: column {column} has values that are not numbers for {id_column} "
+                        f"{id_list(labels[words])}: write plain numbers")
+    infinite = np.isinf(values)
+    if infinite.any():
+        problems.append(f"{path}: column {column} is infinite for {id_column} {id_list(labels[infinite])}: "
+                        "write a finite number")
+        values = values.where(~infinite, np.nan)
+    if default is not None:
+        values = values.fillna(default)
+    elif (values.isna() & blank).any():
+        problems.append(f"{path}: column {column} is blank for {id_column} "
+                        f"{id_list(labels[values.isna() & blank])}: fill it in")
+    if minimum is not None:
+        low = values < minimum
+        if low.any():
+            problems.append(f"{path}: column {column} is below {minimum:g} for {id_column} {id_list(labels[low])}")
+    if maximum is not None:
+        high = values > maximum[0]
+        if high.any():
+            problems.append(f"{path}: column {column} is implausibly large (above {maximum[0]:,.0f}) for "
+                            f"{id_column} {id_list(labels[high])}: {maximum[1]}")
+    return values
+
+
+def _pupils(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, id_column: str,
+            scenario: Scenario, problems: list[str]) -> pd.Series:
+    """A pupils column: absent means 0 pupils of the band; a present column must be filled in every row (a
+    blank is an error, not 0: a blank cell is as likely missing data as none), with numbers 0 or more, whole
+    unless ``[inputs] fractional_pupils`` says the counts are projections."""
+    if column not in frame.columns:
+        return pd.Series(0.0, index=frame.index, dtype=float)
+    raw = frame[column]
+    blank = raw.isna() | (raw.astype(str).str.strip() == "")
+    if blank.any():
+        problems.append(f"{path}: column {column} is blank (or NaN) for {id_column} {id_list(labels[blank])}: "
+                        "write 0 where there are no pupils of the band (only a column that is absent altogether "
+                        "means 0)")
+    values = _numbers(frame, path, column, labels, id_column, 0.0, problems)
+    if not scenario.inputs.fractional_pupils:
+        fraction = np.isfinite(values) & ((values - values.round()).abs() > 1e-9)
+        if fraction.any():
+            problems.append(f"{path}: column {column} has fractional pupil counts for {id_column} "
+                            f"{id_list(labels[fraction])}: pupils are whole numbers; round them, or set [inputs] "
+                            "fractional_pupils = true where the numbers are projections")
+    return values
+
+
+def _booleans(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, id_column: str, default: bool,
+              problems: list[str]) -> pd.Series:
+    """A true/false column (true, yes, 1, ...; blank or absent: ``default``)."""
+    if column not in frame.columns:
+        return pd.Series(default, index=frame.index, dtype=bool)
+    text = text_cells(frame[column]).str.lower()
+    bad = ~text.isin(TRUE_WORDS | FALSE_WORDS)
+    if bad.any():
+        problems.append(f"{path}: column {column} must be true or false; see {id_column} {id_list(labels[bad])}")
+    return text.map(lambda t: default if t == "" else t in TRUE_WORDS).astype(bool)
+
+
+def _bands(frame: pd.DataFrame, path: Path, labels: pd.Series, problems: list[str]) -> pd.Series:
+    """The ``bands`` column in canonical form (``"G1_3,G4_6"``, in band order); blank or absent: every band."""
+    if "bands" not in frame.columns:
+        return pd.Series(",".join(BANDS), index=frame.index)
+
+    def parse(value) -> str | None:
+        if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
+            return ",".join(BANDS)
+        words = [w.strip().upper().replace("-", "_") for w in str(value).replace(";", ",").replace(" ", ",").split(",")]
+        words = [w for w in words if w]
+        if not all(w in BANDS for w in words):
+            return None
+        return ",".join(b for b in BANDS if b in words)
+
+    parsed = frame["bands"].astype(object).map(parse)
+    bad = parsed.isna()
+    if bad.any():
+        problems.append(f"{path}: column bands has unknown bands for school_id {id_list(labels[bad])}: "
+                        f"use a comma-separated list of {', '.join(BANDS)}")
+    return parsed.fillna(",".join(BANDS))
+
+
+def _blank_ids(frame: pd.DataFrame, path: Path, column: str, rows: pd.Series, what: str,
+               problems: list[str]) -> None:
+    """Say which rows have a blank ID in ``column``."""
+    blank = text_cells(frame[column]) == ""
+    if blank.any():
+        problems.append(f"{path}: {column} is blank in {id_list(rows[blank])}"
+                        f"{' (counting the header as row 1)' if rows.iloc[0].startswith('row') else ''}: "
+                        f"give every {what} an ID, or delete the row")
+
+
+def _places(frame: pd.DataFrame, path: Path, labels: pd.Series, too_big: tuple[float, str],
+            problems: list[str]) -> dict[str, pd.Series]:
+    """``capacity`` (required), ``beds`` (blank: 0), ``max_capacity`` and ``max_beds`` (blank: today's), in
+    places and beds, each at most ``too_big[0]``."""
+    capacity = _numbers(frame, path, "capacity", labels, "school_id", None, problems, maximum=too_big)
+    beds = _numbers(frame, path, "beds", labels, "school_id", 0.0, problems, maximum=too_big)
+    max_capacity = _numbers(frame, path, "max_capacity", labels, "school_id", np.nan, problems, maximum=too_big)
+    max_capacity = max_capacity.fillna(capacity)
+    max_beds = _numbers(frame, path, "max_beds", labels, "school_id", np.nan, problems, maximum=too_big)
+    return {"capacity": capacity, "beds": beds, "max_capacity": max_capacity, "max_beds": max_beds.fillna(beds)}
+
+
+def _locks(frame: pd.DataFrame, path: Path, labels: pd.Series, problems: list[str]) -> pd.Series:
+    """The ``lock`` column: ``open``, ``closed`` or ``""`` (blank, absent, or not understood: the problem said)."""
+    if "lock" not in frame.columns:
+        return pd.Series("", index=frame.index)
+    lock = text_cells(frame["lock"]).str.lower()
+    bad = ~lock.isin(LOCKS)
+    if bad.any():
+        problems.append(f"{path}: column lock must be open, closed or blank; see school_id {id_list(labels[bad])}")
+    return lock.where(~bad, "")
+
+
+def canonical_schools(frame: pd.DataFrame, path: Path, rows: pd.Series, scenario: Scenario,
+                      problems: list[str]) -> pd.DataFrame | None:
+    """The schools table in canonical columns (see :class:`consolidation.io.Inputs`).
+
+    Parameters
+    ----------
+    frame
+        The raw table, with point geometry when the file has coordinates (see
+        :func:`consolidation.coordinates.located`).
+    path
+        The file, for messages.
+    rows
+        Row names ("row 3", "feature 2") for rows whose ID is blank.
+    scenario
+        For the defaults and limits: ``[costs] school_annual``, ``[inputs] max_school_pupils`` and
+        ``fractional_pupils``.
+    problems
+        Every problem found is appended here.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The table (a GeoDataFrame when ``frame`` is one), or None when a required column is missing.
+    """
+    if not _require(frame, path, ["school_id", "capacity"], problems):
+        return None
+    _blank_ids(frame, path, "school_id", rows, "school", problems)
+    labels = row_labels(frame, "school_id", rows)
+    limit = scenario.inputs.max_school_pupils
+    too_big = (limit, f"check the number, or raise [inputs] max_school_pupils (now {limit:,.0f}) for a school "
+                      "this large")
+    out = frame.copy()
+    out["school_id"] = text_cells(out["school_id"])
+    out["name"] = text_cells(out["name"]) if "name" in out.columns else out["school_id"]
+    out["name"] = out["name"].where(out["name"] != "", out["school_id"])
+    for column in PUPIL_COLUMNS:
+        out[column] = _pupils(frame, path, column, labels, "school_id", scenario, problems)
+    total = out[PUPIL_COLUMNS].sum(axis=1)
+    if (total > limit).any():
+        problems.append(f"{path}: implausibly many pupils (above {limit:,.0f}) for school_id "
+                        f"{id_list(labels[total > limit])}: {too_big[1]}")
+    for column, values in _places(frame, path, labels, too_big, problems).items():
+        out[column] = values
+    out["annual_cost"] = _numbers(frame, path, "annual_cost", labels, "school_id", scenario.costs.school_annual,
+                                  problems, maximum=(YUAN_MAX, "yuan a year: check the unit (yuan, not fen)"))
+    out["can_be_hub"] = _booleans(frame, path, "can_be_hub", labels, "school_id", True, problems)
+    out["bands"] = _bands(out, path, labels, problems)
+    for band in BANDS:
+        out["teaches_" + band] = out["bands"].str.split(",").map(lambda bs, b=band: b in bs)
+    out["lock"] = _locks(frame, path, labels, problems)
+    for column in ("teachers", "teachers_junior"):
+        if column in frame.columns:
+            out[column] = _teachers(frame, path, column, labels, problems)
+    if "classrooms" in frame.columns:  # blank: derived from capacity (see classrooms())
+        out["classrooms"] = _numbers(frame, path, "classrooms", labels, "school_id", np.nan, problems,
+                                     maximum=too_big)
+    return out
+
+
+def _teachers(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, problems: list[str]) -> pd.Series:
+    """A column of teachers per school: whole numbers, 0 or more; a blank ``teachers_junior`` is 0."""
+    raw = frame[column]
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    blank = raw.isna() | (raw.astype(str).str.strip() == "")
+    if column == "teachers_junior":
+        values = values.where(~blank, 0.0)
+    bad = values.isna() | (values < 0) | ~np.isfinite(values) | ((values - values.round()).abs() > 1e-9)
+    if bad.any():
+        problems.append(f"{path}: column {column} must be a whole number of teachers, 0 or more, but is not for "
+                        f"school_id {id_list(labels[bad])}: write whole numbers such as 0, "
+                        f"3 or 12{'' if column == 'teachers_junior' else ' (0 for a school without teachers)'}")
+    return values
+
+
+def canonical_villages(frame: pd.DataFrame, path: Path, rows: pd.Series, scenario: Scenario,
+                       problems: list[str]) -> pd.DataFrame | None:
+    """The villages as origins: ``origin_id``, ``kind`` (village), ``name``, pupils, ``current_<band>``.
+
+    Parameters
+    ----------
+    frame
+        The raw table, with point geometry when the file has coordinates (see
+        :func:`consolidation.coordinates.located`).
+    path
+        The file, for messages.
+    rows
+        Row names ("row 3", "feature 2") for rows whose ID is blank.
+    scenario
+        For ``[inputs] max_village_pupils`` and ``fractional_pupils``.
+    problems
+        Every problem found is appended here.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The origins (a GeoDataFrame when ``frame`` is one), or None when ``village_id`` is missing.
+    """
+    if not _require(frame, path, ["village_id"], problems):
+        return None
+    _blank_ids(frame, path, "village_id", rows, "village", problems)
+    labels = row_labels(frame, "village_id", rows)
+    out = pd.DataFrame(index=frame.index)
+    out["origin_id"] = text_cells(frame["village_id"])
+    out["kind"] = "village"
+    out["name"] = text_cells(frame["name"]) if "name" in frame.columns else out["origin_id"]
+    out["name"] = out["name"].where(out["name"] != "", out["origin_id"])
+    for column in PUPIL_COLUMNS:
+        out[column] = _pupils(frame, path, column, labels, "village_id", scenario, problems)
+    limit = scenario.inputs.max_village_pupils
+    total = out[PUPIL_COLUMNS].sum(axis=1)
+    if (total > limit).any():
+        problems.append(f"{path}: implausibly many pupils (above {limit:,.0f}, all bands) for village_id "
+                        f"{id_list(labels[total > limit])}: check the numbers, or raise [inputs] max_village_pupils "
+                        "for a village this large")
+    current = text_cells(frame["school_id"]) if "school_id" in frame.columns else pd.Series("", index=frame.index)
+    for band in BANDS:
+        column = "school_id_" + band.lower()
+        own = text_cells(frame[column]) if column in frame.columns else pd.Series("", index=frame.index)
+        out["current_" + band] = own.where(own != "", current)
+    if isinstance(frame, gpd.GeoDataFrame):
+        out = gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=frame.crs)
+    return out
+
+
+def origins_from_schools(schools: pd.DataFrame) -> pd.DataFrame:
+    """Origins when there is no villages file: each school's own pupils live at the school.
+
+    Parameters
+    ----------
+    schools
+        Canonical schools.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One origin a school (``kind`` school, ``current_<band>`` the school itself), with its geometry.
+    """
+    out = pd.DataFrame({"origin_id": schools["school_id"], "kind": "school", "name": schools["name"]})
+    for column in PUPIL_COLUMNS:
+        out[column] = schools[column]
+    for band in BANDS:
+        out["current_" + band] = schools["school_id"]
+    if isinstance(schools, gpd.GeoDataFrame):
+        out = gpd.GeoDataFrame(out, geometry=schools.geometry.values, crs=schools.crs)
+    return out
+
+
+def canonical_travel(frame: pd.DataFrame, path: Path, rows: pd.Series, problems: list[str]) -> pd.DataFrame | None:
+    """The travel matrix: ``origin_id``, ``school_id``, ``minutes``, ``km`` (NaN when not given).
+
+    Parameters
+    ----------
+    frame
+        The raw table.
+    path
+        The file, for messages.
+    rows
+        Row names ("row 3", "feature 2") for rows whose ID is blank.
+    problems
+        Every problem found is appended here.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        One row a pair, or None when a required column is missing.
+    """
+    if not _require(frame, path, ["origin_id", "school_id", "minutes"], problems):
+        return None
+    out = pd.DataFrame({
+        "origin_id": text_cells(frame["origin_id"]),
+        "school_id": text_cells(frame["school_id"]),
+    })
+    for column in ("origin_id", "school_id"):
+        _blank_ids(frame, path, column, rows, "pair", problems)
+    pair = out["origin_id"] + "->" + out["school_id"]
+    labels = pair.where((out["origin_id"] != "") & (out["school_id"] != ""), rows)
+    out["minutes"] = _numbers(frame, path, "minutes", labels, "pair", None, problems)
+    out["km"] = _numbers(frame, path, "km", labels, "pair", np.nan, problems)
+    return out
+
