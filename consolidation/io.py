@@ -102,6 +102,10 @@ def input_record(inputs: Inputs | None, scenario_file: str | Path | None = None)
 
 
 
+COORDINATE_COLUMNS = frozenset({"lon", "lat", "x", "y"})
+"""Columns that give a CSV's points (``lon``/``lat`` in WGS84, or ``x``/``y`` in ``[inputs] crs``)."""
+
+
 @dataclass
 class _Reading:
     """What :func:`read_inputs` gathers while it reads: every file read, more about each, every problem, and
@@ -133,7 +137,9 @@ class _Reading:
                         self.problems)
         if frame is None:
             return None
-        self.has_points[role] = isinstance(frame, gpd.GeoDataFrame)
+        # A file with coordinate columns whose values were refused has its own problem listed already; it must
+        # not also be blamed for having no coordinates at all.
+        self.has_points[role] = isinstance(frame, gpd.GeoDataFrame) or bool(COORDINATE_COLUMNS & set(frame.columns))
         return frame, rows
 
 

@@ -531,3 +531,14 @@ def test_empty_rows_below_the_table_are_ignored_and_row_numbers_stay_true(tmp_pa
     lines[3] = ",".join(["", *lines[3].split(",")[1:]])  # blank the ID of the village on line 4
     (folder / "villages.csv").write_text("\n".join(lines) + "\n")
     assert_refused(invoke("validate", scenario), "village_id is blank in row 4")
+
+
+def test_one_bad_coordinate_is_not_also_blamed_as_a_file_without_coordinates(tmp_path):
+    # A tired analyst pastes a latitude into the longitude column of one school: say that row is wrong, and
+    # do not also claim the schools file has no coordinates at all (it has the columns; one value is off).
+    folder = tmp_path / "county"
+    scenario = tiny_county(folder)
+    _set(folder, "schools.csv", 1, "lat", "103.82")
+    text = assert_refused(invoke("run", scenario, "--out", tmp_path / "out"), "schools.csv", "S2")
+    assert "no coordinates" not in text
+    assert not complete_looking(tmp_path)
