@@ -108,7 +108,8 @@ def test_chinese_chart_has_every_glyph(tmp_path):
     import warnings
 
     from consolidation.report._mapkit import font_family
-    from consolidation.sweep import LABELS, draw_tradeoff
+    from consolidation import i18n
+    from consolidation.sweep import draw_tradeoff
 
     if font_family(["撤并"])[0] == "DejaVu Sans":
         pytest.skip("no CJK font installed (make test installs fonts-noto-cjk)")
@@ -117,4 +118,4 @@ def test_chinese_chart_has_every_glyph(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph is a UserWarning from matplotlib
         draw_tradeoff(table, tmp_path / "zh.png", title="示例县", lang="zh")
-    assert (tmp_path / "zh.png").stat().st_size > 20_000 and LABELS["zh"]["cost"].startswith("公共")
+    assert (tmp_path / "zh.png").stat().st_size > 20_000 and i18n.text("sweep.cost", "zh").startswith("公共")
