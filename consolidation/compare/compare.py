@@ -36,7 +36,7 @@ from ..report.atomic import check_destination, write_atomically
 from ..report.tables import read_csv
 from ..report.html import band_label, data_uri, environment, label, status_text
 from . import figures
-from .pdf import MUTED, Cell, Flow, Row, text_width
+from .layout import MUTED, Cell, Flow, Row, text_width
 
 log = logging.getLogger("consolidation")
 
