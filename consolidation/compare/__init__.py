@@ -2,8 +2,9 @@
 the decisions that differ and the scenario settings that differ. Never solves, never imports the solver.
 """
 
-from .compare import (Comparison, RunFolder, compare_runs, decisions, headline_rows, input_differences, load_runs,
-                      read_run, setting_differences)
+from .analysis import Comparison, decisions, headline_rows, setting_differences
+from .compare import compare_runs
+from .runs import RunFolder, input_differences, load_runs, read_run
 
 __all__ = ["Comparison", "RunFolder", "compare_runs", "decisions", "headline_rows", "input_differences",
            "load_runs", "read_run", "setting_differences"]

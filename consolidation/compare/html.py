@@ -1,0 +1,77 @@
+"""The comparison as one self-contained HTML page (inline CSS, images as data URIs)."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .. import __version__, i18n
+from ..report.html import data_uri, environment, status_text
+from . import figures
+from .analysis import Comparison
+from .content import _content, _data_note, _left_out, _unsolved
+
+
+def _maps_figure(cmp: Comparison, content: dict, width: float) -> Figure | None:
+    extent = content["extent"]
+    if extent is None:
+        return None
+    height = figures.maps_height(width, len(cmp.runs), extent["aspect"])
+    fig = Figure(figsize=(width, height), facecolor="white")
+    FigureCanvasAgg(fig)
+    figures.draw_maps(fig, (0.1, 0.05, width - 0.2, height - 0.1), content["panels"], bounds=extent["bounds"],
+                      aspect=extent["aspect"], pmax=extent["pmax"], lang=cmp.lang, family=content["family"],
+                      ref_name=cmp.ref.name)
+    return fig
+
+
+def _travel_figure(cmp: Comparison, content: dict, width: float, height: float) -> Figure | None:
+    if not content["travel"]:
+        return None
+    fig = Figure(figsize=(width, height), facecolor="white")
+    FigureCanvasAgg(fig)
+    figures.draw_travel(fig, (0, 0, width, height), cmp.runs, lang=cmp.lang, family=content["family"])
+    return fig
+
+
+def render_html(cmp: Comparison, content: dict | None = None) -> str:
+    """The comparison as one self-contained HTML page (inline CSS, images as data URIs)."""
+    content = content or _content(cmp)
+    lang = cmp.lang
+    maps_fig = _maps_figure(cmp, content, 12.0)
+    travel_fig = _travel_figure(cmp, content, 12.0, 3.9)
+    plans = [{"name": r.name, "color": r.color, "status": status_text(r.status, r.summary.get("gap"), lang),
+              "tone": "good" if r.status == "optimal" else "warn" if r.status == "feasible" else "bad",
+              "description": str(r.summary.get("description") or ""), "folder": str(r.path),
+              "reference": i == 0} for i, r in enumerate(cmp.runs)]
+    settings = []
+    for item in content["settings"]:
+        settings.append({
+            "title": cmp.t("cmp.settings_for", name=item["name"], ref=cmp.ref.name),
+            "lines": [(Markup(str(escape(s)).replace(" -&gt; ", " -> ")), i18n.setting_label(s.split(":")[0], lang))
+                      for s in item["items"]],
+            "none": cmp.t("cmp.settings_none", ref=cmp.ref.name) if not item["items"] and not item["unknown"]
+            else "",
+            "unknown": item["unknown"],
+        })
+    context = {
+        "t": cmp.t,
+        "html_lang": i18n.html_lang(lang),
+        "title": cmp.t("cmp.title", n=len(cmp.runs)),
+        "names": [r.name for r in cmp.runs],
+        "ref": cmp.ref.name,
+        "plans": plans,
+        "data_note": _data_note(cmp),
+        "unsolved": _unsolved(cmp),
+        "runs": [{"name": r.name, "color": r.color} for r in cmp.runs],
+        "headline": content["headline"],
+        "maps_uri": data_uri(figures.png_bytes(maps_fig)) if maps_fig is not None else None,
+        "travel_uri": data_uri(figures.png_bytes(travel_fig)) if travel_fig is not None else None,
+        "decisions": content["decisions"],
+        "left_out": _left_out(cmp),
+        "settings": settings,
+        "footer": cmp.t("cmp.footer", version=__version__,
+                        folders=i18n.join_names([str(r.path) for r in cmp.runs], lang)),
+    }
+    return environment().get_template("comparison.html").render(**context)
