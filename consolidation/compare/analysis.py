@@ -14,7 +14,8 @@ import pandas as pd
 from .. import BANDS, i18n
 from ..families import COST_TERMS
 from ..report.html import band_label, label
-from .runs import HAS_PLAN, DataDifference, RunFolder
+from .runs import DataDifference, RunFolder
+from .shapes import HAS_PLAN
 
 TOLERANCE = {"int": 0.5, "pupils": 0.05, "minutes": 0.05, "share": 0.0005, "yuan": 0.5}
 IGNORED_SETTINGS = ("name", "description")

@@ -20,7 +20,8 @@ from ..report import maps
 from ..report.html import status_text
 from . import figures
 from .analysis import Comparison, decisions, headline_rows, setting_differences
-from .runs import HAS_PLAN, RunFolder, _short
+from .runs import RunFolder, one_line
+from .shapes import HAS_PLAN
 
 log = logging.getLogger("consolidation")
 
@@ -64,7 +65,7 @@ def map_panels(cmp: Comparison) -> tuple[list[dict], dict | None]:
             try:
                 layers = _read_layers(run, crs)
             except Exception as exc:  # noqa: BLE001 - a damaged layer: say which file, never a traceback
-                raise InputError([f"{run.gpkg} cannot be read ({_short(exc)}): run its scenario again to rewrite "
+                raise InputError([f"{run.gpkg} cannot be read ({one_line(exc)}): run its scenario again to rewrite "
                                   "it, or delete plan.gpkg to compare without its map"]) from exc
             if layers is None:
                 panel["message"] = cmp.t("map.no_map")

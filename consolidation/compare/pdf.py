@@ -10,7 +10,7 @@ from . import figures
 from .analysis import Comparison
 from .content import _data_note, _left_out, _unsolved
 from .layout import MUTED, Cell, Flow, Row, text_width
-from .runs import HAS_PLAN
+from .shapes import HAS_PLAN
 
 TONE_COLORS = {"worse": "#b42318", "better": "#1e7b34", "neutral": "#616e7c", "": MUTED}
 INK_OK = "#1e7b34"

@@ -8,7 +8,6 @@ are compared with the reference run's, so plans of different data are not compar
 from __future__ import annotations
 
 import json
-import math
 import os
 import warnings
 import tomllib
@@ -23,10 +22,10 @@ import pyogrio
 from .. import flatten
 from ..errors import InputError
 from ..report.tables import read_csv
+from .shapes import HAS_PLAN, record_shape, summary_shape
 
 RUN_COLORS = ("#1f4e79", "#e07b00", "#2a9d8f", "#7b4fa0", "#8a8a00", "#8c564b", "#d6458f", "#555555")
 RUN_STYLES = ("-", "--", "-.", ":", (0, (6, 2)), (0, (1, 1.5)), (0, (5, 1, 1, 1)), (0, (9, 3)))
-HAS_PLAN = ("optimal", "feasible")
 
 
 @dataclass
@@ -77,11 +76,22 @@ class DataDifference:
                 f"{self.ref_path} has {self.ref_sha[:12]}...")
 
 
+class _Refused(Exception):
+    """A run folder that cannot be compared; the message names the file and the fix."""
+
+
+def one_line(exc: BaseException) -> str:
+    """Return an exception's message on one line, at most 200 characters."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
 def _read_json(path: Path, problems: list[str]) -> dict | None:
+    """Read a JSON object, or add to ``problems`` why it cannot be read and return None."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        problems.append(f"{path} cannot be read as JSON ({_short(exc)}); is the run folder complete? "
+        problems.append(f"{path} cannot be read as JSON ({one_line(exc)}); is the run folder complete? "
                         "Run its scenario again to rewrite it")
         return None
     if not isinstance(data, dict):
@@ -91,96 +101,8 @@ def _read_json(path: Path, problems: list[str]) -> dict | None:
     return data
 
 
-def _short(exc: BaseException) -> str:
-    """An exception's message on one line, at most 200 characters."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-STATUSES = ("optimal", "feasible", "infeasible", "no_solution")
-SUMMARY_NUMBERS = ("objective", "gap", "seconds", "schools_open", "schools_closed", "hubs", "teaching_points",
-                   "groups", "pupils_total", "pupils_moved", "boarders", "boarders_g1_3", "places_added",
-                   "beds_added", "teachers_needed", "teachers_available", "teachers_redeployed", "life_teachers",
-                   "posts_to_recruit")
-PLAN_KEYS = ("objective", "schools_open", "schools_closed")
-"""What every summary.json of a plan holds, whatever the planner's version."""
-
-
-def _is_number(value: Any) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
-
-
-def _summary_shape(file: Path, summary: dict) -> list[str]:
-    """What is wrong with the shape of a run's summary.json: each problem names the file and the key."""
-    bad: list[str] = []
-    fix = "run its scenario again to rewrite it"
-    status = summary.get("status")
-    if status is None:
-        return [f"{file} has no status: is it a summary.json written by `consolidation run`? {fix}"]
-    if not isinstance(status, str) or status not in STATUSES:
-        return [f"{file}: status {status!r} is not one of {', '.join(STATUSES)}; {fix}"]
-    if status in HAS_PLAN:
-        missing = [k for k in PLAN_KEYS if k not in summary]
-        if missing:
-            bad.append(f"{file} says the run has a plan but lacks {', '.join(missing)}; {fix}")
-    for key in SUMMARY_NUMBERS:
-        value = summary.get(key)
-        if value is not None and not _is_number(value):
-            bad.append(f"{file}: {key} is {value!r}, not a number; {fix}")
-    for key in ("cost", "capital"):
-        table = summary.get(key)
-        if table is None:
-            continue
-        if not isinstance(table, dict):
-            bad.append(f"{file}: {key} is {type(table).__name__}, not a table of yuan; {fix}")
-            continue
-        bad += [f"{file}: {key}.{k} is {v!r}, not a number; {fix}"
-                for k, v in table.items() if v is not None and not _is_number(v)]
-    travel = summary.get("travel_minutes")
-    if travel is not None:
-        if not isinstance(travel, dict):
-            bad.append(f"{file}: travel_minutes is {type(travel).__name__}, not a table by band; {fix}")
-        else:
-            for band, figures_ in travel.items():
-                if figures_ is None:
-                    continue
-                if not isinstance(figures_, dict):
-                    bad.append(f"{file}: travel_minutes.{band} is {figures_!r}, not a table of minutes; {fix}")
-                    continue
-                bad += [f"{file}: travel_minutes.{band}.{k} is {v!r}, not a number; {fix}"
-                        for k, v in figures_.items() if v is not None and not _is_number(v)]
-    reasons = summary.get("reasons")
-    if reasons is not None and not isinstance(reasons, list):
-        bad.append(f"{file}: reasons is {type(reasons).__name__}, not a list; {fix}")
-    for key in ("scenario", "description"):
-        if summary.get(key) is not None and not isinstance(summary[key], str):
-            bad.append(f"{file}: {key} is {summary[key]!r}, not text; {fix}")
-    return bad
-
-
-def _record_shape(file: Path, record: dict) -> list[str]:
-    """What is wrong with the shape of a run's run.json (the part compare reads: scenario and inputs)."""
-    fix = "run its scenario again to rewrite it"
-    bad: list[str] = []
-    if record.get("scenario") is not None and not isinstance(record["scenario"], str):
-        bad.append(f"{file}: scenario is {record['scenario']!r}, not text; {fix}")
-    inputs = record.get("inputs")
-    if inputs is None:
-        return bad
-    if not isinstance(inputs, dict):
-        return [*bad, f"{file}: inputs is {type(inputs).__name__}, not a table of input files; {fix}"]
-    for role, entry in inputs.items():
-        if not isinstance(entry, dict):
-            bad.append(f"{file}: inputs.{role} is {entry!r}, not a table with path and sha256; {fix}")
-            continue
-        for key in ("path", "sha256"):
-            if entry.get(key) is not None and not isinstance(entry[key], str):
-                bad.append(f"{file}: inputs.{role}.{key} is {entry[key]!r}, not text; {fix}")
-    return bad
-
-
 def _not_a_run(path: Path) -> str:
+    """Say what a folder without summary.json is instead, and what to pass."""
     if (path / "runs").is_dir() or (path / "sweep.csv").exists():
         return (f"{path} is a sweep folder, not a run folder: compare its runs, e.g. "
                 f"{path / 'runs'}/01_*, {path / 'runs'}/02_*")
@@ -192,6 +114,16 @@ def _not_a_run(path: Path) -> str:
 
 def read_run(path: str | os.PathLike) -> RunFolder:
     """Read one run folder.
+
+    Parameters
+    ----------
+    path : path
+        A folder written by ``consolidation run``.
+
+    Returns
+    -------
+    RunFolder
+        The folder's summary, record, settings and, when it has a plan, its tables.
 
     Raises
     ------
@@ -206,73 +138,102 @@ def read_run(path: str | os.PathLike) -> RunFolder:
 
 
 def _read_run(path: Path, problems: list[str]) -> RunFolder | None:
+    """Read one run folder, or add to ``problems`` why it cannot be compared and return None."""
+    try:
+        return _read_folder(path, problems)
+    except _Refused as exc:
+        problems.append(str(exc))
+        return None
+
+
+def _check_folder(path: Path) -> None:
+    """Refuse a path that does not exist, is a file, or is a folder of another kind."""
     if not path.exists():
-        problems.append(f"{path} does not exist")
-        return None
+        raise _Refused(f"{path} does not exist")
     if not path.is_dir():
-        problems.append(f"{path} is a file, not a run folder: pass folders written by `consolidation run`")
-        return None
+        raise _Refused(f"{path} is a file, not a run folder: pass folders written by `consolidation run`")
     if not (path / "summary.json").exists():
-        problems.append(_not_a_run(path))
-        return None
+        raise _Refused(_not_a_run(path))
+
+
+def _read_folder(path: Path, problems: list[str]) -> RunFolder | None:
+    """Read and check summary.json and run.json, then the settings and the plan's files."""
+    _check_folder(path)
     summary = _read_json(path / "summary.json", problems)
     if not (path / "run.json").exists():
-        problems.append(f"{path} has no run.json, so the data it was made from are unknown: is the run folder "
-                        "complete?")
-        return None
+        raise _Refused(f"{path} has no run.json, so the data it was made from are unknown: is the run folder "
+                       "complete?")
     record = _read_json(path / "run.json", problems)
     if summary is None or record is None:
         return None
-    shape = _summary_shape(path / "summary.json", summary) + _record_shape(path / "run.json", record)
+    shape = summary_shape(path / "summary.json", summary) + record_shape(path / "run.json", record)
     if shape:
         problems += shape
         return None
-    settings = None
-    if (path / "scenario.resolved.toml").exists():
-        try:
-            with open(path / "scenario.resolved.toml", "rb") as f:
-                settings = flatten(tomllib.load(f))
-        except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
-            problems.append(f"{path / 'scenario.resolved.toml'} cannot be read ({_short(exc)}); run its scenario "
-                            "again to rewrite it, or delete the file to compare without the settings")
-            return None
+    settings = _read_settings(path / "scenario.resolved.toml")
     name = str(summary.get("scenario") or record.get("scenario") or path.name)
     run = RunFolder(path=path, name=name, summary=summary, record=record, settings=settings)
     if str(summary.get("status")) in HAS_PLAN:
-        for table, needed in (("schools", ("school_id",)), ("assignments", ("origin_id", "school_id"))):
-            file = path / f"{table}.csv"
-            try:
-                df = read_csv(file, dtype={"school_id": str, "origin_id": str, "current_school_id": str})
-            except (OSError, ValueError) as exc:
-                problems.append(f"{file} cannot be read ({_short(exc)}); the run says it has a plan: run its "
-                                "scenario again to rewrite it")
-                return None
-            lacking = [c for c in needed if c not in df.columns]
-            if lacking:
-                problems.append(f"{file} has no {', '.join(lacking)} column: is it a table written by "
-                                "`consolidation run`? Run its scenario again to rewrite it")
-                return None
-            setattr(run, table, df)
+        run.schools = _read_table(path / "schools.csv", ("school_id",))
+        run.assignments = _read_table(path / "assignments.csv", ("origin_id", "school_id"))
         if (path / "plan.gpkg").exists():
-            gpkg = path / "plan.gpkg"
-            try:
-                with warnings.catch_warnings():  # GDAL's own warnings on a corrupt file; our message says it
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    layers = [str(n) for n in pyogrio.list_layers(gpkg)[:, 0]]
-            except Exception as exc:  # noqa: BLE001 - any reading error of a corrupt file is the same to the user
-                problems.append(f"{gpkg} cannot be read as a GeoPackage ({_short(exc)}): run its scenario again "
-                                "to rewrite it, or delete plan.gpkg to compare without its map")
-                return None
-            if "schools" not in layers:
-                problems.append(f"{gpkg} has no schools layer (it has {', '.join(layers) or 'none'}): run its "
-                                "scenario again to rewrite it, or delete plan.gpkg to compare without its map")
-                return None
-            run.gpkg = gpkg
+            run.gpkg = _check_gpkg(path / "plan.gpkg")
     return run
+
+
+def _read_settings(file: Path) -> dict[str, Any] | None:
+    """Read the run's resolved scenario, flattened to dotted keys (None when the folder has none)."""
+    if not file.exists():
+        return None
+    try:
+        with open(file, "rb") as f:
+            return flatten(tomllib.load(f))
+    except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+        raise _Refused(f"{file} cannot be read ({one_line(exc)}); run its scenario again to rewrite it, or "
+                       "delete the file to compare without the settings") from exc
+
+
+def _read_table(file: Path, needed: tuple[str, ...]) -> pd.DataFrame:
+    """Read one of the plan's tables (schools.csv, assignments.csv), refusing it without ``needed`` columns."""
+    try:
+        df = read_csv(file, dtype={"school_id": str, "origin_id": str, "current_school_id": str})
+    except (OSError, ValueError) as exc:
+        raise _Refused(f"{file} cannot be read ({one_line(exc)}); the run says it has a plan: run its "
+                       "scenario again to rewrite it") from exc
+    lacking = [c for c in needed if c not in df.columns]
+    if lacking:
+        raise _Refused(f"{file} has no {', '.join(lacking)} column: is it a table written by "
+                       "`consolidation run`? Run its scenario again to rewrite it")
+    return df
+
+
+def _check_gpkg(gpkg: Path) -> Path:
+    """Return ``gpkg`` if it is a GeoPackage with a schools layer; refuse it otherwise."""
+    try:
+        with warnings.catch_warnings():  # GDAL's own warnings on a corrupt file; our message says it
+            warnings.simplefilter("ignore", RuntimeWarning)
+            layers = [str(n) for n in pyogrio.list_layers(gpkg)[:, 0]]
+    except Exception as exc:  # noqa: BLE001 - any reading error of a corrupt file is the same to the user
+        raise _Refused(f"{gpkg} cannot be read as a GeoPackage ({one_line(exc)}): run its scenario again "
+                       "to rewrite it, or delete plan.gpkg to compare without its map") from exc
+    if "schools" not in layers:
+        raise _Refused(f"{gpkg} has no schools layer (it has {', '.join(layers) or 'none'}): run its "
+                       "scenario again to rewrite it, or delete plan.gpkg to compare without its map")
+    return gpkg
 
 
 def load_runs(run_dirs: Sequence[str | os.PathLike]) -> list[RunFolder]:
     """Read every run folder, giving each a unique name, colour and line style.
+
+    Parameters
+    ----------
+    run_dirs : sequence of paths
+        Two or more different folders written by ``consolidation run``; the first is the reference.
+
+    Returns
+    -------
+    list of RunFolder
+        In the order given.
 
     Raises
     ------
@@ -281,19 +242,32 @@ def load_runs(run_dirs: Sequence[str | os.PathLike]) -> list[RunFolder]:
     """
     if len(run_dirs) < 2:
         raise InputError([f"give at least two run folders to compare (got {len(run_dirs)})"])
-    problems: list[str] = []
-    seen: dict[Path, Path] = {}
-    for p in run_dirs:
-        key = Path(p).resolve()
-        if key in seen:
-            twice = f"{p} is given twice" if str(seen[key]) == str(Path(p)) else f"{seen[key]} and {p} are the same folder"
-            problems.append(f"{twice}: compare different run folders")
-        seen.setdefault(key, Path(p))
+    problems = _given_twice(run_dirs)
     if problems:
         raise InputError(problems)
     runs = [r for r in (_read_run(Path(p), problems) for p in run_dirs) if r is not None]
     if problems:
         raise InputError(problems)
+    _name_and_style(runs)
+    return runs
+
+
+def _given_twice(run_dirs: Sequence[str | os.PathLike]) -> list[str]:
+    """Name every folder given more than once, under the same or another path."""
+    problems: list[str] = []
+    seen: dict[Path, Path] = {}
+    for p in run_dirs:
+        key = Path(p).resolve()
+        if key in seen:
+            twice = (f"{p} is given twice" if str(seen[key]) == str(Path(p))
+                     else f"{seen[key]} and {p} are the same folder")
+            problems.append(f"{twice}: compare different run folders")
+        seen.setdefault(key, Path(p))
+    return problems
+
+
+def _name_and_style(runs: list[RunFolder]) -> None:
+    """Give runs of the same name their folder's name (or a number), and each run a colour and a line style."""
     names = [r.name for r in runs]
     for i, run in enumerate(runs):
         if names.count(run.name) > 1:  # e.g. one scenario run twice with different --set values
@@ -301,11 +275,21 @@ def load_runs(run_dirs: Sequence[str | os.PathLike]) -> list[RunFolder]:
             run.name = run.path.name if unique_folder else f"{run.name} ({i + 1})"
         run.color = RUN_COLORS[i % len(RUN_COLORS)]
         run.style = RUN_STYLES[i % len(RUN_STYLES)]
-    return runs
 
 
 def input_differences(runs: Sequence[RunFolder]) -> list[DataDifference]:
-    """Input files (from run.json ``inputs``) whose SHA-256 differs from the reference run's."""
+    """Find the input files (from run.json ``inputs``) whose SHA-256 differs from the reference run's.
+
+    Parameters
+    ----------
+    runs : sequence of RunFolder
+        The first is the reference.
+
+    Returns
+    -------
+    list of DataDifference
+        One per run and input file that differ, in the reference's order of files.
+    """
     ref = runs[0]
     ref_inputs = ref.record.get("inputs") or {}
     out = []
