@@ -17,15 +17,20 @@ from .. import i18n
 from ..errors import InputError, OutputError
 from ..report.atomic import check_destination, write_atomically
 from .analysis import Comparison
-from .content import _content
+from .content import gather
 from .html import render_html
 from .pdf import write_pdf
 from .runs import RunFolder, input_differences, load_runs
 
 
 def _check_out(out: Path, runs: Sequence[RunFolder], overwrite: bool) -> list[tuple[str, Path]]:
-    """Refuse an ``out`` that is or holds one of the runs, or that the planner must not replace; return what
-    the writer must keep protecting."""
+    """Refuse an ``out`` that is or holds one of the runs, or that the planner must not replace.
+
+    Returns
+    -------
+    list of tuple of (str, pathlib.Path)
+        What the writer must keep protecting: each run folder.
+    """
     target = out.resolve()
     for run in runs:
         here = run.path.resolve()
@@ -80,7 +85,7 @@ def compare_runs(run_dirs: Sequence[str | os.PathLike], out: str | os.PathLike, 
     cmp = Comparison(runs=runs, lang=i18n.norm_lang(lang), differences=differences)
 
     def fill(staging: Path) -> None:
-        content = _content(cmp)
+        content = gather(cmp)
         (staging / "comparison.html").write_text(render_html(cmp, content), encoding="utf-8")
         write_pdf(cmp, content, staging / "comparison.pdf")
 

@@ -10,10 +10,11 @@ from .. import __version__, i18n
 from ..report.html import data_uri, environment, status_text
 from . import figures
 from .analysis import Comparison
-from .content import _content, _data_note, _left_out, _unsolved
+from .content import data_note, gather, left_out, unsolved
 
 
 def _maps_figure(cmp: Comparison, content: dict, width: float) -> Figure | None:
+    """Draw the plans' maps side by side, ``width`` inches wide (None when no run has a map)."""
     extent = content["extent"]
     if extent is None:
         return None
@@ -27,6 +28,7 @@ def _maps_figure(cmp: Comparison, content: dict, width: float) -> Figure | None:
 
 
 def _travel_figure(cmp: Comparison, content: dict, width: float, height: float) -> Figure | None:
+    """Draw the travel-time distributions (None when no run has travel times)."""
     if not content["travel"]:
         return None
     fig = Figure(figsize=(width, height), facecolor="white")
@@ -35,43 +37,69 @@ def _travel_figure(cmp: Comparison, content: dict, width: float, height: float) 
     return fig
 
 
-def render_html(cmp: Comparison, content: dict | None = None) -> str:
-    """The comparison as one self-contained HTML page (inline CSS, images as data URIs)."""
-    content = content or _content(cmp)
-    lang = cmp.lang
-    maps_fig = _maps_figure(cmp, content, 12.0)
-    travel_fig = _travel_figure(cmp, content, 12.0, 3.9)
-    plans = [{"name": r.name, "color": r.color, "status": status_text(r.status, r.summary.get("gap"), lang),
-              "tone": "good" if r.status == "optimal" else "warn" if r.status == "feasible" else "bad",
-              "description": str(r.summary.get("description") or ""), "folder": str(r.path),
-              "reference": i == 0} for i, r in enumerate(cmp.runs)]
+def _png_uri(fig: Figure | None) -> str | None:
+    """Encode a figure as a PNG data URI (None for no figure)."""
+    return data_uri(figures.png_bytes(fig)) if fig is not None else None
+
+
+def _plans(cmp: Comparison) -> list[dict]:
+    """Describe each plan for the table of plans: name, colour, result and its tone, description, folder."""
+    return [{"name": r.name, "color": r.color, "status": status_text(r.status, r.summary.get("gap"), cmp.lang),
+             "tone": "good" if r.status == "optimal" else "warn" if r.status == "feasible" else "bad",
+             "description": str(r.summary.get("description") or ""), "folder": str(r.path),
+             "reference": i == 0} for i, r in enumerate(cmp.runs)]
+
+
+def _settings(cmp: Comparison, content: dict) -> list[dict]:
+    """Describe the settings that differ for each run: a title, each line with its gloss, or why there are none."""
     settings = []
     for item in content["settings"]:
         settings.append({
             "title": cmp.t("cmp.settings_for", name=item["name"], ref=cmp.ref.name),
-            "lines": [(Markup(str(escape(s)).replace(" -&gt; ", " -> ")), i18n.setting_label(s.split(":")[0], lang))
-                      for s in item["items"]],
+            "lines": [(Markup(str(escape(s)).replace(" -&gt; ", " -> ")),
+                       i18n.setting_label(s.split(":")[0], cmp.lang)) for s in item["items"]],
             "none": cmp.t("cmp.settings_none", ref=cmp.ref.name) if not item["items"] and not item["unknown"]
             else "",
             "unknown": item["unknown"],
         })
+    return settings
+
+
+def render_html(cmp: Comparison, content: dict | None = None) -> str:
+    """Render the comparison as one self-contained HTML page (inline CSS, images as data URIs).
+
+    Parameters
+    ----------
+    cmp : Comparison
+        The runs compared.
+    content : dict, optional
+        What :func:`.content.gather` computed for them; computed here when not given.
+
+    Returns
+    -------
+    str
+        The page, from the ``comparison.html`` template.
+    """
+    content = content or gather(cmp)
+    maps_fig = _maps_figure(cmp, content, 12.0)
+    travel_fig = _travel_figure(cmp, content, 12.0, 3.9)
     context = {
         "t": cmp.t,
-        "html_lang": i18n.html_lang(lang),
+        "html_lang": i18n.html_lang(cmp.lang),
         "title": cmp.t("cmp.title", n=len(cmp.runs)),
         "names": [r.name for r in cmp.runs],
         "ref": cmp.ref.name,
-        "plans": plans,
-        "data_note": _data_note(cmp),
-        "unsolved": _unsolved(cmp),
+        "plans": _plans(cmp),
+        "data_note": data_note(cmp),
+        "unsolved": unsolved(cmp),
         "runs": [{"name": r.name, "color": r.color} for r in cmp.runs],
         "headline": content["headline"],
-        "maps_uri": data_uri(figures.png_bytes(maps_fig)) if maps_fig is not None else None,
-        "travel_uri": data_uri(figures.png_bytes(travel_fig)) if travel_fig is not None else None,
+        "maps_uri": _png_uri(maps_fig),
+        "travel_uri": _png_uri(travel_fig),
         "decisions": content["decisions"],
-        "left_out": _left_out(cmp),
-        "settings": settings,
+        "left_out": left_out(cmp),
+        "settings": _settings(cmp, content),
         "footer": cmp.t("cmp.footer", version=__version__,
-                        folders=i18n.join_names([str(r.path) for r in cmp.runs], lang)),
+                        folders=i18n.join_names([str(r.path) for r in cmp.runs], cmp.lang)),
     }
     return environment().get_template("comparison.html").render(**context)
