@@ -67,15 +67,18 @@ class Flow:
 
     @property
     def width(self) -> float:
+        """The text width of a page in inches."""
         return PAGE_W - 2 * MARGIN
 
     @property
     def fig(self) -> Figure:
+        """The current page (the first is started on demand)."""
         if not self.pages:
             self.new_page()
         return self.pages[-1]
 
     def new_page(self) -> None:
+        """Start a new page with the running header, the cursor at the top margin."""
         fig = Figure(figsize=(PAGE_W, PAGE_H), facecolor="white")
         FigureCanvasAgg(fig)  # map labels are placed by measuring text, which needs a renderer
         self.pages.append(fig)
@@ -84,7 +87,7 @@ class Flow:
             self._text(MARGIN, PAGE_H - 0.32, self.header, size=8, color=MUTED)
 
     def room(self) -> float:
-        """Inches left on the current page."""
+        """Measure the inches left on the current page."""
         return self.y - MARGIN - 0.25
 
     def need(self, height: float) -> None:
@@ -98,6 +101,7 @@ class Flow:
                                fontweight="bold" if bold else "normal", ha=ha, va=va, fontfamily=self.family)
 
     def title(self, s: str, sub: str = "") -> None:
+        """Lay out the document title and, below it, a subtitle paragraph."""
         self.need(0.9)
         self._text(MARGIN, self.y, s, size=17, bold=True)
         self.y -= 0.38
@@ -106,7 +110,7 @@ class Flow:
         self.y -= 0.08
 
     def heading(self, s: str, keep: float = 0.6) -> None:
-        """A section heading; ``keep`` inches of what follows must fit below it on the same page."""
+        """Lay out a section heading; ``keep`` inches of what follows must fit below it on the same page."""
         self.need(0.45 + keep)
         self.y -= 0.08
         self._text(MARGIN, self.y, s, size=12.5, bold=True)
@@ -117,6 +121,7 @@ class Flow:
 
     def paragraph(self, s: str, *, size: float = 9, color: str = INK, indent: float = 0.0, bullet: str = "",
                   bold: bool = False) -> None:
+        """Lay out a paragraph wrapped to the text width, moving to a new page between lines when full."""
         lines = wrap(s, self.width - indent - (0.18 if bullet else 0), size, self.family)
         step = size * 1.45 / 72
         for i, line in enumerate(lines):
@@ -128,6 +133,7 @@ class Flow:
         self.y -= 0.06
 
     def bullets(self, items: list[str], *, size: float = 9) -> None:
+        """Lay out a bulleted list, one paragraph per item."""
         for item in items:
             self.paragraph(item, size=size, bullet="•", indent=0.05)
 
@@ -139,66 +145,67 @@ class Flow:
 
     def table(self, widths: list[float], header: list[Cell], rows: list[Row], *, size: float = 8.5,
               continued: str = "", row_pad: float = 0.07) -> None:
-        """A table; ``widths`` in inches (scaled to the page width). Long cells wrap; the header repeats."""
+        """Lay out a table whose long cells wrap and whose header repeats on each page.
+
+        Parameters
+        ----------
+        widths : list of float
+            Column widths in inches, scaled to the page width.
+        header : list of Cell
+            The header row.
+        rows : list of Row
+            The rows; a group row is kept with its rows on one page when they fit.
+        size : float, default 8.5
+            Font size in points.
+        continued : str, default ""
+            Said above the header when the table goes on to a new page.
+        row_pad : float, default 0.07
+            Inches added to each row's height.
+        """
         scale = self.width / sum(widths)
-        widths = [w * scale for w in widths]
-        step = size * 1.4 / 72
-        pad = 0.06
-
-        def lines_of(row: Row) -> list[list[str]]:
-            if row.group:
-                return [[row.cells[0].text]]
-            out = []
-            for c, w in zip(row.cells, widths):
-                out.append(wrap(c.text, max(w - 2 * pad - _diff_width(c, size, self.family), 0.3), size,
-                                self.family) or [""])
-            return out
-
-        def height_of(row: Row) -> float:
-            return max(len(ls) for ls in lines_of(row)) * step + row_pad
-
-        def draw_header() -> None:
-            h = height_of(Row(header))
-            self.fig.add_artist(Rectangle((MARGIN / PAGE_W, (self.y - h) / PAGE_H), self.width / PAGE_W,
-                                          h / PAGE_H, transform=self.fig.transFigure, color=SOFT))
-            self._row(Row(header), widths, lines_of(Row(header)), size, step, pad, bold=True, top=row_pad / 2)
-            self.y -= h
-
-        first = True
+        tab = _Table([w * scale for w in widths], Row(header), size, row_pad, continued, self.family)
         for i, row in enumerate(rows):
-            h = height_of(row)
-            h_needed = h
-            if row.group:  # keep a group heading with its rows: all of them when they fit on one page
-                block = [height_of(nxt) for nxt in rows[i + 1:]]
-                block = block[:next((j for j, nxt in enumerate(rows[i + 1:]) if nxt.group), len(block))]
-                whole = h + sum(block)
-                h_needed = whole if whole <= PAGE_H - 2 * MARGIN - 1.2 else h + sum(block[:2])
-            if first:
-                if height_of(Row(header)) + h_needed > self.room():
-                    self.new_page()
-                first = False
-                draw_header()
-            elif h_needed > self.room():
-                self.new_page()
-                if continued:
-                    self._text(MARGIN, self.y, continued, size=10, bold=True, color=MUTED)
-                    self.y -= 0.3
-                draw_header()
-            if row.group or row.shade:
-                self.fig.add_artist(Rectangle((MARGIN / PAGE_W, (self.y - h) / PAGE_H), self.width / PAGE_W,
-                                              h / PAGE_H, transform=self.fig.transFigure,
-                                              color=row.shade or "#f7f8fa"))
-            if row.rule:
-                self.fig.add_artist(Rectangle((MARGIN / PAGE_W, self.y / PAGE_H), self.width / PAGE_W,
-                                              0.015 / PAGE_H, transform=self.fig.transFigure, color=INK))
-            if row.group:
-                self._text(MARGIN + pad, self.y - row_pad / 2, row.cells[0].text, size=size, bold=True, color=INK)
-            else:
-                self._row(row, widths, lines_of(row), size, step, pad, top=row_pad / 2)
-            self.y -= h
-            self.fig.add_artist(Rectangle((MARGIN / PAGE_W, self.y / PAGE_H), self.width / PAGE_W,
-                                          0.006 / PAGE_H, transform=self.fig.transFigure, color=LINE))
+            h = tab.height_of(row)
+            self._table_break(tab, first=i == 0, needed=_needed(tab, rows, i))
+            self._table_row(tab, row, h)
         self.y -= 0.15
+
+    def _table_break(self, tab: _Table, *, first: bool, needed: float) -> None:
+        """Draw the header before the first row, and again on a new page when ``needed`` inches do not fit."""
+        if first:
+            if tab.height_of(tab.header) + needed > self.room():
+                self.new_page()
+        elif needed > self.room():
+            self.new_page()
+            if tab.continued:
+                self._text(MARGIN, self.y, tab.continued, size=10, bold=True, color=MUTED)
+                self.y -= 0.3
+        else:
+            return
+        h = tab.height_of(tab.header)
+        self._band(self.y - h, h, SOFT)
+        self._row(tab.header, tab.widths, tab.lines_of(tab.header), tab.size, tab.step, tab.pad, bold=True,
+                  top=tab.row_pad / 2)
+        self.y -= h
+
+    def _table_row(self, tab: _Table, row: Row, h: float) -> None:
+        """Draw one row ``h`` inches high: its shading or rule above, its cells, and a line below."""
+        if row.group or row.shade:
+            self._band(self.y - h, h, row.shade or "#f7f8fa")
+        if row.rule:
+            self._band(self.y, 0.015, INK)
+        if row.group:
+            self._text(MARGIN + tab.pad, self.y - tab.row_pad / 2, row.cells[0].text, size=tab.size, bold=True,
+                       color=INK)
+        else:
+            self._row(row, tab.widths, tab.lines_of(row), tab.size, tab.step, tab.pad, top=tab.row_pad / 2)
+        self.y -= h
+        self._band(self.y, 0.006, LINE)
+
+    def _band(self, y: float, height: float, color: str) -> None:
+        """Draw a band across the text width, from ``y`` up ``height`` inches."""
+        self.fig.add_artist(Rectangle((MARGIN / PAGE_W, y / PAGE_H), self.width / PAGE_W, height / PAGE_H,
+                                      transform=self.fig.transFigure, color=color))
 
     def _row(self, row: Row, widths, lines, size, step, pad, bold: bool = False, top: float = 0.035) -> None:
         x = MARGIN
@@ -217,7 +224,7 @@ class Flow:
             x += w
 
     def save(self, path) -> None:
-        """Number the pages, add the footer and write the PDF."""
+        """Write the PDF, numbering the pages and adding the footer to each."""
         n = len(self.pages)
         with PdfPages(path, metadata={"Title": self.header, "Creator": "consolidation"}) as pdf:
             for i, fig in enumerate(self.pages, start=1):
@@ -228,8 +235,52 @@ class Flow:
                 pdf.savefig(fig)
 
 
+@dataclass
+class _Table:
+    """A table being laid out: its column widths in inches, its header and its text sizes."""
+
+    widths: list[float]
+    header: Row
+    size: float
+    row_pad: float
+    continued: str
+    family: list[str]
+    pad: float = 0.06
+
+    @property
+    def step(self) -> float:
+        """Inches from one line of a cell to the next."""
+        return self.size * 1.4 / 72
+
+    def lines_of(self, row: Row) -> list[list[str]]:
+        """Wrap each cell of ``row`` to its column (a group row is one line)."""
+        if row.group:
+            return [[row.cells[0].text]]
+        out = []
+        for c, w in zip(row.cells, self.widths):
+            out.append(wrap(c.text, max(w - 2 * self.pad - _diff_width(c, self.size, self.family), 0.3), self.size,
+                            self.family) or [""])
+        return out
+
+    def height_of(self, row: Row) -> float:
+        """Measure the height of ``row`` in inches."""
+        return max(len(ls) for ls in self.lines_of(row)) * self.step + self.row_pad
+
+
+def _needed(tab: _Table, rows: list[Row], i: int) -> float:
+    """Measure the inches row ``i`` needs on its page: a group heading with its rows, or the first two of them."""
+    row = rows[i]
+    h = tab.height_of(row)
+    if not row.group:  # keep a group heading with its rows: all of them when they fit on one page
+        return h
+    block = [tab.height_of(nxt) for nxt in rows[i + 1:]]
+    block = block[:next((j for j, nxt in enumerate(rows[i + 1:]) if nxt.group), len(block))]
+    whole = h + sum(block)
+    return whole if whole <= PAGE_H - 2 * MARGIN - 1.2 else h + sum(block[:2])
+
+
 def _diff_width(cell: Cell, size: float, family: list[str]) -> float:
-    """Inches the difference of a cell takes at its right (at least its ``reserve``)."""
+    """Measure the inches the difference of a cell takes at its right (at least its ``reserve``)."""
     used = text_width(cell.diff + "  ", size * 0.92, family) / 72 if cell.diff else 0.0
     return max(used, cell.reserve)
 
@@ -249,7 +300,7 @@ def _width_cached(s: str, size: float, family: tuple[str, ...]) -> float:
 
 
 def text_width(s: str, size: float, family: list[str]) -> float:
-    """Width of ``s`` in points at ``size``."""
+    """Measure the width of ``s`` in points at ``size``."""
     return _width_cached(str(s), float(size), tuple(family))
 
 

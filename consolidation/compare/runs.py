@@ -45,10 +45,12 @@ class RunFolder:
 
     @property
     def status(self) -> str:
+        """The status recorded in summary.json (``no_solution`` when empty)."""
         return str(self.summary.get("status") or "no_solution")
 
     @property
     def has_plan(self) -> bool:
+        """Whether the run has a plan and its schools table was read."""
         return self.status in HAS_PLAN and self.schools is not None
 
 
@@ -65,6 +67,7 @@ class DataDifference:
     ref_sha: str | None
 
     def message(self) -> str:
+        """Say which runs and files differ, naming both folders."""
         if self.sha is None:
             return (f"'{self.run.name}' ({self.run.path}) has no {self.role} file, but '{self.ref.name}' "
                     f"({self.ref.path}) was made with {self.ref_path}")
