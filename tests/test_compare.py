@@ -17,7 +17,8 @@ from matplotlib import image as mpimg
 
 from consolidation import i18n
 from consolidation.compare import compare_runs, load_runs
-from consolidation.compare.compare import Comparison, decisions, map_panels
+from consolidation.compare.analysis import Comparison, decisions
+from consolidation.compare.content import map_panels
 from consolidation.errors import InputError, OutputError
 from consolidation.pipeline import run_scenario
 from consolidation.scenario import load_scenario
