@@ -139,8 +139,9 @@ def _who(sid: str, names: dict[str, str]) -> str:
 
 
 def quality(inputs: Inputs, rules: Groups) -> pd.Series:
-    """Each school's quality score (``groups.quality_column``), indexed by ``school_id``; NaN where blank or
-    when the column is absent.
+    """Return each school's quality score (``groups.quality_column``), indexed by ``school_id``.
+
+    NaN where blank, or everywhere when the column is absent.
     """
     schools = inputs.schools
     ids = schools["school_id"].astype(str)
@@ -212,8 +213,10 @@ def _raise_settings(problems: list[str]) -> None:
 
 
 def taking_part(inputs: Inputs, scenario: Scenario, open_ids=None) -> list[str]:
-    """Schools taking part, in file order: those of ``groups.schools`` (default all) that are open in the
-    plan (``open_ids``) or, without a plan, not locked closed.
+    """Return the schools taking part, in file order.
+
+    Those of ``groups.schools`` (default all) that are open in the plan (``open_ids``) or, without a plan,
+    not locked closed.
     """
     schools = inputs.schools
     ids = schools["school_id"].astype(str)
@@ -227,8 +230,10 @@ def taking_part(inputs: Inputs, scenario: Scenario, open_ids=None) -> list[str]:
 
 
 def core_candidates(part: list[str], score: pd.Series, rules: Groups) -> list[str]:
-    """Schools that may be cores, in the order of ``part``: locked cores, and the schools of
-    ``core_candidates`` (default: all taking part) whose quality is at least ``min_core_quality``.
+    """Return the schools that may be cores, in the order of ``part``.
+
+    Locked cores, and the schools of ``core_candidates`` (default: all taking part) whose quality is at
+    least ``min_core_quality``.
     """
     allowed = set(part) if rules.core_candidates is None else set(rules.core_candidates)
     if rules.min_core_quality is not None:
@@ -238,8 +243,9 @@ def core_candidates(part: list[str], score: pd.Series, rules: Groups) -> list[st
 
 
 def eligible_pairs(minutes: pd.DataFrame, part: list[str], candidates: list[str], max_minutes: float) -> pd.DataFrame:
-    """Pairs ``core_id``, ``member_id``, ``minutes`` a group may hold: the core a candidate, the member another
-    school taking part, within ``max_minutes`` one way.
+    """Return the pairs ``core_id``, ``member_id``, ``minutes`` a group may hold.
+
+    The core is a candidate, the member another school taking part, within ``max_minutes`` one way.
     """
     block = minutes.loc[candidates, part].to_numpy(float) if candidates and part else np.empty((0, 0))
     ok = ~np.isnan(block) & (block <= max_minutes + EPS)
@@ -251,7 +257,7 @@ def eligible_pairs(minutes: pd.DataFrame, part: list[str], candidates: list[str]
 
 
 def resolved_count(rules: Groups) -> int | None:
-    """The number of groups: ``count``, else the number of locked cores, else None (the model chooses)."""
+    """Return the number of groups: ``count``, else the number of locked cores, else None (the model chooses)."""
     if rules.count is not None:
         return rules.count
     return len(rules.cores) or None
@@ -487,7 +493,7 @@ def form_groups(inputs: Inputs, scenario: Scenario, open_ids=None) -> GroupResul
 
 
 def _group_table(cores: list[str], chosen: pd.DataFrame) -> pd.DataFrame:
-    """The groups table from the chosen cores (in file order) and member pairs."""
+    """Return the groups table from the chosen cores (in file order) and member pairs."""
     width = len(str(len(cores)))
     rows = []
     for k, core in enumerate(cores, start=1):

@@ -1,5 +1,7 @@
-"""Teachers after a plan: staff posts per open school, life teachers for boarders, and the teachers of
-closed or overstaffed schools redeployed to the schools that lack them, following the pupils.
+"""Teachers after a plan: staff posts, life teachers, and redeployment following the pupils.
+
+Staff posts per open school, life teachers for boarders, and the teachers of closed or overstaffed schools
+redeployed to the schools that lack them, following the pupils.
 
 This stage reads a verified :class:`~consolidation.plan.Plan` and never changes it; :func:`assess` returns
 the counts as a value and :func:`with_staffing` a new plan that carries them.
@@ -154,7 +156,7 @@ def posts(primary_pupils: float, junior_pupils: float, primary_classes: float, j
 
 
 def staffing(plan_schools: pd.DataFrame, settings: Teachers) -> pd.DataFrame:
-    """Posts, life teachers and teachers per school after a plan (columns :data:`STAFFING_COLUMNS`).
+    """Return posts, life teachers and teachers per school after a plan (columns :data:`STAFFING_COLUMNS`).
 
     Parameters
     ----------
@@ -331,8 +333,9 @@ def teacher_summary(table: pd.DataFrame, moves: pd.DataFrame) -> dict[str, Any]:
 
 
 def assess(plan: Plan, scenario: Scenario, inputs: Inputs) -> Staffing:
-    """Count posts and life teachers, redeploy teachers and sum up, for one verified plan (``inputs``: the
-    data it was made from, for the minutes between schools).
+    """Count posts and life teachers, redeploy teachers and sum up, for one verified plan.
+
+    ``inputs`` are the data the plan was made from, for the minutes between schools.
     """
     table = staffing(plan.schools, scenario.teachers)
     moves = redeploy(table, plan.assignments, school_minutes(inputs, scenario))
@@ -340,8 +343,9 @@ def assess(plan: Plan, scenario: Scenario, inputs: Inputs) -> Staffing:
 
 
 def with_staffing(plan: Plan, staff: Staffing) -> Plan:
-    """A new plan whose school table also has :data:`PLAN_COLUMNS` (after ``boarders``) and whose summary
-    has the teacher figures.
+    """Return a new plan whose school table also has :data:`PLAN_COLUMNS` and whose summary has the teacher figures.
+
+    The new columns come after ``boarders``.
     """
     extra = staff.schools.set_index("school_id")
     columns = [c for c in PLAN_COLUMNS if c != "teachers_after" or staff.known]
@@ -355,8 +359,10 @@ def with_staffing(plan: Plan, staff: Staffing) -> Plan:
 
 
 def check_staffing(staff: Staffing, scenario: Scenario) -> list[str]:
-    """With ``[teachers] within_available = true``: a problem when the plan needs more teachers (posts and
-    life teachers) than the schools have; else nothing.
+    """Return the problem, with ``[teachers] within_available = true``, of a plan short of teachers.
+
+    A plan short of teachers needs more (posts and life teachers) than the schools have; else the list is
+    empty.
     """
     s = staff.summary
     if not scenario.teachers.within_available:

@@ -82,8 +82,9 @@ def _sha256(path: Path) -> str:
 
 
 def inventory(folder: Path) -> dict[str, str]:
-    """``{relative path: sha256 | "dir" | "link" | "other"}`` of everything under ``folder`` but its own
-    marker and OS litter; symbolic links are listed, never followed.
+    """Return ``{relative path: sha256 | "dir" | "link" | "other"}`` of everything under ``folder``.
+
+    Its own marker and OS litter are left out; symbolic links are listed, never followed.
     """
     folder = Path(folder)
     items: dict[str, str] = {}
@@ -111,8 +112,10 @@ def write_marker(folder: Path, what: str) -> None:
 
 
 def not_ours(folder: Path, what: str) -> str | None:
-    """Why the planner must not replace ``folder`` as a ``what`` folder, or None when it may: the folder
-    carries the planner's marker of that format and holds exactly what the planner wrote.
+    """Return why the planner must not replace ``folder`` as a ``what`` folder, or None when it may.
+
+    It may when the folder carries the planner's marker of that format and holds exactly what the planner
+    wrote.
     """
     folder = Path(folder)
     marker = folder / MARKER
@@ -148,7 +151,7 @@ def _real(path: os.PathLike[str] | str) -> Path:
 
 
 def _where(out: Path, protect: Protected) -> Path:
-    """The destination, resolved, after refusing places an output folder must never be."""
+    """Return the destination, resolved, after refusing places an output folder must never be."""
     if os.path.islink(out):
         raise OutputError(f"{out} is a symbolic link: the planner writes only real folders, never through a "
                           "link: choose another --out")
@@ -198,9 +201,10 @@ def _refuse_inputs(out: Path, dest: Path, protect: Protected) -> None:
 
 
 def check_destination(out: Path, *, overwrite: bool, what: str = "run", protect: Protected = ()) -> Path:
-    """Refuse early (before any work) a destination the planner must not write or replace (see the module's
-    rules); ``what`` it holds (``run``, ``groups``, ``comparison``, ``sweep``, ``province``) is named in the
-    message. Returns the resolved destination. Looks only; changes nothing.
+    """Refuse early (before any work) a destination the planner must not write or replace; return it resolved.
+
+    See the module's rules. ``what`` it holds (``run``, ``groups``, ``comparison``, ``sweep``, ``province``)
+    is named in the message. Looks only; changes nothing.
     """
     out = Path(out)
     dest = _where(out, list(protect))
@@ -237,10 +241,12 @@ _guard = threading.Lock()
 
 @contextmanager
 def _deferred_interrupts() -> Iterator[None]:
-    """Hold back Ctrl-C and SIGTERM for a few steps that must not be cut in two (taking the lock and noting
-    it, releasing it, the renames that swap a folder in): a signal that comes meanwhile is noted and acted
-    on right after, where cleanup is certain. (Python runs signal handlers in the main thread only, so the
-    handlers are swapped there; blocking the signal would not do, another thread would receive it.)
+    """Hold back Ctrl-C and SIGTERM for a few steps that must not be cut in two.
+
+    The steps are taking the lock and noting it, releasing it, and the renames that swap a folder in. A
+    signal that comes meanwhile is noted and acted on right after, where cleanup is certain. (Python runs
+    signal handlers in the main thread only, so the handlers are swapped there; blocking the signal would
+    not do, another thread would receive it.)
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -339,8 +345,9 @@ def _unlock(held: _Held) -> None:
 
 
 def clean_stale(parent: Path, *, mine: str | None = None) -> list[Path]:
-    """Remove the planner's own staging and replaced folders in ``parent`` whose process is gone (exactly
-    ``.<name>.partial-<pid>`` and ``.<name>.old-<pid>``, real folders only). A replaced folder whose
+    """Remove the planner's own staging and replaced folders in ``parent`` whose process is gone.
+
+    Exactly ``.<name>.partial-<pid>`` and ``.<name>.old-<pid>``, real folders only. A replaced folder whose
     replacement never arrived is put back when it is ``mine`` (the name whose lock the caller holds).
     Returns what was removed or restored.
     """
@@ -370,11 +377,12 @@ def clean_stale(parent: Path, *, mine: str | None = None) -> list[Path]:
 
 @contextmanager
 def reserve(out: Path | None, *, overwrite: bool, what: str = "run", protect: Protected = ()) -> Iterator[Path | None]:
-    """Hold ``out`` for this command from the first check to the final rename: refuse places no output may
-    be, create its parent folder, take its lock, clean stale staging folders beside it, then check it
-    (:func:`check_destination`). Re-entrant within one thread (the writer re-checks inside); another thread or process
-    aiming at the same folder is refused. Parent folders created here are removed again if they stay
-    empty. ``out = None`` holds nothing.
+    """Hold ``out`` for this command from the first check to the final rename.
+
+    Refuse places no output may be, create its parent folder, take its lock, clean stale staging folders
+    beside it, then check it (:func:`check_destination`). Re-entrant within one thread (the writer re-checks
+    inside); another thread or process aiming at the same folder is refused. Parent folders created here are
+    removed again if they stay empty. ``out = None`` holds nothing.
     """
     if out is None:
         yield None
@@ -421,9 +429,11 @@ def reserve(out: Path | None, *, overwrite: bool, what: str = "run", protect: Pr
 
 def write_atomically(out: Path, fill: Callable[[Path], T], *, overwrite: bool, what: str = "run",
                      protect: Protected = ()) -> T:
-    """Fill a folder through ``fill(staging)`` under a hidden temporary name beside ``out``, mark it as the
-    planner's (:data:`MARKER`), then rename it to ``out`` (replacing an earlier folder only with
-    ``overwrite`` and only one the planner wrote, checked again just before); return what ``fill`` returns.
+    """Fill a folder under a hidden temporary name, then rename it to ``out``; return what ``fill`` returns.
+
+    ``fill(staging)`` fills the folder beside ``out``; it is marked as the planner's (:data:`MARKER`), then
+    renamed, replacing an earlier folder only with ``overwrite`` and only one the planner wrote (checked
+    again just before).
     """
     out = Path(out)
     protect = list(protect)
