@@ -14,8 +14,10 @@ def pupils_column(band: str) -> str:
 
 
 def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"rules": {"G4_6": {"max_minutes": 40}}}`` -> ``{"rules.G4_6.max_minutes": 40}`` (nested tables to
-    dotted keys, as ``--set`` and ``--vary`` name them)."""
+    """Flatten nested tables to dotted keys, as ``--set`` and ``--vary`` name them.
+
+    ``{"rules": {"G4_6": {"max_minutes": 40}}}`` -> ``{"rules.G4_6.max_minutes": 40}``.
+    """
     out: dict[str, Any] = {}
     for key, value in table.items():
         if isinstance(value, dict):

@@ -26,7 +26,7 @@ LOCKS = {"open", "closed", ""}
 
 
 def _require(frame: pd.DataFrame, path: Path, columns: list[str], problems: list[str]) -> bool:
-    """True when ``frame`` has every one of ``columns``; else one problem listing the missing and found ones."""
+    """Return True when ``frame`` has every one of ``columns``; else add one problem naming the missing ones."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         hints = []
@@ -45,8 +45,11 @@ def _require(frame: pd.DataFrame, path: Path, columns: list[str], problems: list
 def _numbers(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, id_column: str,
              default: float | None, problems: list[str], *, minimum: float | None = 0.0,
              maximum: tuple[float, str] | None = None) -> pd.Series:
-    """A numeric column; blanks take ``default`` (None: blanks are an error). ``labels`` name the rows (the
-    ID, or the row number where it is blank); ``maximum`` is (limit, the fix when exceeded)."""
+    """Return a numeric column; blanks take ``default`` (None: blanks are an error).
+
+    ``labels`` name the rows (the ID, or the row number where it is blank); ``maximum`` is (limit, the fix
+    when exceeded).
+    """
     if column not in frame.columns:
         return pd.Series(np.nan if default is None else default, index=frame.index, dtype=float)
     raw = frame[column]
@@ -80,9 +83,12 @@ def _numbers(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, id
 
 def _pupils(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, id_column: str,
             scenario: Scenario, problems: list[str]) -> pd.Series:
-    """A pupils column: absent means 0 pupils of the band; a present column must be filled in every row (a
-    blank is an error, not 0: a blank cell is as likely missing data as none), with numbers 0 or more, whole
-    unless ``[inputs] fractional_pupils`` says the counts are projections."""
+    """Return a pupils column; an absent column means 0 pupils of the band.
+
+    A present column must be filled in every row (a blank is an error, not 0: a blank cell is as likely
+    missing data as none), with numbers 0 or more, whole unless ``[inputs] fractional_pupils`` says the
+    counts are projections.
+    """
     if column not in frame.columns:
         return pd.Series(0.0, index=frame.index, dtype=float)
     raw = frame[column]
@@ -103,7 +109,7 @@ def _pupils(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, id_
 
 def _booleans(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, id_column: str, default: bool,
               problems: list[str]) -> pd.Series:
-    """A true/false column (true, yes, 1, ...; blank or absent: ``default``)."""
+    """Return a true/false column (true, yes, 1, ...; blank or absent: ``default``)."""
     if column not in frame.columns:
         return pd.Series(default, index=frame.index, dtype=bool)
     text = text_cells(frame[column]).str.lower()
@@ -114,7 +120,7 @@ def _booleans(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, i
 
 
 def _bands(frame: pd.DataFrame, path: Path, labels: pd.Series, problems: list[str]) -> pd.Series:
-    """The ``bands`` column in canonical form (``"G1_3,G4_6"``, in band order); blank or absent: every band."""
+    """Return the ``bands`` column canonical (``"G1_3,G4_6"``, in band order); blank or absent: every band."""
     if "bands" not in frame.columns:
         return pd.Series(",".join(BANDS), index=frame.index)
 
@@ -147,8 +153,10 @@ def _blank_ids(frame: pd.DataFrame, path: Path, column: str, rows: pd.Series, wh
 
 def _places(frame: pd.DataFrame, path: Path, labels: pd.Series, too_big: tuple[float, str],
             problems: list[str]) -> dict[str, pd.Series]:
-    """``capacity`` (required), ``beds`` (blank: 0), ``max_capacity`` and ``max_beds`` (blank: today's), in
-    places and beds, each at most ``too_big[0]``."""
+    """Return ``capacity``, ``beds``, ``max_capacity`` and ``max_beds`` (places and beds), each at most ``too_big[0]``.
+
+    ``capacity`` is required; a blank ``beds`` is 0; a blank ``max_capacity`` or ``max_beds`` is today's.
+    """
     capacity = _numbers(frame, path, "capacity", labels, "school_id", None, problems, maximum=too_big)
     beds = _numbers(frame, path, "beds", labels, "school_id", 0.0, problems, maximum=too_big)
     max_capacity = _numbers(frame, path, "max_capacity", labels, "school_id", np.nan, problems, maximum=too_big)
@@ -158,7 +166,7 @@ def _places(frame: pd.DataFrame, path: Path, labels: pd.Series, too_big: tuple[f
 
 
 def _locks(frame: pd.DataFrame, path: Path, labels: pd.Series, problems: list[str]) -> pd.Series:
-    """The ``lock`` column: ``open``, ``closed`` or ``""`` (blank, absent, or not understood: the problem said)."""
+    """Return the ``lock`` column: ``open``, ``closed`` or ``""`` (blank, absent, or not understood: said)."""
     if "lock" not in frame.columns:
         return pd.Series("", index=frame.index)
     lock = text_cells(frame["lock"]).str.lower()
@@ -170,7 +178,7 @@ def _locks(frame: pd.DataFrame, path: Path, labels: pd.Series, problems: list[st
 
 def canonical_schools(frame: pd.DataFrame, path: Path, rows: pd.Series, scenario: Scenario,
                       problems: list[str]) -> pd.DataFrame | None:
-    """The schools table in canonical columns (see :class:`consolidation.io.Inputs`).
+    """Return the schools table in canonical columns (see :class:`consolidation.io.Inputs`).
 
     Parameters
     ----------
@@ -228,7 +236,7 @@ def canonical_schools(frame: pd.DataFrame, path: Path, rows: pd.Series, scenario
 
 
 def _teachers(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, problems: list[str]) -> pd.Series:
-    """A column of teachers per school: whole numbers, 0 or more; a blank ``teachers_junior`` is 0."""
+    """Return a column of teachers per school: whole numbers, 0 or more; a blank ``teachers_junior`` is 0."""
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce").astype(float)
     blank = raw.isna() | (raw.astype(str).str.strip() == "")
@@ -244,7 +252,7 @@ def _teachers(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, p
 
 def canonical_villages(frame: pd.DataFrame, path: Path, rows: pd.Series, scenario: Scenario,
                        problems: list[str]) -> pd.DataFrame | None:
-    """The villages as origins: ``origin_id``, ``kind`` (village), ``name``, pupils, ``current_<band>``.
+    """Return the villages as origins: ``origin_id``, ``kind`` (village), ``name``, pupils, ``current_<band>``.
 
     Parameters
     ----------
@@ -316,7 +324,7 @@ def origins_from_schools(schools: pd.DataFrame) -> pd.DataFrame:
 
 
 def canonical_travel(frame: pd.DataFrame, path: Path, rows: pd.Series, problems: list[str]) -> pd.DataFrame | None:
-    """The travel matrix: ``origin_id``, ``school_id``, ``minutes``, ``km`` (NaN when not given).
+    """Return the travel matrix: ``origin_id``, ``school_id``, ``minutes``, ``km`` (NaN when not given).
 
     Parameters
     ----------

@@ -18,75 +18,107 @@ def _duplicates(series: pd.Series) -> list[str]:
 
 
 def check_inputs(inputs: Inputs, scenario: Scenario) -> Inputs:
-    """Check the data's meaning (IDs, references, bounds, geometry). Returns ``inputs`` unchanged.
+    """Check the data's meaning (IDs, references, bounds, geometry) and return ``inputs`` unchanged.
 
     Raises
     ------
     InputError
         Listing every problem with its file, column, the offending IDs and the fix.
     """
+    problems = [*_id_problems(inputs, scenario), *_bound_problems(inputs, scenario),
+                *_pupil_problems(inputs, scenario), *_travel_problems(inputs, scenario),
+                *_location_problems(inputs, scenario)]
+    if problems:
+        raise InputError(problems)
+    return inputs
+
+
+def _id_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
+    """List duplicate and unknown school and village IDs, and pupils in bands a school does not teach."""
     spec = scenario.inputs
     schools, origins = inputs.schools, inputs.origins
     sfile, ofile = spec.schools, spec.villages or spec.schools
     problems: list[str] = []
-
     dup = _duplicates(schools["school_id"])
     if dup:
         problems.append(f"{sfile}: school_id is not unique: {id_list(dup)} appear more than once")
-    if spec.villages is not None:
-        dup = _duplicates(origins["origin_id"])
-        if dup:
-            problems.append(f"{ofile}: village_id is not unique: {id_list(dup)} appear more than once")
-        clash = sorted(set(origins["origin_id"]) & set(schools["school_id"]))
-        if clash and inputs.travel is not None:
-            problems.append(f"{ofile}: village_id {id_list(clash)} are also school IDs, so the travel file's "
-                            "origin_id is ambiguous: rename the villages")
-        for band in BANDS:
-            current = origins["current_" + band]
-            unknown = origins.loc[(current != "") & ~current.isin(schools["school_id"]), "origin_id"]
-            if len(unknown):
-                problems.append(f"{ofile}: column school_id (or school_id_{band.lower()}) names schools not in "
-                                f"{sfile} for {band} of village_id {id_list(unknown)}: fix the IDs or leave them blank")
-    else:
+    if spec.villages is None:
         for band in BANDS:
             wrong = schools.loc[(schools[pupils_column(band)] > 0) & ~schools["teaches_" + band], "school_id"]
             if len(wrong):
                 problems.append(f"{sfile}: school_id {id_list(wrong)} have {pupils_column(band)} > 0 but their "
                                 f"bands column does not include {band}: add {band} to bands or move the pupils")
+        return problems
+    dup = _duplicates(origins["origin_id"])
+    if dup:
+        problems.append(f"{ofile}: village_id is not unique: {id_list(dup)} appear more than once")
+    clash = sorted(set(origins["origin_id"]) & set(schools["school_id"]))
+    if clash and inputs.travel is not None:
+        problems.append(f"{ofile}: village_id {id_list(clash)} are also school IDs, so the travel file's "
+                        "origin_id is ambiguous: rename the villages")
+    for band in BANDS:
+        current = origins["current_" + band]
+        unknown = origins.loc[(current != "") & ~current.isin(schools["school_id"]), "origin_id"]
+        if len(unknown):
+            problems.append(f"{ofile}: column school_id (or school_id_{band.lower()}) names schools not in "
+                            f"{sfile} for {band} of village_id {id_list(unknown)}: fix the IDs or leave them blank")
+    return problems
 
+
+def _bound_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
+    """List schools whose growth limits are below today's places or beds, and a missing teachers column."""
+    schools, sfile = inputs.schools, scenario.inputs.schools
+    problems: list[str] = []
     for low, high in (("capacity", "max_capacity"), ("beds", "max_beds")):
         bad = schools.loc[schools[high] < schools[low], "school_id"]
         if len(bad):
             problems.append(f"{sfile}: {high} is below {low} for school_id {id_list(bad)}: "
                             f"{high} is what the school can grow to, at least {low}")
-
     if scenario.teachers.within_available and "teachers" not in schools.columns:
         problems.append(f"{sfile}: [teachers] within_available = true needs a teachers column (teachers per "
                         "school; teachers_junior for grades 7-9 if counted apart): add it, or set within_available "
                         "= false")
+    return problems
 
-    if origins[PUPIL_COLUMNS].to_numpy().sum() <= 0:
-        problems.append(f"{ofile}: no pupils at all in columns {', '.join(PUPIL_COLUMNS)}")
 
-    if inputs.travel is not None:
-        travel, tfile = inputs.travel, spec.travel
-        for column, known, what in (("origin_id", origins["origin_id"], "villages" if spec.villages else "schools"),
-                                    ("school_id", schools["school_id"], "schools")):
-            unknown = sorted(set(travel[column]) - set(known))
-            if unknown:
-                problems.append(f"{tfile}: column {column} has IDs not in the {what} file: {id_list(unknown)}")
-        pair = travel["origin_id"] + "->" + travel["school_id"]
-        dup = _duplicates(pair)
-        if dup:
-            problems.append(f"{tfile}: pairs listed more than once: {id_list(dup)}: keep one row per pair")
+def _pupil_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
+    """Say so when the data hold no pupils at all."""
+    if inputs.origins[PUPIL_COLUMNS].to_numpy().sum() <= 0:
+        ofile = scenario.inputs.villages or scenario.inputs.schools
+        return [f"{ofile}: no pupils at all in columns {', '.join(PUPIL_COLUMNS)}"]
+    return []
 
+
+def _travel_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
+    """List travel-file IDs that are not in the schools or villages file, and pairs given twice."""
+    if inputs.travel is None:
+        return []
+    spec = scenario.inputs
+    travel, tfile = inputs.travel, spec.travel
+    problems: list[str] = []
+    for column, known, what in (("origin_id", inputs.origins["origin_id"], "villages" if spec.villages else "schools"),
+                                ("school_id", inputs.schools["school_id"], "schools")):
+        unknown = sorted(set(travel[column]) - set(known))
+        if unknown:
+            problems.append(f"{tfile}: column {column} has IDs not in the {what} file: {id_list(unknown)}")
+    pair = travel["origin_id"] + "->" + travel["school_id"]
+    dup = _duplicates(pair)
+    if dup:
+        problems.append(f"{tfile}: pairs listed more than once: {id_list(dup)}: keep one row per pair")
+    return problems
+
+
+def _location_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
+    """List missing coordinates, geometries that are not points, and points outside the county boundary."""
+    spec = scenario.inputs
+    problems: list[str] = []
     if not spec.complete and not inputs.has_geometry:
-        lacking = " and ".join(str(p) for p in (sfile, spec.villages) if p is not None)
+        lacking = " and ".join(str(p) for p in (spec.schools, spec.villages) if p is not None)
         problems.append(f"{lacking}: schools{', villages' if spec.villages else ''} without coordinates: give "
                         "lon/lat (or x/y with [inputs] crs) or a spatial file, or a complete travel matrix with "
                         "[inputs] complete = true")
     elif not spec.complete:
-        for role, frame, key in (("schools", schools, "school_id"), ("villages", origins, "origin_id")):
+        for role, frame, key in (("schools", inputs.schools, "school_id"), ("villages", inputs.origins, "origin_id")):
             empty = frame.loc[frame.geometry.is_empty | frame.geometry.isna(), key]
             if len(empty):
                 problems.append(f"{role}: no location for {id_list(empty)}: give each a point")
@@ -95,9 +127,7 @@ def check_inputs(inputs: Inputs, scenario: Scenario) -> Inputs:
                 problems.append(f"{role}: geometry must be points; {id_list(not_point)} are not")
     if inputs.boundary is not None and inputs.has_geometry:
         problems += _outside_boundary(inputs, scenario)
-    if problems:
-        raise InputError(problems)
-    return inputs
+    return problems
 
 
 def _outside_boundary(inputs: Inputs, scenario: Scenario) -> list[str]:
@@ -106,7 +136,8 @@ def _outside_boundary(inputs: Inputs, scenario: Scenario) -> list[str]:
     An error, not a warning: a point far outside the county nearly always has wrong coordinates (lon and lat
     swapped within the valid range, a digit dropped, another CRS), which changes every travel time computed
     from it and so the plan, and a warning is easily missed (``-q``). Where points really lie outside (a
-    school across the county line), the key says how far is allowed."""
+    school across the county line), the key says how far is allowed.
+    """
     spec = scenario.inputs
     polygons = inputs.boundary.geometry
     polygons = polygons[polygons.notna() & ~polygons.is_empty & polygons.geom_type.isin(["Polygon", "MultiPolygon"])]

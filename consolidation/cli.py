@@ -1,5 +1,4 @@
-"""Command line: ``consolidation run``, ``validate``, ``sweep``, ``province``, ``compare``, ``reference`` and
-``group``.
+"""Command line: ``consolidation run``, ``validate``, ``sweep``, ``province``, ``compare``, ``reference``, ``group``.
 
 Thin: parses, calls the pipeline, owns logging and exit codes
 (0 plan found, 2 bad input or scenario, 3 infeasible, 4 no plan within the time limit, 1 anything else).
@@ -38,7 +37,7 @@ def _logging(quiet: bool, verbose: bool) -> None:
 
 @contextmanager
 def _solver_progress(time_limit: float, *, show: bool):
-    """A progress bar of seconds spent solving, out of the time limit, while the solver runs."""
+    """Show a progress bar of seconds spent solving, out of the time limit, while the solver runs."""
     if not show:
         yield
         return
@@ -84,12 +83,15 @@ def _fail(exc: BaseException, debug: bool, what: str = "run") -> None:
 
 
 class Seconds(click.ParamType):
-    """A positive, finite number of seconds (``--time-limit``): 0, negative, ``inf`` and ``nan`` are refused
-    by name rather than ignored or passed on to the solver."""
+    """A positive, finite number of seconds (``--time-limit``).
+
+    0, negative, ``inf`` and ``nan`` are refused by name rather than ignored or passed on to the solver.
+    """
 
     name = "seconds"
 
     def convert(self, value, param, ctx):
+        """Return ``value`` as seconds (float), or fail with a message naming what is wrong."""
         try:
             seconds = float(value)
         except (TypeError, ValueError):
@@ -103,7 +105,7 @@ class Seconds(click.ParamType):
 
 
 def _options(*options):
-    """A decorator that applies click ``options`` so that ``--help`` lists them in the order given."""
+    """Return a decorator that applies click ``options`` so that ``--help`` lists them in the order given."""
     def apply(func):
         for option in reversed(options):
             func = option(func)
@@ -139,8 +141,10 @@ def with_common(func):
 
 
 def _sigterm_as_interrupt(ctx: click.Context) -> None:
-    """Handle SIGTERM like Ctrl-C for the rest of the command (a run stopped by a scheduler or ``kill`` then
-    removes its temporary folder and says nothing was written); the previous handler is put back after."""
+    """Handle SIGTERM like Ctrl-C for the rest of the command; the previous handler is put back after.
+
+    A run stopped by a scheduler or ``kill`` then removes its temporary folder and says nothing was written.
+    """
     if threading.current_thread() is not threading.main_thread():
         return
 
@@ -156,7 +160,8 @@ def _sigterm_as_interrupt(ctx: click.Context) -> None:
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Plan rural school consolidation: which schools close, which become boarding hubs,
-    who travels how long, and what it costs."""
+    who travels how long, and what it costs.
+    """  # noqa: D205 - the --help text, one paragraph that click rewraps
     _sigterm_as_interrupt(ctx)
 
 
@@ -181,7 +186,7 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
       consolidation run scenarios/baseline.toml
       consolidation run scenarios/baseline.toml --out reports/g46-45 --set rules.G4_6.max_minutes=45
       consolidation run scenarios/baseline.toml --save-lp baseline.lp
-    """
+    """  # noqa: D301 - --help text: click keeps a \b paragraph as written
     _logging(quiet, verbose)
     extra = list(overrides)
     if solver:
@@ -228,7 +233,7 @@ def validate(scenario: Path, overrides: tuple[str, ...], quiet: bool, verbose: b
     \b
     Example:
       consolidation validate scenarios/baseline.toml --set rules.G1_3.max_minutes=20
-    """
+    """  # noqa: D301 - --help text: click keeps a \b paragraph as written
     _logging(quiet, verbose)
     try:
         from .pipeline import validate as check
@@ -247,7 +252,7 @@ def validate(scenario: Path, overrides: tuple[str, ...], quiet: bool, verbose: b
 
 @contextmanager
 def _run_progress(total: int, *, show: bool):
-    """A progress bar of runs done, with how many are running; yields its update callback."""
+    """Show a progress bar of runs done, with how many are running; yield its update callback."""
     if not show:
         yield lambda result, done, running: None
         return
@@ -263,13 +268,15 @@ def _run_progress(total: int, *, show: bool):
 
 
 def _failed_runs(table):
-    """The rows of a sweep or province table whose run has no plan."""
+    """Return the rows of a sweep or province table whose run has no plan."""
     return table[~table["status"].isin(["optimal", "feasible"])]
 
 
 def _say_failed(failed, label: str, folder: Path) -> None:
-    """Each failed run on stderr, one line each, named by its ``label`` column; the details are in the
-    folder's failures.log."""
+    """Print each failed run on stderr, one line each, named by its ``label`` column.
+
+    The details are in the folder's failures.log.
+    """
     from .parallel import one_line
 
     for name, status, error in zip(failed[label], failed["status"], failed["error"]):
@@ -312,7 +319,7 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path | None, max_runs: int
     Examples:
       consolidation sweep scenarios/baseline.toml --vary rules.G4_6.max_minutes=30,40,50,60
       consolidation sweep scenarios/young_by_bus.toml --vary costs.per_pupil_minute=25,50,100,200 --workers 2
-    """
+    """  # noqa: D301,D406,D407,D411 - --help text: click keeps a \b paragraph as written
     _logging(quiet, verbose)
     try:
         from .sweep import check_size, parse_vary, run_sweep, sweep_values
@@ -360,7 +367,7 @@ def province(folder: Path | None, scenario: Path, out: Path | None, workers: int
     Examples:
       consolidation province province/ --scenario scenarios/baseline.toml --workers 2
       consolidation province --scenario province.toml
-    """
+    """  # noqa: D301,D406,D407,D411 - --help text: click keeps a \b paragraph as written
     _logging(quiet, verbose)
     try:
         from .province import county_folders, run_province
@@ -403,7 +410,7 @@ def compare(run_dirs: tuple[Path, ...], out: Path, lang: str, force: bool, overw
     Examples:
       consolidation compare reports/baseline reports/g4_6_day_60min reports/young_by_bus --out reports/compare
       consolidation compare reports/baseline-sweep/runs/* --out reports/sweep-compare --lang zh
-    """
+    """  # noqa: D301,D406,D407,D411 - --help text: click keeps a \b paragraph as written
     _logging(quiet, verbose)
     try:
         from .compare import compare_runs
@@ -419,7 +426,7 @@ def compare(run_dirs: tuple[Path, ...], out: Path, lang: str, force: bool, overw
 
 
 def pd_sum(table, column: str) -> str:
-    """A column's total, formatted, ignoring runs without a plan."""
+    """Return a column's total, formatted, ignoring runs without a plan."""
     import pandas as pd
 
     return f"{pd.to_numeric(table[column], errors='coerce').sum():,.0f}"
@@ -452,7 +459,7 @@ def group(scenario: Path, out: Path | None, overwrite: bool, lang: str, override
     Examples:
       consolidation group scenarios/bincheng_groups.toml
       consolidation group scenarios/baseline.toml --set groups.count=8 --set groups.max_minutes=50
-    """
+    """  # noqa: D301,D406,D407,D411 - --help text: click keeps a \b paragraph as written
     _logging(quiet, verbose)
     try:
         from .pipeline import group_scenario

@@ -1,5 +1,7 @@
-"""Coordinates: points from ``lon``/``lat`` or ``x``/``y`` columns, sanity checks of a spatial file's CRS and
-coordinates, and the metric CRS every distance is measured in.
+"""Coordinates: points from columns or spatial files, their sanity checks, and the metric CRS.
+
+Points come from ``lon``/``lat`` or ``x``/``y`` columns; a spatial file's CRS and coordinates are checked;
+every distance is measured in one metric CRS.
 
 Coordinates out of range are named row by row with their likely cause: projected metres given as degrees,
 longitude and latitude swapped, or a spatial file without a CRS. Problems are appended to a list, never raised
@@ -121,7 +123,7 @@ def spatial_file_ok(frame: gpd.GeoDataFrame, path: Path, labels: pd.Series, prob
 
 
 def metric_crs(frames: list[gpd.GeoDataFrame]) -> CRS:
-    """The CRS to measure distances in.
+    """Return the CRS to measure distances in.
 
     Parameters
     ----------
@@ -144,7 +146,7 @@ def metric_crs(frames: list[gpd.GeoDataFrame]) -> CRS:
 
 def located(role: str, path: Path, raw: pd.DataFrame, rows: pd.Series, crs: str | None,
             problems: list[str]) -> pd.DataFrame | None:
-    """A raw table with point geometry when its file has coordinates (CSV columns or a spatial file).
+    """Return a raw table with point geometry when its file has coordinates (CSV columns or a spatial file).
 
     Parameters
     ----------

@@ -22,8 +22,10 @@ QUICK_SECONDS = 60.0
 
 
 def relaxed_reasons(inputs: Inputs, pairs: Pairs, scenario: Scenario) -> list[str]:
-    """One reason per family whose relaxation makes a plan possible, in registry order; else one sentence
-    saying that no single relaxation helps."""
+    """Return one reason per family whose relaxation makes a plan possible, in registry order.
+
+    When no single relaxation helps, the list holds one sentence that says so.
+    """
     reasons: list[str] = []
     quick = scenario.solver.model_copy(update={"time_limit_s": min(QUICK_SECONDS, scenario.solver.time_limit_s)})
     big = float(pairs.demand["pupils"].sum()) + 1.0

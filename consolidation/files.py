@@ -1,5 +1,8 @@
-"""What a path names, checked before anything opens it: a FIFO or a device (``/dev/zero``) given as a file
-would block or never end, a folder cannot be read as a table."""
+"""What a path names, checked before anything opens it.
+
+A FIFO or a device (``/dev/zero``) given as a file would block or never end; a folder cannot be read as a
+table.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,11 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
 def not_a_regular_file(path: str | os.PathLike) -> str | None:
-    """Why ``path`` cannot be read as a data file ("does not exist", "is a folder", "is a FIFO (named
-    pipe)", ...), or None when it is a regular file (symbolic links are followed). Never opens the path."""
+    """Return why ``path`` cannot be read as a data file, or None when it is a regular file.
+
+    The reason is a phrase: "does not exist", "is a folder", "is a FIFO (named pipe)", ... Symbolic links
+    are followed. Never opens the path.
+    """
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -37,5 +43,5 @@ def not_a_regular_file(path: str | os.PathLike) -> str | None:
 
 
 def is_excel(path: str | os.PathLike) -> bool:
-    """True when the file name says it is a spreadsheet workbook (read by no reader here yet)."""
+    """Return True when the file name says it is a spreadsheet workbook (read by no reader here yet)."""
     return Path(path).suffix.lower() in EXCEL_SUFFIXES

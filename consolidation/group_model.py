@@ -56,7 +56,7 @@ class GroupModel:
         return out
 
     def members_of(self) -> dict[str, list[pulp.LpVariable]]:
-        """The member variables of each candidate core (an empty list where it has no eligible member)."""
+        """Return the member variables of each candidate core (an empty list where it has no eligible member)."""
         out: dict[str, list[pulp.LpVariable]] = {c: [] for c in self.core}
         for c, var in zip(self.pairs["core_id"].tolist(), self.member):
             out[c].append(var)
@@ -64,22 +64,26 @@ class GroupModel:
 
 
 def add_group_once(m: GroupModel, rules: Groups) -> None:
-    """Each school taking part is a core or a member of one core: ``sum_c x[s,c] = 1`` with
-    ``everyone = true``, ``<= 1`` otherwise (it may stay outside every group)."""
+    """Put each school taking part in one group at most, as its core or a member.
+
+    ``sum_c x[s,c] = 1`` with ``everyone = true``, ``<= 1`` otherwise (it may stay outside every group).
+    """
     sense = pulp.LpConstraintEQ if rules.everyone else pulp.LpConstraintLE
     for sid, row in m.in_group().items():
         _add_group(m, pulp.lpSum(row.values()), sense, lp_name("group_once", sid), 1)
 
 
 def add_group_link(m: GroupModel, rules: Groups) -> None:
-    """A school joins only a core school's group: ``member[c,m] <= core[c]`` per eligible pair."""
+    """Let a school join only a core school's group: ``member[c,m] <= core[c]`` per eligible pair."""
     for c, var in zip(m.pairs["core_id"].tolist(), m.member):
         _add_group(m, var - m.core[c], pulp.LpConstraintLE, f"group_link__{var.name[8:]}", 0)
 
 
 def add_group_size(m: GroupModel, rules: Groups) -> None:
-    """Member schools per group (the core not counted):
-    ``min_members core[c] <= sum_m member[c,m] <= max_members core[c]``."""
+    """Keep the member schools of each group (the core not counted) within the size limits.
+
+    ``min_members core[c] <= sum_m member[c,m] <= max_members core[c]``.
+    """
     for c, members in m.members_of().items():
         size = pulp.lpSum(members)
         if rules.min_members > 0:
@@ -88,15 +92,17 @@ def add_group_size(m: GroupModel, rules: Groups) -> None:
 
 
 def add_group_count(m: GroupModel, rules: Groups) -> None:
-    """The number of groups: ``sum_c core[c] = count`` (when set, or the number of locked cores)."""
+    """Fix the number of groups: ``sum_c core[c] = count`` (when set, or the number of locked cores)."""
     if m.count is None:
         return
     _add_group(m, pulp.lpSum(m.core.values()), pulp.LpConstraintEQ, "group_count", m.count)
 
 
 def add_group_together(m: GroupModel, rules: Groups) -> None:
-    """Schools ``a``, ``b`` locked together are both in a group, the same one:
-    ``sum_c x[a,c] = 1`` and ``x[a,c] = x[b,c]`` for every core ``c``."""
+    """Put schools ``a``, ``b`` locked together both in a group, the same one.
+
+    ``sum_c x[a,c] = 1`` and ``x[a,c] = x[b,c]`` for every core ``c``.
+    """
     x = m.in_group()
     for a, b in rules.together:
         _add_group(m, pulp.lpSum(x[a].values()), pulp.LpConstraintEQ, lp_name("together_in", a, b), 1)
@@ -114,8 +120,11 @@ def add_group_apart(m: GroupModel, rules: Groups) -> None:
 
 
 def add_group_balance(m: GroupModel, rules: Groups) -> None:
-    """Sizes of the largest and the smallest group (member schools): ``largest >= sum_m member[c,m]`` and
-    ``smallest <= sum_m member[c,m] + max_members (1 - core[c])`` for every candidate core ``c``."""
+    """Bound the sizes (member schools) of the largest and the smallest group.
+
+    ``largest >= sum_m member[c,m]`` and ``smallest <= sum_m member[c,m] + max_members (1 - core[c])`` for
+    every candidate core ``c``.
+    """
     if m.largest is None or m.smallest is None:
         return
     for c, members in m.members_of().items():
@@ -142,9 +151,11 @@ def _add_group(m: GroupModel, expr, sense: int, name: str, rhs: float) -> None:
 
 
 def group_objective_terms(m: GroupModel, rules: Groups) -> dict[str, pulp.LpAffineExpression]:
-    """The group objective's terms, in teacher minutes: ``minutes`` = ``sum t_cm member[c,m]`` (one-way,
-    core to member); ``quality`` = ``- quality_weight sum_c quality[c] core[c]``; ``balance`` =
-    ``balance_weight (largest - smallest)``."""
+    """Return the group objective's terms, in teacher minutes.
+
+    ``minutes`` = ``sum t_cm member[c,m]`` (one-way, core to member); ``quality`` =
+    ``- quality_weight sum_c quality[c] core[c]``; ``balance`` = ``balance_weight (largest - smallest)``.
+    """
     cores = list(m.core)
     terms = {
         "minutes": _expr(m.member, m.pairs["minutes"].to_numpy(float)),
@@ -157,8 +168,10 @@ def group_objective_terms(m: GroupModel, rules: Groups) -> dict[str, pulp.LpAffi
 
 def build_group_model(schools: list[str], pairs: pd.DataFrame, candidates: list[str], quality: dict[str, float],
                       rules: Groups, *, count: int | None, name: str = "groups") -> GroupModel:
-    """Build the education-group MIP: a core variable per candidate, a member variable per eligible pair,
-    then each family in :data:`GROUP_FAMILIES`.
+    """Build the education-group MIP.
+
+    A core variable per candidate, a member variable per eligible pair, then each family in
+    :data:`GROUP_FAMILIES`.
 
     Parameters
     ----------

@@ -139,8 +139,10 @@ def _who(sid: str, names: dict[str, str]) -> str:
 
 
 def quality(inputs: Inputs, rules: Groups) -> pd.Series:
-    """Each school's quality score (``groups.quality_column``), indexed by ``school_id``; NaN where blank or
-    when the column is absent."""
+    """Return each school's quality score (``groups.quality_column``), indexed by ``school_id``.
+
+    NaN where blank, or everywhere when the column is absent.
+    """
     schools = inputs.schools
     ids = schools["school_id"].astype(str)
     if rules.quality_column not in schools:
@@ -211,8 +213,11 @@ def _raise_settings(problems: list[str]) -> None:
 
 
 def taking_part(inputs: Inputs, scenario: Scenario, open_ids=None) -> list[str]:
-    """Schools taking part, in file order: those of ``groups.schools`` (default all) that are open in the
-    plan (``open_ids``) or, without a plan, not locked closed."""
+    """Return the schools taking part, in file order.
+
+    Those of ``groups.schools`` (default all) that are open in the plan (``open_ids``) or, without a plan,
+    not locked closed.
+    """
     schools = inputs.schools
     ids = schools["school_id"].astype(str)
     if open_ids is None:
@@ -225,8 +230,11 @@ def taking_part(inputs: Inputs, scenario: Scenario, open_ids=None) -> list[str]:
 
 
 def core_candidates(part: list[str], score: pd.Series, rules: Groups) -> list[str]:
-    """Schools that may be cores, in the order of ``part``: locked cores, and the schools of
-    ``core_candidates`` (default: all taking part) whose quality is at least ``min_core_quality``."""
+    """Return the schools that may be cores, in the order of ``part``.
+
+    Locked cores, and the schools of ``core_candidates`` (default: all taking part) whose quality is at
+    least ``min_core_quality``.
+    """
     allowed = set(part) if rules.core_candidates is None else set(rules.core_candidates)
     if rules.min_core_quality is not None:
         allowed = {s for s in allowed if score.get(s, np.nan) >= rules.min_core_quality}
@@ -235,8 +243,10 @@ def core_candidates(part: list[str], score: pd.Series, rules: Groups) -> list[st
 
 
 def eligible_pairs(minutes: pd.DataFrame, part: list[str], candidates: list[str], max_minutes: float) -> pd.DataFrame:
-    """Pairs ``core_id``, ``member_id``, ``minutes`` a group may hold: the core a candidate, the member another
-    school taking part, within ``max_minutes`` one way."""
+    """Return the pairs ``core_id``, ``member_id``, ``minutes`` a group may hold.
+
+    The core is a candidate, the member another school taking part, within ``max_minutes`` one way.
+    """
     block = minutes.loc[candidates, part].to_numpy(float) if candidates and part else np.empty((0, 0))
     ok = ~np.isnan(block) & (block <= max_minutes + EPS)
     ci, mi = np.nonzero(ok)
@@ -247,7 +257,7 @@ def eligible_pairs(minutes: pd.DataFrame, part: list[str], candidates: list[str]
 
 
 def resolved_count(rules: Groups) -> int | None:
-    """The number of groups: ``count``, else the number of locked cores, else None (the model chooses)."""
+    """Return the number of groups: ``count``, else the number of locked cores, else None (the model chooses)."""
     if rules.count is not None:
         return rules.count
     return len(rules.cores) or None
@@ -258,15 +268,41 @@ def resolved_count(rules: Groups) -> int | None:
 
 def group_reasons(part: list[str], candidates: list[str], pairs: pd.DataFrame, minutes: pd.DataFrame,
                   rules: Groups, names: dict[str, str]) -> list[str]:
-    """Plain-language reasons no grouping can exist, found without solving (may be empty)."""
+    """Return plain-language reasons no grouping can exist, found without solving (may be empty).
+
+    Parameters
+    ----------
+    part : list of str
+        The schools taking part.
+    candidates : list of str
+        The schools that may be cores.
+    pairs : pandas.DataFrame
+        The eligible (core, member) pairs, as from :func:`eligible_pairs`.
+    minutes : pandas.DataFrame
+        One-way minutes between schools (core rows, member columns).
+    rules : Groups
+        The scenario's ``[groups]`` settings.
+    names : dict
+        School names by ID, to name schools in the reasons.
+    """
     if not part:
         return ["No school takes part: every school is closed, or groups.schools names none that is open."]
-    reasons: list[str] = []
-    n, limit = len(part), rules.max_minutes
-    count = resolved_count(rules)
     member_count = pairs.groupby("core_id").size()
     viable = [c for c in candidates if member_count.get(c, 0) >= rules.min_members]
-    locked = set(rules.cores)
+    reasons = _locked_reasons(part, member_count, rules, names)
+    if reasons:
+        return reasons
+    reasons += _together_reasons(viable, pairs, minutes, rules, names)
+    if rules.everyone:
+        reasons += _stuck_reasons(part, candidates, viable, pairs, minutes, rules, names)
+    reasons += _count_reasons(len(part), viable, rules)
+    return reasons
+
+
+def _locked_reasons(part: list[str], member_count: pd.Series, rules: Groups, names: dict[str, str]) -> list[str]:
+    """List locked cores that do not take part or have too few members in reach, and together-pairs not taking part."""
+    reasons: list[str] = []
+    limit = rules.max_minutes
     for c in rules.cores:
         if c not in part:
             reasons.append(f"{_who(c, names)} is locked as a core (groups.cores) but does not take part (it is "
@@ -275,14 +311,18 @@ def group_reasons(part: list[str], candidates: list[str], pairs: pd.DataFrame, m
             reasons.append(f"{_who(c, names)} is locked as a core but only {member_count.get(c, 0)} other "
                            f"school(s) are within {limit:g} min of it; a group needs at least {rules.min_members} "
                            "member(s): raise groups.max_minutes or lower groups.min_members.")
-    for key, pairs_ in (("together", rules.together), ("apart", rules.apart)):
-        for a, b in pairs_:
-            gone = [s for s in (a, b) if s not in part]
-            if gone and key == "together":
-                reasons.append(f"groups.together pairs {a} and {b}, but {id_list(gone)} does not take part "
-                               "(closed in the plan, or not in groups.schools).")
-    if reasons:
-        return reasons
+    for a, b in rules.together:
+        gone = [s for s in (a, b) if s not in part]
+        if gone:
+            reasons.append(f"groups.together pairs {a} and {b}, but {id_list(gone)} does not take part "
+                           "(closed in the plan, or not in groups.schools).")
+    return reasons
+
+
+def _together_reasons(viable: list[str], pairs: pd.DataFrame, minutes: pd.DataFrame, rules: Groups,
+                      names: dict[str, str]) -> list[str]:
+    """List the pairs locked together that no possible core has within reach of both."""
+    reasons: list[str] = []
     partners = {(c, s) for c, s in zip(pairs["core_id"], pairs["member_id"])}
     viable_set = set(viable)
     for a, b in rules.together:
@@ -291,23 +331,36 @@ def group_reasons(part: list[str], candidates: list[str], pairs: pd.DataFrame, m
             apart = minutes.at[a, b]
             far = f" (they are {apart:.1f} min apart)" if np.isfinite(apart) else ""
             reasons.append(f"{_who(a, names)} and {_who(b, names)} are locked together (groups.together), but no "
-                           f"school that may be a core is within {limit:g} min of both{far}: drop the pair or "
-                           "raise groups.max_minutes.")
-    if rules.everyone:
-        reach = pairs.groupby("member_id").size()
-        stuck = [s for s in part if s not in viable and reach.get(s, 0) == 0]
-        for s in stuck[:20]:
-            others = [c for c in candidates if c != s]
-            row = minutes.loc[others, s].dropna() if others else pd.Series(dtype=float)
-            if len(row):
-                near = str(row.idxmin())
-                detail = (f"the nearest school that may be a core, {_who(near, names)}, is {row.min():.1f} min "
-                          f"away; the limit is groups.max_minutes = {limit:g}")
-            else:
-                detail = "no school that may be a core has a known travel time to it"
-            reasons.append(f"{_who(s, names)} cannot join any group: {detail}.")
-        if len(stuck) > 20:
-            reasons.append(f"... and {len(stuck) - 20} more schools with no core in reach.")
+                           f"school that may be a core is within {rules.max_minutes:g} min of both{far}: drop the "
+                           "pair or raise groups.max_minutes.")
+    return reasons
+
+
+def _stuck_reasons(part: list[str], candidates: list[str], viable: list[str], pairs: pd.DataFrame,
+                   minutes: pd.DataFrame, rules: Groups, names: dict[str, str]) -> list[str]:
+    """List the schools (the first 20) that can join no group, each with its nearest possible core."""
+    reasons: list[str] = []
+    reach = pairs.groupby("member_id").size()
+    stuck = [s for s in part if s not in viable and reach.get(s, 0) == 0]
+    for s in stuck[:20]:
+        others = [c for c in candidates if c != s]
+        row = minutes.loc[others, s].dropna() if others else pd.Series(dtype=float)
+        if len(row):
+            near = str(row.idxmin())
+            detail = (f"the nearest school that may be a core, {_who(near, names)}, is {row.min():.1f} min "
+                      f"away; the limit is groups.max_minutes = {rules.max_minutes:g}")
+        else:
+            detail = "no school that may be a core has a known travel time to it"
+        reasons.append(f"{_who(s, names)} cannot join any group: {detail}.")
+    if len(stuck) > 20:
+        reasons.append(f"... and {len(stuck) - 20} more schools with no core in reach.")
+    return reasons
+
+
+def _count_reasons(n: int, viable: list[str], rules: Groups) -> list[str]:
+    """List the ways the number of groups cannot fit ``n`` schools taking part, or the possible cores."""
+    reasons: list[str] = []
+    count, limit = resolved_count(rules), rules.max_minutes
     if count is not None:
         groups = f"{count} group{'s' if count != 1 else ''}"
         if rules.everyone and count * (1 + rules.max_members) < n:
@@ -326,6 +379,7 @@ def group_reasons(part: list[str], candidates: list[str], pairs: pd.DataFrame, m
         reasons.append(f"{n} schools need at least {math.ceil(n / (1 + rules.max_members))} groups of at most "
                        f"1 + {rules.max_members}, but only {len(viable)} school(s) may be cores with members in "
                        "reach: widen core_candidates or min_core_quality, or raise max_members or max_minutes.")
+    locked = set(rules.cores)
     if len(locked) and count is not None and len(locked) > count:
         reasons.append(f"{len(locked)} cores are locked but groups.count = {count}.")
     return reasons
@@ -439,7 +493,7 @@ def form_groups(inputs: Inputs, scenario: Scenario, open_ids=None) -> GroupResul
 
 
 def _group_table(cores: list[str], chosen: pd.DataFrame) -> pd.DataFrame:
-    """The groups table from the chosen cores (in file order) and member pairs."""
+    """Return the groups table from the chosen cores (in file order) and member pairs."""
     width = len(str(len(cores)))
     rows = []
     for k, core in enumerate(cores, start=1):
@@ -489,20 +543,35 @@ def verify_groups(groups: pd.DataFrame, inputs: Inputs, scenario: Scenario, part
         Listing every rule broken (a bug, never a report).
     """
     rules = scenario.groups
-    problems: list[str] = []
     missing = [c for c in GROUP_COLUMNS if c not in groups]
     if missing:
         raise VerificationError(f"the groups table lacks column(s) {', '.join(missing)}")
     g = groups.assign(member_id=groups["member_id"].fillna("").astype(str), core_id=groups["core_id"].astype(str))
     cores_of = g.groupby("group_id")["core_id"].nunique()
+    members = g[g["member_id"] != ""]
+    where = pd.concat([g.drop_duplicates("group_id").set_index("core_id")["group_id"],
+                       members.set_index("member_id")["group_id"]])
+    problems = [*_membership_problems(g, cores_of, where, part, rules),
+                *_size_problems(members, cores_of, rules),
+                *_minute_problems(members, inputs, scenario),
+                *_core_problems(g, cores_of, part, inputs, rules),
+                *_lock_problems(where, rules)]
+    if problems:
+        raise VerificationError("The grouping breaks the rules when re-checked:\n- " + "\n- ".join(problems))
+
+
+def _membership_problems(g: pd.DataFrame, cores_of: pd.Series, where: pd.Series, part: list[str],
+                         rules: Groups) -> list[str]:
+    """List groups without exactly one core, and schools grouped twice, grouped without taking part, or left out.
+
+    ``cores_of`` is the number of distinct cores by group; ``where`` the group of each core and member school.
+    """
+    problems: list[str] = []
     if (cores_of != 1).any():
         problems.append(f"groups with more than one core: {id_list(cores_of.index[cores_of != 1])}")
     core_groups = g.groupby("core_id")["group_id"].nunique()
     if (core_groups != 1).any():
         problems.append(f"cores heading more than one group: {id_list(core_groups.index[core_groups != 1])}")
-    members = g[g["member_id"] != ""]
-    where = pd.concat([g.drop_duplicates("group_id").set_index("core_id")["group_id"],
-                       members.set_index("member_id")["group_id"]])
     twice = where.index[where.index.duplicated()].unique()
     if len(twice):
         problems.append(f"schools in more than one place: {id_list(twice)}")
@@ -513,22 +582,41 @@ def verify_groups(groups: pd.DataFrame, inputs: Inputs, scenario: Scenario, part
         left = [s for s in part if s not in set(where.index)]
         if left:
             problems.append(f"schools in no group although groups.everyone = true: {id_list(left)}")
+    return problems
+
+
+def _size_problems(members: pd.DataFrame, cores_of: pd.Series, rules: Groups) -> list[str]:
+    """List groups whose member count is outside ``min_members``-``max_members``."""
     size = members.groupby("group_id").size().reindex(cores_of.index, fill_value=0)
     wrong = size[(size < rules.min_members) | (size > rules.max_members)]
     if len(wrong):
-        problems.append(f"groups outside {rules.min_members}-{rules.max_members} members: "
-                        + ", ".join(f"{k} ({v})" for k, v in wrong.items()))
-    if len(members):
-        minutes = school_minutes(inputs, scenario)
-        rows, cols = minutes.index.get_indexer(members["core_id"]), minutes.columns.get_indexer(members["member_id"])
-        expected = np.where((rows >= 0) & (cols >= 0), minutes.to_numpy()[rows, cols], np.nan)
-        given = members["minutes"].to_numpy(float)
-        off = ~np.isclose(given, expected, rtol=EPS, atol=EPS)
-        if off.any():
-            problems.append(f"minutes that are not the travel data's: {id_list(members['member_id'][off])}")
-        far = members.loc[members["minutes"] > rules.max_minutes + EPS, "member_id"]
-        if len(far):
-            problems.append(f"members beyond groups.max_minutes = {rules.max_minutes:g}: {id_list(far)}")
+        return [f"groups outside {rules.min_members}-{rules.max_members} members: "
+                + ", ".join(f"{k} ({v})" for k, v in wrong.items())]
+    return []
+
+
+def _minute_problems(members: pd.DataFrame, inputs: Inputs, scenario: Scenario) -> list[str]:
+    """List members whose minutes are not the travel data's, or exceed ``max_minutes``."""
+    if not len(members):
+        return []
+    problems: list[str] = []
+    minutes = school_minutes(inputs, scenario)
+    rows, cols = minutes.index.get_indexer(members["core_id"]), minutes.columns.get_indexer(members["member_id"])
+    expected = np.where((rows >= 0) & (cols >= 0), minutes.to_numpy()[rows, cols], np.nan)
+    given = members["minutes"].to_numpy(float)
+    off = ~np.isclose(given, expected, rtol=EPS, atol=EPS)
+    if off.any():
+        problems.append(f"minutes that are not the travel data's: {id_list(members['member_id'][off])}")
+    limit = scenario.groups.max_minutes
+    far = members.loc[members["minutes"] > limit + EPS, "member_id"]
+    if len(far):
+        problems.append(f"members beyond groups.max_minutes = {limit:g}: {id_list(far)}")
+    return problems
+
+
+def _core_problems(g: pd.DataFrame, cores_of: pd.Series, part: list[str], inputs: Inputs, rules: Groups) -> list[str]:
+    """List cores that may not be cores, locked cores that are not cores, and a wrong number of groups."""
+    problems: list[str] = []
     score = quality(inputs, rules)
     allowed = set(core_candidates(part, score, rules))
     bad = sorted(set(g["core_id"]) - allowed)
@@ -540,6 +628,12 @@ def verify_groups(groups: pd.DataFrame, inputs: Inputs, scenario: Scenario, part
     count = resolved_count(rules)
     if count is not None and len(cores_of) != count:
         problems.append(f"{len(cores_of)} groups, but the scenario asks for {count}")
+    return problems
+
+
+def _lock_problems(where: pd.Series, rules: Groups) -> list[str]:
+    """List pairs locked together that are not in one group, and pairs locked apart that share one."""
+    problems: list[str] = []
     group_of = where.to_dict()
     for a, b in rules.together:
         if group_of.get(a) is None or group_of.get(a) != group_of.get(b):
@@ -547,5 +641,4 @@ def verify_groups(groups: pd.DataFrame, inputs: Inputs, scenario: Scenario, part
     for a, b in rules.apart:
         if group_of.get(a) is not None and group_of.get(a) == group_of.get(b):
             problems.append(f"{a} and {b} are locked apart but share group {group_of[a]}")
-    if problems:
-        raise VerificationError("The grouping breaks the rules when re-checked:\n- " + "\n- ".join(problems))
+    return problems

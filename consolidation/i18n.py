@@ -1,5 +1,6 @@
-"""Every user-facing string of the run report, the plan map, the comparison, the sweep chart and the province
-map, in English and Chinese.
+"""Every user-facing string of the reports, maps and charts, in English and Chinese.
+
+That is the run report, the plan map, the comparison, the sweep chart and the province map.
 
 One table per language, with the same keys. :func:`text` looks a key up and fills in its fields;
 the ``fmt_*`` functions format numbers the way readers of each language expect (Chinese amounts of
@@ -615,7 +616,7 @@ TABLES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
 
 
 def norm_lang(lang: str | None) -> str:
-    """The language to use for ``lang``: ``zh`` (also ``zh-CN``, ``zh_Hans`` ...) or ``en`` otherwise."""
+    """Return the language to use for ``lang``: ``zh`` (also ``zh-CN``, ``zh_Hans`` ...) or ``en`` otherwise."""
     return "zh" if str(lang or "").lower().replace("_", "-").startswith("zh") else "en"
 
 
@@ -632,8 +633,10 @@ def text(key: str, lang: str = "en", **fmt) -> str:
 
 
 def setting_label(key: str, lang: str = "en") -> str:
-    """Plain words for a scenario key, e.g. ``rules.G4_6.max_minutes`` -> "Grades 4-6: longest one-way
-    day trip, minutes"; empty when there are none."""
+    """Return plain words for a scenario key; empty when there are none.
+
+    E.g. ``rules.G4_6.max_minutes`` -> "Grades 4-6: longest one-way day trip, minutes".
+    """
     parts = key.split(".")
     if len(parts) == 3 and parts[0] == "rules" and f"setting.rules.{parts[2]}" in EN and f"band.{parts[1]}" in EN:
         return text(f"setting.rules.{parts[2]}", lang, band=text(f"band.{parts[1]}", lang))
@@ -645,7 +648,7 @@ def setting_label(key: str, lang: str = "en") -> str:
 
 
 def html_lang(lang: str) -> str:
-    """The value of ``<html lang=...>``."""
+    """Return the value of ``<html lang=...>``."""
     return "zh-CN" if norm_lang(lang) == "zh" else "en"
 
 
@@ -660,7 +663,7 @@ def missing(x) -> bool:
 
 
 def fmt_int(x, lang: str = "en") -> str:
-    """A count with thousands separators, e.g. ``12,345``; a dash when missing."""
+    """Format a count with thousands separators, e.g. ``12,345``; a dash when missing."""
     return "–" if missing(x) else f"{round(float(x)):,}"
 
 
@@ -678,7 +681,7 @@ def fmt_minutes(x, lang: str = "en") -> str:
 
 
 def fmt_share(x, lang: str = "en") -> str:
-    """A fraction as a percentage, e.g. ``0.125`` -> ``12.5%``."""
+    """Format a fraction as a percentage, e.g. ``0.125`` -> ``12.5%``."""
     return "–" if missing(x) else f"{100 * float(x):.1f}%"
 
 
@@ -693,7 +696,7 @@ def fmt_yuan(x, lang: str = "en") -> str:
 
 
 def fmt_signed(x, kind: str, lang: str = "en") -> str:
-    """A difference with its sign, e.g. ``+120``, ``−3.5``, ``+¥12,000``, ``+1.2 pts`` for shares.
+    """Format a difference with its sign, e.g. ``+120``, ``−3.5``, ``+¥12,000``, ``+1.2 pts`` for shares.
 
     ``kind`` is one of ``int``, ``pupils``, ``minutes``, ``share`` and ``yuan``.
     """
@@ -716,7 +719,7 @@ def fmt_signed(x, kind: str, lang: str = "en") -> str:
 
 
 def join_names(names, lang: str = "en") -> str:
-    """``a``, ``a and b``, ``a, b and c`` (Chinese: ``甲、乙和丙``, ``a、b 和 c``)."""
+    """Join names as ``a``, ``a and b``, ``a, b and c`` (Chinese: ``甲、乙和丙``, ``a、b 和 c``)."""
     names = [str(n) for n in names]
     if len(names) <= 1:
         return "".join(names)

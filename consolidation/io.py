@@ -84,9 +84,12 @@ class Inputs:
 
 
 def input_record(inputs: Inputs | None, scenario_file: str | Path | None = None) -> dict[str, dict]:
-    """What run.json records of each input file: ``path``, ``sha256``, ``inside_scenario_folder`` (is the file
-    in the scenario file's folder or below it; data kept elsewhere is allowed, and said so), and the
-    :attr:`Inputs.details` (``format``, ``encoding``, ``separator``, ``renamed_columns``)."""
+    """Return what run.json records of each input file.
+
+    ``path``, ``sha256``, ``inside_scenario_folder`` (is the file in the scenario file's folder or below it;
+    data kept elsewhere is allowed, and said so), and the :attr:`Inputs.details` (``format``, ``encoding``,
+    ``separator``, ``renamed_columns``).
+    """
     if inputs is None:
         return {}
     folder = Path(scenario_file).resolve().parent if scenario_file is not None else None
@@ -108,8 +111,10 @@ COORDINATE_COLUMNS = frozenset({"lon", "lat", "x", "y"})
 
 @dataclass
 class _Reading:
-    """What :func:`read_inputs` gathers while it reads: every file read, more about each, every problem, and
-    whether the schools and villages files had coordinates. Internal and short-lived; never leaves this module.
+    """What :func:`read_inputs` gathers while it reads.
+
+    Every file read, more about each, every problem, and whether the schools and villages files had
+    coordinates. Internal and short-lived; never leaves this module.
     """
 
     scenario: Scenario
@@ -119,7 +124,7 @@ class _Reading:
     has_points: dict[str, bool] = field(default_factory=dict)
 
     def table(self, role: str) -> tuple[pd.DataFrame, pd.Series] | None:
-        """The raw table and row names of the file ``[inputs] <role>`` names (None: not named, or unreadable)."""
+        """Return the raw table and row names of the file ``[inputs] <role>`` names (None: not named, unreadable)."""
         path = getattr(self.scenario.inputs, role)
         if path is None:
             return None
@@ -144,7 +149,7 @@ class _Reading:
 
 
 def _schools(reading: _Reading) -> pd.DataFrame | None:
-    """The canonical schools, or None (the problems said)."""
+    """Return the canonical schools, or None (the problems said)."""
     read = reading.points("schools")
     if read is None:
         return None
@@ -153,7 +158,7 @@ def _schools(reading: _Reading) -> pd.DataFrame | None:
 
 
 def _origins(reading: _Reading, schools: pd.DataFrame | None) -> pd.DataFrame | None:
-    """The canonical origins: the villages file's, or each school's own pupils when there is none."""
+    """Return the canonical origins: the villages file's, or each school's own pupils when there is none."""
     spec = reading.scenario.inputs
     if spec.villages is None:
         return None if schools is None else origins_from_schools(schools)
@@ -164,7 +169,7 @@ def _origins(reading: _Reading, schools: pd.DataFrame | None) -> pd.DataFrame | 
 
 
 def _travel(reading: _Reading) -> pd.DataFrame | None:
-    """The canonical travel matrix, or None (none given, or the problems said)."""
+    """Return the canonical travel matrix, or None (none given, or the problems said)."""
     spec = reading.scenario.inputs
     if spec.travel is None:
         if spec.complete:
@@ -178,7 +183,7 @@ def _travel(reading: _Reading) -> pd.DataFrame | None:
 
 
 def _boundary(reading: _Reading) -> gpd.GeoDataFrame | None:
-    """The boundary polygons, or None (none given, or the problems said)."""
+    """Return the boundary polygons, or None (none given, or the problems said)."""
     spec = reading.scenario.inputs
     if spec.boundary is None:
         return None
@@ -251,8 +256,10 @@ TEACHER_COLUMNS = ("teachers", "teachers_junior")
 
 
 def whole_classes(pupils, band: str, teachers: Teachers) -> np.ndarray:
-    """Whole classes of ``band`` for ``pupils`` (array-like): ``ceil(pupils / class size)``, 0 for none
-    (mixed-grade classes within a band; 45 primary, 50 junior by default)."""
+    """Return the whole classes of ``band`` for ``pupils`` (array-like): ``ceil(pupils / class size)``.
+
+    0 for no pupils. Classes mix the grades of a band; 45 pupils a class in primary, 50 in junior by default.
+    """
     return np.ceil(np.asarray(pupils, dtype=float) / teachers.class_size(band) - 1e-9).clip(min=0)
 
 
@@ -262,17 +269,21 @@ def school_classes(schools: pd.DataFrame, teachers: Teachers) -> np.ndarray:
 
 
 def teachers_available(schools: pd.DataFrame) -> pd.Series:
-    """Teachers per school today: ``teachers`` + ``teachers_junior`` (blank or missing junior counts 0);
-    NaN everywhere without a ``teachers`` column."""
+    """Return teachers per school today: ``teachers`` + ``teachers_junior`` (blank or missing junior: 0).
+
+    NaN everywhere without a ``teachers`` column.
+    """
     if "teachers" not in schools.columns:
         return pd.Series(np.nan, index=schools.index)
     return sum(pd.to_numeric(schools[c], errors="coerce").fillna(0.0) for c in TEACHER_COLUMNS if c in schools)
 
 
 def classrooms(schools: pd.DataFrame, scenario: Scenario) -> pd.Series:
-    """Classrooms per school (same index as ``schools``): the ``classrooms`` column where given, else the
-    larger of ``capacity / class_size_primary`` rounded up and the whole classes today's pupils need
-    (:func:`school_classes`)."""
+    """Return classrooms per school (same index as ``schools``).
+
+    The ``classrooms`` column where given, else the larger of ``capacity / class_size_primary`` rounded up
+    and the whole classes today's pupils need (:func:`school_classes`).
+    """
     t = scenario.teachers
     rooms = np.maximum(np.ceil(schools["capacity"].to_numpy(float) / t.class_size_primary - 1e-9),
                        school_classes(schools, t))

@@ -1,6 +1,9 @@
-"""Many runs at once: each run is one task on Dask distributed (a local cluster sized to the machine,
-or an existing cluster), or serially in this process. One failed run is reported and does not stop
-the others. A run is the same computation wherever it executes, so results equal serial runs."""
+"""Many runs at once, on Dask distributed or serially in this process.
+
+Each run is one task on Dask distributed (a local cluster sized to the machine, or an existing cluster), or
+runs serially in this process. One failed run is reported and does not stop the others. A run is the same
+computation wherever it executes, so results equal serial runs.
+"""
 
 from __future__ import annotations
 
@@ -52,8 +55,11 @@ def one_line(text: str, limit: int = 300) -> str:
 
 
 def run_task(task: Task) -> TaskResult:
-    """Run one task; never raises: an error becomes ``status = "error"`` with its message on one line in
-    ``error`` and in full (with the traceback of an unexpected error) in ``details``."""
+    """Run one task and return its result; never raises.
+
+    An error becomes ``status = "error"`` with its message on one line in ``error`` and in full (with the
+    traceback of an unexpected error) in ``details``.
+    """
     from .errors import InputError, PlannerError
     from .pipeline import run_scenario
     from .scenario import load_scenario
@@ -67,7 +73,8 @@ def run_task(task: Task) -> TaskResult:
         short = "; ".join(exc.problems) if isinstance(exc, InputError) else str(exc)
         return TaskResult(name=task.name, status="error", error=one_line(short), details=str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken run must not stop the others
-        return TaskResult(name=task.name, status="error", error=one_line(f"internal error: {type(exc).__name__}: {exc}"),
+        return TaskResult(name=task.name, status="error",
+                          error=one_line(f"internal error: {type(exc).__name__}: {exc}"),
                           details=traceback.format_exc())
 
 
@@ -78,7 +85,7 @@ def default_workers() -> int:
 
 @contextmanager
 def dask_client(*, scheduler: str | None = None, workers: int | None = None):
-    """A Dask client: connected to ``scheduler`` if given, else to a new local cluster of processes."""
+    """Yield a Dask client: connected to ``scheduler`` if given, else to a new local cluster of processes."""
     from dask.distributed import Client, LocalCluster
 
     if scheduler:

@@ -63,8 +63,11 @@ def folder_name(text: str, *, max_chars: int = MAX_CHARS) -> str:
 
 
 def scenario_folder(name: str, suffix: str = "") -> str:
-    """The default folder name of a scenario (``reports/<this>``): its ``name`` made safe, plus ``suffix``
-    (``-sweep``, ``-province``, ``-groups``). Raises ScenarioError naming the key when nothing can be kept."""
+    """Return the default folder name of a scenario (``reports/<this>``): its ``name`` made safe, plus ``suffix``.
+
+    ``suffix`` is ``-sweep``, ``-province``, ``-groups`` or empty. Raises ScenarioError naming the key when
+    nothing of the name can be kept.
+    """
     safe = folder_name(name)
     if not safe:
         shown = repr(name) if len(name) <= 60 else repr(name[:60]) + "..."
@@ -75,9 +78,11 @@ def scenario_folder(name: str, suffix: str = "") -> str:
 
 
 def unique_folder_names(names: Iterable[str], *, fallback: str = "county") -> dict[str, str]:
-    """``{name: folder}`` with a distinct folder for every distinct name, also on file systems that ignore
-    case: names whose safe forms collide (``north county``, ``north-county``, ``North County``) each get
-    ``-<hash of the exact name>`` appended; the others keep their readable safe form."""
+    """Return ``{name: folder}`` with a distinct folder for every distinct name, also where case is ignored.
+
+    Names whose safe forms collide (``north county``, ``north-county``, ``North County``) each get
+    ``-<hash of the exact name>`` appended; the others keep their readable safe form.
+    """
     names = list(dict.fromkeys(str(n) for n in names))
     base = {n: folder_name(n) or fallback for n in names}
     counts: dict[str, int] = {}
@@ -95,8 +100,10 @@ def unique_folder_names(names: Iterable[str], *, fallback: str = "county") -> di
 
 
 def scenario_paths(loaded: LoadedScenario) -> list[tuple[str, Path]]:
-    """What an output folder of this scenario must never equal or contain, each with how to name it: the
-    scenario's folder, every file of its ``extends`` chain, and its input files."""
+    """Return what an output folder of this scenario must never equal or contain, each with how to name it.
+
+    The scenario's folder, every file of its ``extends`` chain, and its input files.
+    """
     files = list(loaded.files)
     out: list[tuple[str, Path]] = [("the scenario's folder", Path(files[0]).parent)] if files else []
     out += [("the scenario file", Path(f)) for f in files]

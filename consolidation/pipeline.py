@@ -101,7 +101,7 @@ def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: 
 def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, lang: str,
                   while_solving: Callable[[float], AbstractContextManager] | None,
                   save_lp: Path | None) -> RunResult:
-    """The body of :func:`run_scenario`, once ``out`` is reserved."""
+    """Run the body of :func:`run_scenario`, once ``out`` is reserved."""
     started = datetime.now(UTC).isoformat(timespec="seconds")
     scenario = loaded.scenario
     if out is not None:
@@ -180,8 +180,11 @@ def _check_lp_destination(path: Path, loaded: LoadedScenario, out: Path | None) 
 
 
 def _staff(plan: Plan, inputs: Inputs, scenario: Scenario, clock: _Clock) -> tuple[Plan, Staffing]:
-    """Count the plan's staff posts and life teachers and redeploy teachers; with ``[teachers]
-    within_available`` a plan needing more teachers than the schools have fails verification."""
+    """Count the plan's staff posts and life teachers, and redeploy teachers.
+
+    With ``[teachers] within_available`` a plan needing more teachers than the schools have fails
+    verification.
+    """
     t = time.perf_counter()
     staff = assess(plan, scenario, inputs)
     problems = check_staffing(staff, scenario)
@@ -194,8 +197,11 @@ def _staff(plan: Plan, inputs: Inputs, scenario: Scenario, clock: _Clock) -> tup
 
 def _groups_after_plan(inputs: Inputs, scenario: Scenario, plan: Plan, summary: dict[str, Any],
                        clock: _Clock) -> GroupResult | None:
-    """Form education groups among the plan's open schools; sets ``summary["groups"]`` (their number, or None
-    with the reasons added to ``summary["reasons"]`` when no grouping meets the rules: the plan stands)."""
+    """Form education groups among the plan's open schools, and set ``summary["groups"]``.
+
+    That is their number, or None with the reasons added to ``summary["reasons"]`` when no grouping meets
+    the rules: the plan stands.
+    """
     t = time.perf_counter()
     open_ids = plan.schools.loc[plan.schools["role"] != "closed", "school_id"]
     try:
@@ -227,8 +233,10 @@ def validate(loaded: LoadedScenario) -> list[str]:
 
 def group_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False,
                    lang: str = "en") -> tuple[GroupResult, Path | None]:
-    """Form education groups among every school not locked closed (or those of ``groups.schools``), without
-    a plan, and, when ``out`` is given, write the group folder (groups.csv, groups.png, groups.html, run.json).
+    """Form education groups without a plan and, when ``out`` is given, write the group folder.
+
+    Every school not locked closed takes part (or those of ``groups.schools``); the folder holds groups.csv,
+    groups.png, groups.html and run.json.
 
     Returns the verified grouping and the folder written. Raises ScenarioError/InputError for bad input,
     InfeasibleError (with reasons) when no grouping meets the rules, NoGroupingError when none is found in

@@ -1,5 +1,7 @@
-"""From the solver's values to a plan: assignments, the school table and headline figures,
-re-verified independently with pandas before anything is reported."""
+"""From the solver's values to a plan: assignments, the school table and headline figures.
+
+The plan is re-verified independently with pandas before anything is reported.
+"""
 
 from __future__ import annotations
 
@@ -53,7 +55,7 @@ def _excess(load: pd.Series, limit: pd.Series) -> pd.Series:
 
 
 def weighted_percentile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    """The smallest value with at least share ``q`` of the weight at or below it (pupil-weighted)."""
+    """Return the smallest value with at least share ``q`` of the weight at or below it (pupil-weighted)."""
     if len(values) == 0 or weights.sum() <= 0:
         return float("nan")
     order = np.argsort(values, kind="stable")
@@ -111,8 +113,11 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
 
 
 def cost_terms(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
-    """The objective's terms recomputed from the plan's tables (yuan a year), by every family that contributes
-    one, in the order of :data:`~consolidation.families.COST_TERMS`, and their ``total``."""
+    """Return the objective's terms recomputed from the plan's tables (yuan a year), and their ``total``.
+
+    One term for every family that contributes one, in the order of
+    :data:`~consolidation.families.COST_TERMS`.
+    """
     terms: dict[str, float] = {}
     for family in REGISTRY:
         if family.recompute is not None:

@@ -42,8 +42,11 @@ class ProvinceResult:
 
 
 def county_folder_names(counties) -> dict[str, str]:
-    """``{county: folder name}``: readable (Chinese kept), one path component, distinct for every distinct
-    name (``north county``, ``north-county`` and ``North County`` each get a short hash of the exact name)."""
+    """Return ``{county: folder name}``: readable (Chinese kept), one path component each.
+
+    Distinct for every distinct name (``north county``, ``north-county`` and ``North County`` each get a short
+    hash of the exact name).
+    """
     return unique_folder_names(counties, fallback="county")
 
 
@@ -66,7 +69,8 @@ def split_by_county(base: dict[str, Any], into: Path) -> dict[str, dict[str, Pat
 
     These files are inputs the county runs read back, not tables for people: they are written as read
     (plain ``to_csv``), never through :func:`consolidation.report.tables.write_csv`, whose quotes would
-    change IDs and names."""
+    change IDs and names.
+    """
     inputs = base["inputs"]
     schools = read_csv_text(inputs["schools"], "schools")
     if "county" not in schools.columns:
@@ -168,10 +172,12 @@ def run_province(folder: Path, scenario: Path, out: Path, *, base_overrides: tup
                  serial: bool = False, scheduler: str | None = None, workers: int | None = None,
                  overwrite: bool = False, lang: str = "en",
                  on_update: Callable[[TaskResult | None, int, int], None] | None = None) -> ProvinceResult:
-    """Plan every county of ``folder`` with the base ``scenario`` and write the province folder:
-    ``counties/<county>/`` (a run folder each), ``scenarios/<county>.toml``, ``province.csv`` and
-    ``province_map.png``, and ``failures.log`` (everything known about each county without a plan) when
-    some county has none. Written under a temporary name and renamed when complete."""
+    """Plan every county of ``folder`` with the base ``scenario`` and write the province folder.
+
+    The folder holds ``counties/<county>/`` (a run folder each), ``scenarios/<county>.toml``,
+    ``province.csv`` and ``province_map.png``, and ``failures.log`` (everything known about each county
+    without a plan) when some county has none. Written under a temporary name and renamed when complete.
+    """
     out = Path(out)
     loaded = load_scenario(scenario, list(base_overrides))
     protect = scenario_paths(loaded) + ([("the province folder", Path(folder))] if folder is not None else [])

@@ -79,7 +79,7 @@ def sha256(path: Path) -> str:
 
 
 def text_cells(series: pd.Series) -> pd.Series:
-    """A column as stripped strings, blanks as ``""`` (never ``"nan"``).
+    """Return a column as stripped strings, blanks as ``""`` (never ``"nan"``).
 
     Parameters
     ----------
@@ -101,7 +101,7 @@ def text_cells(series: pd.Series) -> pd.Series:
 
 
 def _decode(data: bytes, path: Path, role: str, problems: list[str]) -> tuple[str, str] | None:
-    """The text of a CSV file and the encoding it was decoded with, or None (a problem said)."""
+    """Return the text of a CSV file and the encoding it was decoded with, or None (a problem said)."""
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         problems.append(f"[inputs] {role} = {path} is an Excel workbook (or another packed file), not a CSV, though "
                         "its name says CSV: Excel is not supported yet: in Excel, Save as \"CSV UTF-8 (Comma "
@@ -143,15 +143,18 @@ def _decode(data: bytes, path: Path, role: str, problems: list[str]) -> tuple[st
 
 
 def _separator(text: str) -> str:
-    """The separator the header line holds most often: comma, semicolon or tab (comma when none)."""
+    """Return the separator the header line holds most often: comma, semicolon or tab (comma when none)."""
     header = text.split("\n", 1)[0]
     counts = {sep: header.count(sep) for sep in SEPARATORS}
     return max(counts, key=lambda sep: (counts[sep], sep == ","))
 
 
 def _read_csv(data: bytes, path: Path, role: str, details: dict, problems: list[str]) -> pd.DataFrame | None:
-    """A CSV file's bytes as a table (IDs as text, empty rows dropped, index = position below the header), or
-    None (a problem said). Records ``encoding`` and ``separator`` in ``details``."""
+    """Read a CSV file's bytes as a table, or return None (a problem said).
+
+    IDs stay text, empty rows are dropped, the index is the position below the header. Records ``encoding``
+    and ``separator`` in ``details``.
+    """
     decoded = _decode(data, path, role, problems)
     if decoded is None:
         return None
@@ -189,8 +192,10 @@ def _read_csv(data: bytes, path: Path, role: str, details: dict, problems: list[
 
 
 def _read_spatial(path: Path, role: str, details: dict, problems: list[str]) -> gpd.GeoDataFrame | None:
-    """A GeoPackage, GeoJSON or Shapefile as a GeoDataFrame, or None (a problem said). Records the text
-    ``encoding`` in ``details`` when known."""
+    """Read a GeoPackage, GeoJSON or Shapefile as a GeoDataFrame, or return None (a problem said).
+
+    Records the text ``encoding`` in ``details`` when known.
+    """
     if path.suffix.lower() == ".shp" and not_a_regular_file(path.with_suffix(".dbf")) is not None \
             and not_a_regular_file(path.with_suffix(".DBF")) is not None:
         problems.append(f"{path}: the Shapefile's .dbf file (its columns) is missing next to it: copy "
@@ -222,8 +227,11 @@ def _read_spatial(path: Path, role: str, details: dict, problems: list[str]) -> 
 
 
 def _shapefile_text(path: Path, frame: gpd.GeoDataFrame, details: dict) -> gpd.GeoDataFrame:
-    """A Shapefile without a .cpg is read by GDAL as ISO-8859-1: Chinese text written in GBK or UTF-8 then
-    comes out as mojibake. When every text value re-encodes to UTF-8 or GB18030 text, read it again so."""
+    """Return the Shapefile's table, re-read as UTF-8 or GB18030 when it has no .cpg and its text is mojibake.
+
+    A Shapefile without a .cpg is read by GDAL as ISO-8859-1: Chinese text written in GBK or UTF-8 then
+    comes out as mojibake. When every text value re-encodes to UTF-8 or GB18030 text, read it again so.
+    """
     if any(not_a_regular_file(path.with_suffix(s)) is None for s in (".cpg", ".CPG")):
         return frame
     texts = [v for c in frame.columns if c != frame.geometry.name and frame[c].dtype.kind in "OSUT"
@@ -248,8 +256,10 @@ def _shapefile_text(path: Path, frame: gpd.GeoDataFrame, details: dict) -> gpd.G
 
 def _truncated_columns(frame: pd.DataFrame, path: Path, role: str, extra: tuple[str, ...], details: dict,
                        problems: list[str]) -> pd.DataFrame:
-    """Map names cut to 10 characters by the Shapefile format back to the documented names; refuse the
-    ambiguous ones (``school_id_`` could be any of ``school_id_g1_3``, ``_g4_6``, ``_g7_9``)."""
+    """Map names cut to 10 characters by the Shapefile format back to the documented names.
+
+    The ambiguous ones are refused (``school_id_`` could be any of ``school_id_g1_3``, ``_g4_6``, ``_g7_9``).
+    """
     documented = [c for c in (*DOCUMENTED_COLUMNS[role], *extra) if len(c) > SHAPEFILE_NAME_LENGTH]
     present = set(frame.columns)
     renames, ambiguous = {}, {}
@@ -280,7 +290,7 @@ def _truncated_columns(frame: pd.DataFrame, path: Path, role: str, extra: tuple[
 
 
 def _refused(path: Path, role: str, problems: list[str]) -> bool:
-    """True (and the reason said) when ``path`` is not a regular file, or is an Excel workbook."""
+    """Return True (and say why) when ``path`` is not a regular file, or is an Excel workbook."""
     problem = not_a_regular_file(path)
     if problem is not None:
         problems.append(f"{role} file {path} {problem}: check [inputs] {role} in the scenario (relative paths are "
@@ -358,9 +368,10 @@ def read_table(path: Path, role: str, *, extra: tuple[str, ...] = (), files: dic
 
 
 def read_csv_text(path: str | Path, role: str) -> pd.DataFrame:
-    """A CSV input read as text cells (blanks ``""``), with the same checks as
-    :func:`consolidation.io.read_inputs` (a regular file, its encoding and separator): for tools that only
-    split or copy rows, such as the province split.
+    """Read a CSV input as text cells (blanks ``""``), for tools that only split or copy rows.
+
+    The checks are those of :func:`consolidation.io.read_inputs` (a regular file, its encoding and
+    separator). The province split uses it.
 
     Parameters
     ----------

@@ -97,9 +97,12 @@ _BAND_DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 class Rules(_Strict):
-    """``[rules]``: one table per band. A band table that is absent takes the defaults
-    (G1_3: 30 min walking, no boarding; G4_6: 40 min by bus, boarding; G7_9: 60 min by bus, boarding).
-    A band table that is present but has no ``max_minutes`` has no travel limit."""
+    """``[rules]``: one table per band.
+
+    A band table that is absent takes the defaults (G1_3: 30 min walking, no boarding; G4_6: 40 min by bus,
+    boarding; G7_9: 60 min by bus, boarding).
+    A band table that is present but has no ``max_minutes`` has no travel limit.
+    """
 
     G1_3: BandRule = Field(default_factory=lambda: BandRule(**_BAND_DEFAULTS["G1_3"]))
     G4_6: BandRule = Field(default_factory=lambda: BandRule(**_BAND_DEFAULTS["G4_6"]))
@@ -168,9 +171,11 @@ class SchoolRules(_Strict):
 
 
 class TeachingPoints(_Strict):
-    """``[teaching_points]``: may a school stay open for its youngest pupils only (a teaching point,
-    教学点), sending its older pupils to another school? The model then chooses, per school: kept,
-    teaching point, hub, or closed."""
+    """``[teaching_points]``: whether a school may stay open for its youngest pupils only (a teaching point).
+
+    A teaching point (教学点) sends its older pupils to another school. The model chooses, per school: kept,
+    teaching point, hub, or closed.
+    """
 
     allowed: bool = Field(
         False, description="true: a school that teaches the bands below and older ones may keep only these bands."
@@ -213,9 +218,12 @@ class Teachers(_Strict):
 
 
 class Groups(_Strict):
-    """``[groups]``: education groups (1+N): each group is one core school and 1 to N member schools
-    within the teachers' travel limit of their core. Formed by ``consolidation group`` and, when
-    ``enabled``, after every ``run`` among the plan's open schools."""
+    """``[groups]``: education groups (1+N).
+
+    Each group is one core school and 1 to N member schools within the teachers' travel limit of their core.
+    Formed by ``consolidation group`` and, when ``enabled``, after every ``run`` among the plan's open
+    schools.
+    """
 
     enabled: bool = Field(False, description="true: `consolidation run` also forms groups among open schools.")
     schools: list[str] | None = Field(
@@ -265,8 +273,11 @@ class Groups(_Strict):
 
 
 class Costs(_Strict):
-    """``[costs]``: the objective's prices. Yearly terms in yuan a year; capital terms are one-off
-    yuan, annualised over ``capital_years`` in the objective."""
+    """``[costs]``: the objective's prices.
+
+    Yearly terms in yuan a year; capital terms are one-off yuan, annualised over ``capital_years`` in the
+    objective.
+    """
 
     school_annual: float = Field(
         65_000, ge=0, le=YUAN_MAX, description="Yuan a year to keep a school open, unless the school has annual_cost "
@@ -515,12 +526,12 @@ def load_scenario(path: str | Path, overrides: tuple[str, ...] | list[str] = ())
 
 
 def resolved_dict(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain TOML-ready data; loading it again gives the same scenario."""
+    """Return the scenario as plain TOML-ready data; loading it again gives the same scenario."""
     return scenario.model_dump(mode="json", exclude_none=True)
 
 
 def reference_markdown() -> str:
-    """A Markdown reference of every scenario key, generated from the schema."""
+    """Return a Markdown reference of every scenario key, generated from the schema."""
     out = ["| key | default | meaning |", "|---|---|---|"]
     for name in ("name", "description", "sweep"):
         info = Scenario.model_fields[name]

@@ -82,7 +82,7 @@ def count_runs(vary: dict[str, list[Any]]) -> int:
 
 
 def check_size(vary: dict[str, list[Any]], max_runs: int = MAX_RUNS) -> int:
-    """The number of runs, or a ScenarioError when it is 0 or more than ``max_runs``."""
+    """Return the number of runs; raise ScenarioError when it is 0 or more than ``max_runs``."""
     n = count_runs(vary)
     if n == 0:
         raise ScenarioError("nothing to vary: give --vary KEY=V1,V2,... with at least one value")
@@ -108,8 +108,11 @@ def combinations(vary: dict[str, list[Any]]) -> list[dict[str, Any]]:
 
 
 def short_keys(keys: list[str]) -> dict[str, str]:
-    """The shortest dotted suffix of each key that tells it apart: ``rules.G4_6.max_minutes`` ->
-    ``G4_6.max_minutes`` when another band's limit varies too, ``max_minutes`` when alone."""
+    """Return the shortest dotted suffix of each key that tells it apart.
+
+    ``rules.G4_6.max_minutes`` -> ``G4_6.max_minutes`` when another band's limit varies too,
+    ``max_minutes`` when alone.
+    """
     out = {}
     for key in keys:
         parts = key.split(".")
@@ -122,7 +125,7 @@ def short_keys(keys: list[str]) -> dict[str, str]:
 
 
 def run_label(combo: dict[str, Any]) -> str:
-    """A short readable label, e.g. ``max_minutes=40`` or ``G4_6.max_minutes=40, G7_9.max_minutes=60``."""
+    """Return a short readable label, e.g. ``max_minutes=40`` or ``G4_6.max_minutes=40, G7_9.max_minutes=60``."""
     names = short_keys(list(combo))
     return ", ".join(f"{names[k]}={v}" for k, v in combo.items())
 
@@ -134,7 +137,7 @@ def _folder_name(index: int, combo: dict[str, Any]) -> str:
 
 
 def pareto(costs: np.ndarray, travel: np.ndarray) -> np.ndarray:
-    """True where no other point is at most as costly and as long, and better in one of the two."""
+    """Return True where no other point is at most as costly and as long, and better in one of the two."""
     ok = np.isfinite(costs) & np.isfinite(travel)
     front = np.zeros(len(costs), bool)
     for i in np.flatnonzero(ok):
@@ -182,10 +185,12 @@ FAILURES_LOG = "failures.log"
 
 
 def write_failures(path: Path, results: list[TaskResult], labels: list[str], *, what: str) -> int:
-    """Write ``path`` (failures.log) with every run of ``results`` that has no plan: its name, label, status,
-    and everything known (the full message, the reasons, the traceback of an unexpected error). The table
-    keeps one line per run; this file keeps the rest. Returns the number of runs written; writes nothing
-    when every run has a plan."""
+    """Write ``path`` (failures.log) with every run of ``results`` that has no plan; return how many.
+
+    Each run's name, label, status, and everything known (the full message, the reasons, the traceback of
+    an unexpected error). The table keeps one line per run; this file keeps the rest. Writes nothing when
+    every run has a plan.
+    """
     failed = [(r, label) for r, label in zip(results, labels) if r.status not in ("optimal", "feasible")]
     if not failed:
         return 0
@@ -243,7 +248,7 @@ def draw_tradeoff(table: pd.DataFrame, path: Path, *, title: str, lang: str = "e
 
 
 def sweep_values(scenario_path: Path, vary: dict[str, list[Any]]) -> dict[str, list[Any]]:
-    """The values to vary: ``--vary`` if given, else the scenario's ``[sweep]`` table."""
+    """Return the values to vary: ``--vary`` if given, else the scenario's ``[sweep]`` table."""
     if vary:
         return vary
     table = flatten(load_scenario(scenario_path).scenario.sweep)

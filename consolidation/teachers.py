@@ -1,5 +1,7 @@
-"""Teachers after a plan: staff posts per open school, life teachers for boarders, and the teachers of
-closed or overstaffed schools redeployed to the schools that lack them, following the pupils.
+"""Teachers after a plan: staff posts, life teachers, and redeployment following the pupils.
+
+Staff posts per open school, life teachers for boarders, and the teachers of closed or overstaffed schools
+redeployed to the schools that lack them, following the pupils.
 
 This stage reads a verified :class:`~consolidation.plan.Plan` and never changes it; :func:`assess` returns
 the counts as a value and :func:`with_staffing` a new plan that carries them.
@@ -154,7 +156,7 @@ def posts(primary_pupils: float, junior_pupils: float, primary_classes: float, j
 
 
 def staffing(plan_schools: pd.DataFrame, settings: Teachers) -> pd.DataFrame:
-    """Posts, life teachers and teachers per school after a plan (columns :data:`STAFFING_COLUMNS`).
+    """Return posts, life teachers and teachers per school after a plan (columns :data:`STAFFING_COLUMNS`).
 
     Parameters
     ----------
@@ -230,14 +232,33 @@ def redeploy(table: pd.DataFrame, assignments: pd.DataFrame, minutes: pd.DataFra
     left = dict(zip(ids, table["surplus"].fillna(0).round().astype(int)))
     need = dict(zip(ids, table["shortfall"].fillna(0).round().astype(int)))
     moved: dict[tuple[str, str], int] = {}
+    _follow_pupils(assignments, left, need, moved)
+    _nearest_first(minutes, left, need, moved)
 
-    def give(src: str, dst: str, n: int) -> None:
-        if n > 0:
-            moved[(src, dst)] = moved.get((src, dst), 0) + n
-            left[src] -= n
-            need[dst] -= n
+    names = dict(zip(ids, table["name"].astype(str)))
+    rows = [{"from_school_id": src, "from_name": names.get(src, src), "to_school_id": dst,
+             "to_name": names.get(dst, dst), "teachers": n,
+             "minutes": float(minutes.at[src, dst]) if minutes is not None else math.nan}
+            for (src, dst), n in sorted(moved.items()) if n > 0]
+    return pd.DataFrame(rows, columns=REDEPLOY_COLUMNS)
 
-    # 1. Following the pupils: each sender's surplus shared by pupils sent, capped by each receiver's shortfall.
+
+def _give(moved: dict[tuple[str, str], int], left: dict[str, int], need: dict[str, int], src: str, dst: str,
+          n: int) -> None:
+    """Move ``n`` teachers from ``src`` to ``dst`` (nothing when ``n`` is 0), updating surplus and shortfall."""
+    if n > 0:
+        moved[(src, dst)] = moved.get((src, dst), 0) + n
+        left[src] -= n
+        need[dst] -= n
+
+
+def _follow_pupils(assignments: pd.DataFrame, left: dict[str, int], need: dict[str, int],
+                   moved: dict[tuple[str, str], int]) -> None:
+    """Share each sender's surplus by pupils sent, capped by each receiver's shortfall (whole teachers).
+
+    The fractions left over go, one teacher at a time, to the largest remainders (then most pupils sent).
+    ``left``, ``need`` and ``moved`` are updated in place.
+    """
     share: dict[tuple[str, str], float] = {}
     sent: dict[tuple[str, str], float] = {}
     for src, flows in _pupil_flows(assignments).groupby(level=0):
@@ -253,31 +274,30 @@ def redeploy(table: pd.DataFrame, assignments: pd.DataFrame, minutes: pd.DataFra
         into[dst] = into.get(dst, 0.0) + x
     share = {(src, dst): x * min(1.0, need[dst] / into[dst]) for (src, dst), x in share.items()}
     for (src, dst), x in sorted(share.items()):
-        give(src, dst, math.floor(x + EPS))
+        _give(moved, left, need, src, dst, math.floor(x + EPS))
     extra = math.floor(sum(share.values()) + EPS) - sum(moved.values())
     by_remainder = sorted(share, key=lambda k: (-(share[k] - math.floor(share[k] + EPS)), -sent[k], k))
     for src, dst in by_remainder:
         if extra <= 0:
             break
         if share[(src, dst)] - math.floor(share[(src, dst)] + EPS) > EPS and left[src] > 0 and need[dst] > 0:
-            give(src, dst, 1)
+            _give(moved, left, need, src, dst, 1)
             extra -= 1
 
-    # 2. Nearest first: the remaining shortfalls from the remaining surplus.
+
+def _nearest_first(minutes: pd.DataFrame | None, left: dict[str, int], need: dict[str, int],
+                   moved: dict[tuple[str, str], int]) -> None:
+    """Fill the remaining shortfalls from the remaining surplus, shortest trip (minutes) first.
+
+    Pairs without a known time come last. ``left``, ``need`` and ``moved`` are updated in place.
+    """
     trips = []
     for src in sorted(s for s, n in left.items() if n > 0):
         for dst in sorted(d for d, n in need.items() if n > 0 and d != src):
             m = float(minutes.at[src, dst]) if minutes is not None else math.nan
             trips.append((math.inf if math.isnan(m) else m, src, dst))
     for _m, src, dst in sorted(trips):
-        give(src, dst, min(left[src], need[dst]))
-
-    names = dict(zip(ids, table["name"].astype(str)))
-    rows = [{"from_school_id": src, "from_name": names.get(src, src), "to_school_id": dst,
-             "to_name": names.get(dst, dst), "teachers": n,
-             "minutes": float(minutes.at[src, dst]) if minutes is not None else math.nan}
-            for (src, dst), n in sorted(moved.items()) if n > 0]
-    return pd.DataFrame(rows, columns=REDEPLOY_COLUMNS)
+        _give(moved, left, need, src, dst, min(left[src], need[dst]))
 
 
 def _after(table: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
@@ -313,16 +333,20 @@ def teacher_summary(table: pd.DataFrame, moves: pd.DataFrame) -> dict[str, Any]:
 
 
 def assess(plan: Plan, scenario: Scenario, inputs: Inputs) -> Staffing:
-    """Count posts and life teachers, redeploy teachers and sum up, for one verified plan (``inputs``: the
-    data it was made from, for the minutes between schools)."""
+    """Count posts and life teachers, redeploy teachers and sum up, for one verified plan.
+
+    ``inputs`` are the data the plan was made from, for the minutes between schools.
+    """
     table = staffing(plan.schools, scenario.teachers)
     moves = redeploy(table, plan.assignments, school_minutes(inputs, scenario))
     return Staffing(schools=_after(table, moves), moves=moves, summary=teacher_summary(table, moves))
 
 
 def with_staffing(plan: Plan, staff: Staffing) -> Plan:
-    """A new plan whose school table also has :data:`PLAN_COLUMNS` (after ``boarders``) and whose summary
-    has the teacher figures."""
+    """Return a new plan whose school table also has :data:`PLAN_COLUMNS` and whose summary has the teacher figures.
+
+    The new columns come after ``boarders``.
+    """
     extra = staff.schools.set_index("school_id")
     columns = [c for c in PLAN_COLUMNS if c != "teachers_after" or staff.known]
     schools = plan.schools.copy()
@@ -335,8 +359,11 @@ def with_staffing(plan: Plan, staff: Staffing) -> Plan:
 
 
 def check_staffing(staff: Staffing, scenario: Scenario) -> list[str]:
-    """With ``[teachers] within_available = true``: a problem when the plan needs more teachers (posts and
-    life teachers) than the schools have; else nothing."""
+    """Return the problem, with ``[teachers] within_available = true``, of a plan short of teachers.
+
+    A plan short of teachers needs more (posts and life teachers) than the schools have; else the list is
+    empty.
+    """
     s = staff.summary
     if not scenario.teachers.within_available:
         return []

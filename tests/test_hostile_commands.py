@@ -191,11 +191,13 @@ def test_a_broken_county_in_a_province_is_one_line_and_a_log(tmp_path):
 
 def _break(folder: Path, how: str) -> str:
     """Damage a copy of a run folder one way; return the text the refusal must name."""
-    summary = json.loads((folder / "summary.json").read_text())
+    culprit = _break_summary_file(folder, how) or _break_summary_fields(folder, how) or _break_other_file(folder, how)
+    if culprit is None:
+        raise AssertionError(how)
+    return culprit
 
-    def put(**changes):
-        (folder / "summary.json").write_text(json.dumps({**summary, **changes}))
 
+def _break_summary_file(folder: Path, how: str) -> str | None:
     if how == "summary is a list":
         (folder / "summary.json").write_text("[1, 2, 3]")
         return "summary.json"
@@ -215,6 +217,15 @@ def _break(folder: Path, how: str) -> str:
         (folder / "summary.json").unlink()
         (folder / "summary.json").mkdir()
         return "summary.json"
+    return None
+
+
+def _break_summary_fields(folder: Path, how: str) -> str | None:
+    summary = json.loads((folder / "summary.json").read_text())
+
+    def put(**changes):
+        (folder / "summary.json").write_text(json.dumps({**summary, **changes}))
+
     if how == "no status":
         (folder / "summary.json").write_text(json.dumps({k: v for k, v in summary.items() if k != "status"}))
         return "status"
@@ -245,6 +256,10 @@ def _break(folder: Path, how: str) -> str:
     if how == "reasons is text":
         put(reasons="none")
         return "reasons"
+    return None
+
+
+def _break_other_file(folder: Path, how: str) -> str | None:
     if how == "run.json is missing":
         (folder / "run.json").unlink()
         return "run.json"
@@ -281,7 +296,7 @@ def _break(folder: Path, how: str) -> str:
     if how == "scenario.resolved.toml is broken":
         (folder / "scenario.resolved.toml").write_text("[rules\nx = ")
         return "scenario.resolved.toml"
-    raise AssertionError(how)
+    return None
 
 
 BREAKS = ["summary is a list", "summary is not JSON", "summary is not UTF-8", "summary is empty",

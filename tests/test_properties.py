@@ -93,6 +93,24 @@ def open_schools(result) -> set[str]:
 # Random instances
 # --------------------------------------------------------------------------------------------------
 
+def _draw_school(draw, sid: str, total: int, *, roomy: bool, school_bands: bool, places: bool, boarding: bool) -> dict:
+    """One school's row for :func:`instances`."""
+    capacity = total + draw(st.integers(0, 10)) if roomy else draw(st.integers(0, total))
+    row = {"school_id": sid, "name": f"School {sid}", "capacity": capacity,
+           # blank annual_cost takes [costs] school_annual
+           "annual_cost": draw(st.one_of(st.none(), st.integers(0, 5000)))}
+    if school_bands and sid != "S0":
+        taught = draw(st.lists(st.sampled_from(BANDS), min_size=1, max_size=3, unique=True))
+        row["bands"] = ",".join(taught)
+    if places:
+        row["max_capacity"] = max(total if sid == "S0" else 0, capacity + draw(st.integers(0, total // 2)))
+    if boarding:
+        beds = draw(st.integers(0, 30))
+        row["beds"] = beds
+        row["max_beds"] = beds + draw(st.integers(0, 30))
+    return row
+
+
 @st.composite
 def instances(draw, *, roomy: bool = True, limits: bool = False, school_bands: bool = False,
               boarding: bool = False, places: bool = False, shortest_limit: int = 1,
@@ -124,22 +142,8 @@ def instances(draw, *, roomy: bool = True, limits: bool = False, school_bands: b
     total = sum(row[COLUMN[b]] for row in villages for b in bands)
 
     school_annual = draw(st.integers(0, 5000))
-    schools = []
-    for sid in sids:
-        capacity = total + draw(st.integers(0, 10)) if roomy else draw(st.integers(0, total))
-        row = {"school_id": sid, "name": f"School {sid}", "capacity": capacity,
-               # blank annual_cost takes [costs] school_annual
-               "annual_cost": draw(st.one_of(st.none(), st.integers(0, 5000)))}
-        if school_bands and sid != "S0":
-            taught = draw(st.lists(st.sampled_from(BANDS), min_size=1, max_size=3, unique=True))
-            row["bands"] = ",".join(taught)
-        if places:
-            row["max_capacity"] = max(total if sid == "S0" else 0, capacity + draw(st.integers(0, total // 2)))
-        if boarding:
-            beds = draw(st.integers(0, 30))
-            row["beds"] = beds
-            row["max_beds"] = beds + draw(st.integers(0, 30))
-        schools.append(row)
+    schools = [_draw_school(draw, sid, total, roomy=roomy, school_bands=school_bands, places=places,
+                            boarding=boarding) for sid in sids]
 
     # near_home: a village is 0-20 minutes from the school it attends today (if it names one).
     travel = [(row["village_id"], sid, draw(st.integers(0, 20 if near_home and sid == row["school_id"] else 90)))
@@ -233,23 +237,8 @@ def brute_force(inst: dict, *, must_open=(), must_close=()) -> float | None:
     return best
 
 
-def brute_force_assignments(inst: dict) -> float | None:
-    """Cheapest plan by enumerating every single assignment of each origin-band to an eligible school
-    (within the day limit, or boarding where the band may board and the weekly trip is within its
-    limit), with capacities, places and beds added up to max_capacity/max_beds at their prices.
-    Every [rules] band table must be present. Only for tiny instances (the product of choices)."""
-    schools = {s["school_id"]: s for s in inst["schools"]}
-    scenario = inst["scenario"]
-    costs, rules = scenario["costs"], scenario["rules"]
-    weekly = scenario.get("boarding", {}).get("max_weekly_minutes", 120)
-    max_open = scenario.get("schools", {}).get("max_open", len(schools))
-    minutes = {(o, s): m for o, s, m in inst["travel"]}
-    locked_open = {sid for sid, s in schools.items() if s.get("lock") == "open"}
-
-    def annual(sid):
-        value = schools[sid]["annual_cost"]
-        return costs["school_annual"] if value is None else value
-
+def _choice_groups(inst: dict, schools: dict, rules: dict, weekly: float, minutes: dict) -> list | None:
+    """Each origin-band's pupils with its eligible (school, minutes, boards); None if one has no school."""
     groups = []  # (pupils, [(school, minutes, boards)])
     for village in inst["villages"]:
         for band in BANDS:
@@ -268,31 +257,59 @@ def brute_force_assignments(inst: dict) -> float | None:
             if not options:
                 return None
             groups.append((n, options))
+    return groups
 
+
+def _plan_cost(groups: list, choice: tuple, schools: dict, costs: dict, max_open: int, locked_open: set,
+               annual) -> float | None:
+    """The cost of one assignment of every origin-band; None when it breaks max_open, places or beds."""
+    load, boarders = dict.fromkeys(schools, 0), dict.fromkeys(schools, 0)
+    cost = 0.0
+    for (n, _), (sid, m, boards) in zip(groups, choice):
+        load[sid] += n
+        cost += costs["per_pupil_minute"] * n * m
+        if boards:
+            boarders[sid] += n
+            cost += costs["per_boarder"] * n
+    opened = {sid for sid in schools if load[sid] > 0} | locked_open
+    if len(opened) > max_open:
+        return None
+    for sid in opened:
+        school = schools[sid]
+        capacity, beds = school["capacity"], school.get("beds", 0)
+        if load[sid] > school.get("max_capacity", capacity) or boarders[sid] > school.get("max_beds", beds):
+            return None
+        cost += annual(sid)
+        cost += costs["per_place_added"] / costs["capital_years"] * max(0, load[sid] - capacity)
+        cost += costs["per_bed_added"] / costs["capital_years"] * max(0, boarders[sid] - beds)
+    return cost
+
+
+def brute_force_assignments(inst: dict) -> float | None:
+    """Cheapest plan by enumerating every single assignment of each origin-band to an eligible school
+    (within the day limit, or boarding where the band may board and the weekly trip is within its
+    limit), with capacities, places and beds added up to max_capacity/max_beds at their prices.
+    Every [rules] band table must be present. Only for tiny instances (the product of choices)."""
+    schools = {s["school_id"]: s for s in inst["schools"]}
+    scenario = inst["scenario"]
+    costs, rules = scenario["costs"], scenario["rules"]
+    weekly = scenario.get("boarding", {}).get("max_weekly_minutes", 120)
+    max_open = scenario.get("schools", {}).get("max_open", len(schools))
+    minutes = {(o, s): m for o, s, m in inst["travel"]}
+    locked_open = {sid for sid, s in schools.items() if s.get("lock") == "open"}
+
+    def annual(sid):
+        value = schools[sid]["annual_cost"]
+        return costs["school_annual"] if value is None else value
+
+    groups = _choice_groups(inst, schools, rules, weekly, minutes)
+    if groups is None:
+        return None
     best = None
     for choice in itertools.product(*(options for _, options in groups)):
-        load, boarders = dict.fromkeys(schools, 0), dict.fromkeys(schools, 0)
-        cost = 0.0
-        for (n, _), (sid, m, boards) in zip(groups, choice):
-            load[sid] += n
-            cost += costs["per_pupil_minute"] * n * m
-            if boards:
-                boarders[sid] += n
-                cost += costs["per_boarder"] * n
-        opened = {sid for sid in schools if load[sid] > 0} | locked_open
-        if len(opened) > max_open:
-            continue
-        for sid in opened:
-            school = schools[sid]
-            capacity, beds = school["capacity"], school.get("beds", 0)
-            if load[sid] > school.get("max_capacity", capacity) or boarders[sid] > school.get("max_beds", beds):
-                break
-            cost += annual(sid)
-            cost += costs["per_place_added"] / costs["capital_years"] * max(0, load[sid] - capacity)
-            cost += costs["per_bed_added"] / costs["capital_years"] * max(0, boarders[sid] - beds)
-        else:
-            if best is None or cost < best:
-                best = cost
+        cost = _plan_cost(groups, choice, schools, costs, max_open, locked_open, annual)
+        if cost is not None and (best is None or cost < best):
+            best = cost
     return best
 
 

@@ -1,5 +1,6 @@
-"""Small cartography helpers for the plan map: geometry checks, extent, scale bar, north arrow,
-non-overlapping labels and fonts that can draw the names.
+"""Small cartography helpers for the plan map.
+
+Geometry checks, extent, scale bar, north arrow, non-overlapping labels and fonts that can draw the names.
 
 Everything here works in a metric projected CRS (metres) and on matplotlib ``Axes``.
 """
@@ -61,7 +62,7 @@ def coords(df: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def extent(frames, aspect_range=(0.6, 1.35)) -> tuple[tuple[float, float, float, float], float]:
-    """Common map extent of all frames and its height / width ratio.
+    """Return the common map extent of all frames and its height / width ratio.
 
     The bounds are padded by 6 %, made at least 2 km across, then grown in one direction so the
     ratio lies within ``aspect_range`` (very long or wide counties still get a usable panel).
@@ -201,7 +202,7 @@ def needs_cjk(texts) -> bool:
 
 
 def cjk_font() -> str | None:
-    """The name of the first installed font of :data:`CJK_FONTS`, or None when there is none."""
+    """Return the name of the first installed font of :data:`CJK_FONTS`, or None when there is none."""
     for attempt in range(2):
         installed = {f.name for f in font_manager.fontManager.ttflist}
         for name in CJK_FONTS:

@@ -82,8 +82,10 @@ def _sha256(path: Path) -> str:
 
 
 def inventory(folder: Path) -> dict[str, str]:
-    """``{relative path: sha256 | "dir" | "link" | "other"}`` of everything under ``folder`` but its own
-    marker and OS litter; symbolic links are listed, never followed."""
+    """Return ``{relative path: sha256 | "dir" | "link" | "other"}`` of everything under ``folder``.
+
+    Its own marker and OS litter are left out; symbolic links are listed, never followed.
+    """
     folder = Path(folder)
     items: dict[str, str] = {}
     for root, dirs, files in os.walk(folder, followlinks=False):
@@ -110,8 +112,11 @@ def write_marker(folder: Path, what: str) -> None:
 
 
 def not_ours(folder: Path, what: str) -> str | None:
-    """Why the planner must not replace ``folder`` as a ``what`` folder, or None when it may: the folder
-    carries the planner's marker of that format and holds exactly what the planner wrote."""
+    """Return why the planner must not replace ``folder`` as a ``what`` folder, or None when it may.
+
+    It may when the folder carries the planner's marker of that format and holds exactly what the planner
+    wrote.
+    """
     folder = Path(folder)
     marker = folder / MARKER
     if not marker.is_file() or marker.is_symlink():
@@ -146,13 +151,29 @@ def _real(path: os.PathLike[str] | str) -> Path:
 
 
 def _where(out: Path, protect: Protected) -> Path:
-    """The destination, resolved, after refusing places an output folder must never be."""
+    """Return the destination, resolved, after refusing places an output folder must never be."""
     if os.path.islink(out):
         raise OutputError(f"{out} is a symbolic link: the planner writes only real folders, never through a "
                           "link: choose another --out")
     dest = _real(out)
     if dest.parent == dest:
         raise OutputError(f"--out {out} is the root folder: choose a new folder, e.g. --out reports/NAME")
+    _refuse_home_or_cwd(out, dest)
+    if STAGING.match(dest.name) or (dest.name.startswith(".") and dest.name.endswith(".lock")):
+        raise OutputError(f"--out {out}: the name {dest.name!r} is kept for the planner's own temporary folders "
+                          "and locks: choose another --out")
+    for above in dest.parents:
+        if os.path.lexists(above):
+            if not above.is_dir():
+                raise OutputError(f"--out {out} is under {above}, which is a file, not a folder: choose another "
+                                  "--out")
+            break
+    _refuse_inputs(out, dest, protect)
+    return dest
+
+
+def _refuse_home_or_cwd(out: Path, dest: Path) -> None:
+    """Refuse the home folder, and the current folder or one that contains it."""
     try:
         home = _real(Path.home())
     except (RuntimeError, KeyError, OSError):  # no home folder known
@@ -167,28 +188,24 @@ def _where(out: Path, protect: Protected) -> Path:
         how = "is" if dest == cwd else "contains"
         raise OutputError(f"--out {out} {how} the current folder ({cwd}): choose a new folder inside it, "
                           "e.g. --out reports/NAME")
-    if STAGING.match(dest.name) or (dest.name.startswith(".") and dest.name.endswith(".lock")):
-        raise OutputError(f"--out {out}: the name {dest.name!r} is kept for the planner's own temporary folders "
-                          "and locks: choose another --out")
-    for above in dest.parents:
-        if os.path.lexists(above):
-            if not above.is_dir():
-                raise OutputError(f"--out {out} is under {above}, which is a file, not a folder: choose another "
-                                  "--out")
-            break
+
+
+def _refuse_inputs(out: Path, dest: Path, protect: Protected) -> None:
+    """Refuse a destination that is or contains one of the ``protect`` paths (the command's inputs)."""
     for label, path in protect:
         p = _real(path)
         if p == dest or dest in p.parents:
             how = "is" if p == dest else "contains"
             raise OutputError(f"--out {out} {how} {label} {path}: an output folder never holds its own inputs: "
                               "choose another --out, e.g. reports/NAME")
-    return dest
 
 
 def check_destination(out: Path, *, overwrite: bool, what: str = "run", protect: Protected = ()) -> Path:
-    """Refuse early (before any work) a destination the planner must not write or replace (see the module's
-    rules); ``what`` it holds (``run``, ``groups``, ``comparison``, ``sweep``, ``province``) is named in the
-    message. Returns the resolved destination. Looks only; changes nothing."""
+    """Refuse early (before any work) a destination the planner must not write or replace; return it resolved.
+
+    See the module's rules. ``what`` it holds (``run``, ``groups``, ``comparison``, ``sweep``, ``province``)
+    is named in the message. Looks only; changes nothing.
+    """
     out = Path(out)
     dest = _where(out, list(protect))
     if not os.path.lexists(dest):
@@ -224,10 +241,13 @@ _guard = threading.Lock()
 
 @contextmanager
 def _deferred_interrupts() -> Iterator[None]:
-    """Hold back Ctrl-C and SIGTERM for a few steps that must not be cut in two (taking the lock and noting
-    it, releasing it, the renames that swap a folder in): a signal that comes meanwhile is noted and acted
-    on right after, where cleanup is certain. (Python runs signal handlers in the main thread only, so the
-    handlers are swapped there; blocking the signal would not do, another thread would receive it.)"""
+    """Hold back Ctrl-C and SIGTERM for a few steps that must not be cut in two.
+
+    The steps are taking the lock and noting it, releasing it, and the renames that swap a folder in. A
+    signal that comes meanwhile is noted and acted on right after, where cleanup is certain. (Python runs
+    signal handlers in the main thread only, so the handlers are swapped there; blocking the signal would
+    not do, another thread would receive it.)
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -325,10 +345,12 @@ def _unlock(held: _Held) -> None:
 
 
 def clean_stale(parent: Path, *, mine: str | None = None) -> list[Path]:
-    """Remove the planner's own staging and replaced folders in ``parent`` whose process is gone (exactly
-    ``.<name>.partial-<pid>`` and ``.<name>.old-<pid>``, real folders only). A replaced folder whose
+    """Remove the planner's own staging and replaced folders in ``parent`` whose process is gone.
+
+    Exactly ``.<name>.partial-<pid>`` and ``.<name>.old-<pid>``, real folders only. A replaced folder whose
     replacement never arrived is put back when it is ``mine`` (the name whose lock the caller holds).
-    Returns what was removed or restored."""
+    Returns what was removed or restored.
+    """
     done: list[Path] = []
     try:
         entries = list(os.scandir(parent))
@@ -355,11 +377,13 @@ def clean_stale(parent: Path, *, mine: str | None = None) -> list[Path]:
 
 @contextmanager
 def reserve(out: Path | None, *, overwrite: bool, what: str = "run", protect: Protected = ()) -> Iterator[Path | None]:
-    """Hold ``out`` for this command from the first check to the final rename: refuse places no output may
-    be, create its parent folder, take its lock, clean stale staging folders beside it, then check it
-    (:func:`check_destination`). Re-entrant within one thread (the writer re-checks inside); another thread or process
-    aiming at the same folder is refused. Parent folders created here are removed again if they stay
-    empty. ``out = None`` holds nothing."""
+    """Hold ``out`` for this command from the first check to the final rename.
+
+    Refuse places no output may be, create its parent folder, take its lock, clean stale staging folders
+    beside it, then check it (:func:`check_destination`). Re-entrant within one thread (the writer re-checks
+    inside); another thread or process aiming at the same folder is refused. Parent folders created here are
+    removed again if they stay empty. ``out = None`` holds nothing.
+    """
     if out is None:
         yield None
         return
@@ -405,9 +429,12 @@ def reserve(out: Path | None, *, overwrite: bool, what: str = "run", protect: Pr
 
 def write_atomically(out: Path, fill: Callable[[Path], T], *, overwrite: bool, what: str = "run",
                      protect: Protected = ()) -> T:
-    """Fill a folder through ``fill(staging)`` under a hidden temporary name beside ``out``, mark it as the
-    planner's (:data:`MARKER`), then rename it to ``out`` (replacing an earlier folder only with
-    ``overwrite`` and only one the planner wrote, checked again just before); return what ``fill`` returns."""
+    """Fill a folder under a hidden temporary name, then rename it to ``out``; return what ``fill`` returns.
+
+    ``fill(staging)`` fills the folder beside ``out``; it is marked as the planner's (:data:`MARKER`), then
+    renamed, replacing an earlier folder only with ``overwrite`` and only one the planner wrote (checked
+    again just before).
+    """
     out = Path(out)
     protect = list(protect)
     with reserve(out, overwrite=overwrite, what=what, protect=protect) as dest:

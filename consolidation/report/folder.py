@@ -150,8 +150,11 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
 
 
 def provenance(loaded: LoadedScenario, inputs: Inputs | None, record: RunRecord, lang: str) -> dict[str, Any]:
-    """What ``run.json`` records of any folder: command and timings, scenario files and overrides, the input
-    files' SHA-256, the CRS, versions and platform."""
+    """Return what ``run.json`` records of any folder.
+
+    Command and timings, scenario files and overrides, the input files' SHA-256, the CRS, versions and
+    platform.
+    """
     return {
         "command": record.command,
         "started": record.started,

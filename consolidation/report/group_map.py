@@ -36,7 +36,7 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf", "#8
 
 
 def group_colors(group_ids) -> dict[str, str]:
-    """A colour per group id, in the order given."""
+    """Return a colour per group id, in the order given."""
     return {str(g): PALETTE[i % len(PALETTE)] for i, g in enumerate(group_ids)}
 
 

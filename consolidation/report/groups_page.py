@@ -91,8 +91,10 @@ def render_group_page(result: GroupResult, page: GroupPage, *, names: dict[str, 
 def write_group_folder(out: Path, *, loaded: LoadedScenario, inputs: Inputs, result: GroupResult,
                        record: RunRecord, overwrite: bool = False, lang: str = "en",
                        protect: Iterable[tuple[str, Path]] = ()) -> Path:
-    """Write groups.csv, groups.png (when the schools have coordinates), groups.html and run.json into ``out``,
-    atomically; return ``out``. An existing folder is replaced only with ``overwrite``."""
+    """Write groups.csv, groups.png, groups.html and run.json into ``out``, atomically; return ``out``.
+
+    groups.png only when the schools have coordinates. An existing folder is replaced only with ``overwrite``.
+    """
     scenario = loaded.scenario
 
     def fill(folder: Path) -> None:

@@ -111,7 +111,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
 
 
 def status_text(status: str, gap, lang: str = "en") -> str:
-    """The status badge: e.g. "Best plan found", or how far a feasible plan may be from the best."""
+    """Return the status badge: e.g. "Best plan found", or how far a feasible plan may be from the best."""
     if status == "feasible" and not _missing(gap):
         return i18n.text("status.feasible_gap", lang, gap=f"{100 * float(gap):.1f}%")
     key = f"status.{status}"
@@ -119,31 +119,31 @@ def status_text(status: str, gap, lang: str = "en") -> str:
 
 
 def data_uri(png: bytes, mime: str = "image/png") -> str:
-    """The image as a base64 data URI, to embed it in the page."""
+    """Return the image as a base64 data URI, to embed it in the page."""
     return f"data:{mime};base64," + base64.b64encode(png).decode("ascii")
 
 
 def environment() -> jinja2.Environment:
-    """The jinja2 environment with templates from this package and autoescaping on."""
+    """Return the jinja2 environment with templates from this package and autoescaping on."""
     return jinja2.Environment(loader=jinja2.PackageLoader("consolidation.report", "templates"),
                               autoescape=True, trim_blocks=True, lstrip_blocks=True,
                               undefined=jinja2.StrictUndefined)
 
 
 def _num(df: pd.DataFrame, col: str) -> pd.Series:
-    """A numeric column, zeros where missing."""
+    """Return a numeric column, zeros where missing."""
     if col not in df:
         return pd.Series(0.0, index=df.index)
     return pd.to_numeric(df[col], errors="coerce").fillna(0.0)
 
 
 def _value(row, col: str):
-    """A field of a row, None when the column is absent."""
+    """Return a field of a row, None when the column is absent."""
     return row[col] if col in row.index else None
 
 
 def _text(x) -> str:
-    """A field as text, empty when missing."""
+    """Return a field as text, empty when missing."""
     return "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
 
 
@@ -254,7 +254,7 @@ def _school_rows(schools: pd.DataFrame, lang: str) -> list[dict]:
 
 
 def _posts(row) -> str:
-    """A school's staff posts, and its life teachers when it has any: ``25`` or ``25 + 1``."""
+    """Return a school's staff posts, and its life teachers when it has any: ``25`` or ``25 + 1``."""
     life = _value(row, "life_teachers")
     posts = fmt_int(_value(row, "posts_needed"))
     return posts if _missing(life) or not life else f"{posts} + {fmt_int(life)}"
@@ -349,9 +349,11 @@ def _footer(summary: dict, lang: str) -> list[tuple[str, str]]:
 
 
 def group_context(groups, png: bytes | None, names: dict[str, str], lang: str) -> dict:
-    """Template values of the education-group section (empty without groups): one row per group (its
-    colour on the map, core, members as ``Name (ID)``, their count, the farthest member's minutes, teachers),
-    the map as a data URI, and the schools taking part that are in no group."""
+    """Return the template values of the education-group section (empty without groups).
+
+    One row per group (its colour on the map, core, members as ``Name (ID)``, their count, the farthest
+    member's minutes, teachers), the map as a data URI, and the schools taking part that are in no group.
+    """
     if groups is None or len(groups.by_group) == 0:
         return {"group_rows": [], "group_map_uri": None, "group_teachers": False, "group_outside": ""}
     table = groups.by_group
@@ -366,9 +368,11 @@ def group_context(groups, png: bytes | None, names: dict[str, str], lang: str) -
 
 
 def teacher_context(summary: dict, moves: pd.DataFrame | None, names: dict[str, str], lang: str) -> dict:
-    """Template values of the Teachers section (empty without ``teachers_needed`` in the summary): headline
-    cards, the teachers redeployed as sentences ("8 teachers from A (S13) to B (S30), 12.0 min"), and whether
-    the data have teachers (``teachers_available`` known)."""
+    """Return the template values of the Teachers section (empty without ``teachers_needed`` in the summary).
+
+    Headline cards, the teachers redeployed as sentences ("8 teachers from A (S13) to B (S30), 12.0 min"),
+    and whether the data have teachers (``teachers_available`` known).
+    """
     if _missing(summary.get("teachers_needed")):
         return {"teacher_cards": [], "teacher_moves": [], "teachers_known": False}
     t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731

@@ -85,7 +85,7 @@ class PlanLayers:
         return [self.schools, self.origins, self.boundary]
 
     def pupils_max(self) -> float:
-        """The largest school, today or in the plan (sets the marker scale)."""
+        """Return the pupils of the largest school, today or in the plan, at least 1 (sets the marker scale)."""
         before, after = _num(self.schools, "pupils_before"), _num(self.schools, "pupils")
         return max(float(before.max()) if len(before) else 0.0, float(after.max()) if len(after) else 0.0, 1.0)
 
@@ -410,7 +410,7 @@ def _name_schools(ax, marks: _SchoolMarks, *, pmax: float, max_named: int, famil
 
 def draw_message_panel(ax, message: str, family: list[str] | None = None, name: str | None = None,
                        name_color: str = "black", title_size: float = 12) -> None:
-    """An empty grey panel with a message in the middle, for a plan without a map; ``name`` as above a plan."""
+    """Draw an empty grey panel with a message in the middle, for a plan without a map; ``name`` as for a plan."""
     family = family or kit.font_family([message, name or ""])
     ax.set_xticks([])
     ax.set_yticks([])
@@ -482,7 +482,7 @@ def draw_base(ax, boundary, origins, village_size: float = 7) -> None:
 
 
 def _num(df: pd.DataFrame, col: str) -> pd.Series:
-    """A numeric column, zeros where missing."""
+    """Return a numeric column, zeros where missing."""
     if col not in df:
         return pd.Series(0.0, index=df.index)
     return pd.to_numeric(df[col], errors="coerce").fillna(0.0)
@@ -522,13 +522,13 @@ def _sizes(pupils, pmax: float) -> np.ndarray:
 
 
 def _marker(label: str, marker: str, color: str, size: float, edge: str = "white") -> Line2D:
-    """A legend handle showing one marker."""
+    """Return a legend handle showing one marker."""
     return Line2D([], [], ls="none", marker=marker, ms=size, markerfacecolor=color,
                   markeredgecolor=edge, markeredgewidth=0.9, label=label)
 
 
 def _line(label: str, kind: str) -> Line2D:
-    """A legend handle showing one kind of trip line."""
+    """Return a legend handle showing one kind of trip line."""
     style, width, _ = TRIP_STYLES[kind]
     return Line2D([], [], color=COLORS[kind], lw=width + 0.3, ls=style, label=label)
 

@@ -43,15 +43,17 @@ def _needs_quote(text: str) -> bool:
 
 
 def neutralise(value: Any) -> Any:
-    """``value`` with a quote in front when it is text a spreadsheet would read as a formula; anything
-    else (numbers, None, plain text) unchanged."""
+    """Return ``value`` with a quote in front when it is text a spreadsheet would read as a formula.
+
+    Anything else (numbers, None, plain text) is returned unchanged.
+    """
     if isinstance(value, str) and _needs_quote(value):
         return "'" + value
     return value
 
 
 def unquote(value: Any) -> Any:
-    """The inverse of :func:`neutralise`, for reading a table the planner wrote."""
+    """Undo :func:`neutralise`, for reading a table the planner wrote."""
     if isinstance(value, str) and len(value) > 1 and value[0] == "'" and (value[1] in TRIGGERS or value[1] == "'"):
         return value[1:]
     return value
@@ -64,7 +66,7 @@ def _text_columns(frame: pd.DataFrame) -> list:
 
 
 def safe_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every text cell and column name neutralised (see the module's rule)."""
+    """Return a copy of ``frame`` with every text cell and column name neutralised (see the module's rule)."""
     out = frame.copy()
     for column in _text_columns(out):
         values = out[column]
@@ -78,7 +80,8 @@ def safe_table(frame: pd.DataFrame) -> pd.DataFrame:
 def write_csv(frame: pd.DataFrame, path: Path, **options: Any) -> None:
     """Write ``frame`` to ``path`` as an output CSV (UTF-8, no index), text cells neutralised.
 
-    ``options`` go to :meth:`pandas.DataFrame.to_csv` (e.g. ``float_format="%.6g"``)."""
+    ``options`` go to :meth:`pandas.DataFrame.to_csv` (e.g. ``float_format="%.6g"``).
+    """
     safe = safe_table(frame)
     carriage = any("\r" in str(c) for c in safe.columns) or any(
         safe[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in _text_columns(safe))

@@ -28,12 +28,12 @@ BOUNDARY_FILE = Path(__file__).resolve().parents[2] / "data" / "qilihe_boundary.
 
 
 def utm_crs(lon: float, lat: float) -> CRS:
-    """The WGS84 / UTM zone CRS (metres) containing the point ``lon``, ``lat`` (degrees)."""
+    """Return the WGS84 / UTM zone CRS (metres) containing the point ``lon``, ``lat`` (degrees)."""
     return CRS.from_epsg((32600 if lat >= 0 else 32700) + int((lon + 180) // 6) % 60 + 1)
 
 
 def default_boundary() -> Polygon:
-    """A generic 30 km x 30 km square around 103.75 E, 35.95 N, as a WGS84 (EPSG:4326) Polygon."""
+    """Return a generic 30 km x 30 km square around 103.75 E, 35.95 N, as a WGS84 (EPSG:4326) Polygon."""
     utm = utm_crs(103.75, 35.95)
     c = gpd.GeoSeries([Point(103.75, 35.95)], crs=4326).to_crs(utm).iloc[0]
     square = box(c.x - 15 * KM, c.y - 15 * KM, c.x + 15 * KM, c.y + 15 * KM).segmentize(KM)
@@ -41,7 +41,7 @@ def default_boundary() -> Polygon:
 
 
 def read_boundary(path: str | Path) -> Polygon:
-    """The union of the polygons in a vector file, in WGS84 (EPSG:4326)."""
+    """Return the union of the polygons in a vector file, in WGS84 (EPSG:4326)."""
     frame = gpd.read_file(path)
     return (frame.to_crs(4326) if frame.crs is not None else frame).geometry.union_all()
 
