@@ -67,3 +67,53 @@ def test_plan_is_the_same_with_rows_dropped(instance, capacity_b, expected_open)
     plan = result.plan.schools
     assert set(plan.loc[plan["open"] == 1, "school_id"]) >= {"B"}
     assert result.summary["objective"] == pytest.approx(result.summary["solver_objective"], rel=1e-9)
+
+
+# --------------------------------------------------------------------------------------- the MIP start
+
+def _pmedian(tmp_path, n=200, m=30, p=5, **kwargs):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.instances import euclidean_pmedian
+
+    return euclidean_pmedian(n=n, m=m, p=p, cache=tmp_path, **kwargs)
+
+
+def _every_row_holds(model, values):
+    for var, value in values.items():
+        var.setInitialValue(value)
+    return [name for name, row in model.problem._constraints.items() if not row.valid(1e-7)]
+
+
+def test_the_start_is_a_feasible_plan_with_the_open_count(tmp_path):
+    from consolidation.heuristic import start
+
+    inst = _pmedian(tmp_path)
+    model = _model(inst.folder / "scenario.toml")
+    values = start(model)
+    assert values is not None
+    assert sum(values[v] for v in model.variables["open"].values()) == 5
+    assert _every_row_holds(model, values) == []
+
+
+def test_the_start_respects_places(instance):
+    from consolidation.heuristic import start
+
+    schools = [{**s, "max_capacity": 30} if s["school_id"] == "B" else s for s in SCHOOLS]
+    model = _model(instance(schools=schools, villages=VILLAGES, travel=TRAVEL, scenario=SCENARIO))
+    values = start(model)
+    assert values is not None and _every_row_holds(model, values) == []
+
+
+def test_no_start_where_the_greedy_does_not_know_the_rules(instance):
+    from consolidation.heuristic import start
+
+    scenario = {**SCENARIO, "schools": {"min_hub_pupils": 15}}
+    model = _model(instance(schools=SCHOOLS, villages=VILLAGES, travel=TRAVEL, scenario=scenario))
+    assert start(model) is None
+
+
+def test_a_short_time_limit_returns_the_start_not_nothing(tmp_path):
+    inst = _pmedian(tmp_path, n=400, m=60, p=8)
+    result = run_scenario(load_scenario(inst.folder / "scenario.toml", ["solver.time_limit_s=0.01"]))
+    assert result.status in ("feasible", "optimal")
+    assert result.plan is not None
