@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pulp
 
+from .heuristic import start
 from .model import BuiltModel
 from .scenario import SolverSettings
 from .status import WITH_SOLUTION, Status
@@ -81,7 +82,14 @@ class Outcome:
 
 class _BulkHiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, loading the model into HiGHS in bulk (arrays) rather than one column and
-    one row per call, which grows quadratically with the number of integer columns."""
+    one row per call, which grows quadratically with the number of integer columns.
+
+    With ``warmStart=True`` the variables' initial values (``setInitialValue``) are handed to HiGHS as a
+    MIP start (``Highs.setSolution``); HiGHS checks the start and ignores it if it breaks a row."""
+
+    def __init__(self, *args: Any, warmStart: bool = False, **kwargs: Any):  # noqa: N803 - PuLP's name
+        super().__init__(*args, **kwargs)
+        self.warm_start = warmStart
 
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:  # noqa: N802 - PuLP's name
         import highspy
@@ -118,6 +126,11 @@ class _BulkHiGHS(pulp.HiGHS):
         if constraints:
             h.addRows(len(constraints), np.array(row_lower, float), np.array(row_upper, float), len(indices),
                       np.array(starts, dtype=np.int32), np.array(indices, dtype=np.int32), np.array(values, float))
+        if self.warm_start and self.mip:
+            given = [(v.index, v.varValue) for v in variables if v.varValue is not None]
+            if given:
+                index, value = zip(*given)
+                h.setSolution(len(index), np.array(index, dtype=np.int32), np.array(value, float))
 
 
 _banner_lock = threading.Lock()
@@ -171,14 +184,16 @@ def highs_available() -> bool:
     return bool(pulp.HiGHS().available())
 
 
-def _solver(settings: SolverSettings) -> tuple[pulp.LpSolver, str]:
+def _solver(settings: SolverSettings, warm: bool = False, spent: float = 0.0) -> tuple[pulp.LpSolver, str]:
     name = settings.name
     if name == "highs" and not highs_available():
         log.warning("HiGHS is not installed (pip install highspy); using CBC instead")
         name = "cbc"
-    common = {"msg": False, "timeLimit": settings.time_limit_s, "gapRel": settings.gap, "threads": settings.threads}
+    # the time the start took comes off the solver's limit, so the whole solve keeps to it
+    limit = max(settings.time_limit_s - spent, min(settings.time_limit_s, 0.01))
+    common = {"msg": False, "timeLimit": limit, "gapRel": settings.gap, "threads": settings.threads}
     if name == "highs":
-        return _BulkHiGHS(**common), f"highs {_quiet_highs_start()}"
+        return _BulkHiGHS(warmStart=warm, **common), f"highs {_quiet_highs_start()}"
     path, where = cbc_binary()
     return pulp.COIN_CMD(path=path, **common), f"cbc ({where})"
 
@@ -240,13 +255,14 @@ def _run(problem: pulp.LpProblem, settings: SolverSettings) -> tuple[Status, flo
     return status, objective, gap, label, seconds
 
 
-def _run_with_reason(problem: pulp.LpProblem, settings: SolverSettings
+def _run_with_reason(problem: pulp.LpProblem, settings: SolverSettings, warm: bool = False, spent: float = 0.0
                      ) -> tuple[str, float | None, float | None, str, float, str | None]:
-    """:func:`_run`, and why the solver stopped without a plan when it was not the time limit."""
-    solver, label = _solver(settings)
+    """:func:`_run`, and why the solver stopped without a plan when it was not the time limit. ``warm``: hand
+    the variables' initial values to HiGHS as a start; ``spent``: seconds already used of the time limit."""
+    solver, label = _solver(settings, warm, spent)
     started = time.perf_counter()
     problem.solve(solver)
-    seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - started + spent
     sol = problem.sol_status
     status: Status
     if sol == pulp.LpSolutionOptimal:
@@ -276,8 +292,21 @@ def _run_with_reason(problem: pulp.LpProblem, settings: SolverSettings
 def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
     """Solve ``model``; never raises for infeasible or timed-out models, it says so in ``status``.
 
-    ``values`` holds every variable block of the model: ``assign`` as an array, the others as dicts."""
-    status, objective, gap, label, seconds, stopped = _run_with_reason(model.problem, settings)
+    ``values`` holds every variable block of the model: ``assign`` as an array, the others as dicts.
+
+    With HiGHS, a greedy plan improved by interchange (:mod:`consolidation.heuristic`) is handed over as a
+    MIP start where the model is simple enough for it, so a short time limit still returns a plan."""
+    warm, spent = False, 0.0
+    if settings.name == "highs" and highs_available():
+        started = time.perf_counter()
+        values0 = start(model, seconds=min(2.0, 0.2 * settings.time_limit_s))
+        if values0:
+            for var, v in values0.items():
+                var.setInitialValue(v)
+            warm = True
+        spent = time.perf_counter() - started
+        log.debug("start: %s (%.2f s)", "greedy + interchange" if warm else "none", spent)
+    status, objective, gap, label, seconds, stopped = _run_with_reason(model.problem, settings, warm, spent)
     found = status in WITH_SOLUTION
 
     def value(var: pulp.LpVariable) -> float:

@@ -16,10 +16,20 @@ from ..tolerances import SOLVER, slack
 from .base import Builder, Family, PlanView, Relaxation
 
 
-def declare(m: Builder, scenario: Scenario) -> None:
-    """``beds`` (keyed by ``school_id``): beds added, up to ``max_beds - beds`` (beds)."""
+def cannot_bind(m: Builder) -> set:
+    """The schools whose beds row cannot bind: the pupils of every boarding pair that may reach the school fit
+    its existing beds. The links ``assign[p] <= open[s]`` imply the row there, and beds are never needed."""
     table = m.pairs.table
-    boarding_schools = set(table.loc[table["boards"], "school_id"])
+    reach = table.loc[table["boards"].to_numpy(bool)].groupby("school_id", sort=False)["pupils"].sum()
+    beds = m.schools["beds"].reindex(reach.index)
+    return set(reach.index[(reach <= beds).to_numpy()])
+
+
+def declare(m: Builder, scenario: Scenario) -> None:
+    """``beds`` (keyed by ``school_id``): beds added, up to ``max_beds - beds`` (beds); none where boarders
+    always fit the existing beds (:func:`cannot_bind`)."""
+    table = m.pairs.table
+    boarding_schools = set(table.loc[table["boards"], "school_id"]) - cannot_bind(m)
     room = (m.schools["max_beds"] - m.schools["beds"]).clip(lower=0)
     m.declare("beds", {sid: m.variable(f"beds__{m.school_name(sid)}", low=0, up=float(room[sid]))
                        for sid in m["open"] if room[sid] > 0 and sid in boarding_schools})
@@ -27,8 +37,10 @@ def declare(m: Builder, scenario: Scenario) -> None:
 
 def define(m: Builder, scenario: Scenario) -> None:
     """Beds: boarders ``sum_{p boards} n_p assign[p] <= beds[s] open[s] + beds_added[s]``, and beds are
-    added only at open schools: ``beds_added[s] <= (max_beds[s] - beds[s]) open[s]``."""
-    boards = m.pairs.table["boards"].to_numpy(bool)
+    added only at open schools: ``beds_added[s] <= (max_beds[s] - beds[s]) open[s]``. No beds row where
+    the pupils of every boarding pair that may reach the school fit its beds (the links imply it)."""
+    table = m.pairs.table
+    boards = table["boards"].to_numpy(bool) & ~table["school_id"].isin(list(cannot_bind(m))).to_numpy()
     if not boards.any():
         return
     beds, open_ = m["beds"], m["open"]

@@ -16,18 +16,34 @@ from ..tolerances import SOLVER, slack
 from .base import Builder, Family, PlanView, Relaxation
 
 
+def cannot_bind(m: Builder) -> set:
+    """The schools whose places row cannot bind: the pupils of every pair that may reach the school fit its
+    existing places (``sum_p n_p <= capacity[s]``). There ``load[s] <= sum_p n_p open[s] <= capacity[s] open[s]``
+    already follows from the links ``assign[p] <= open[s]`` (``open_link``), so the row only costs the
+    solver time, and places are never needed. The plan check still checks every school."""
+    table = m.pairs.table
+    reach = table.groupby("school_id", sort=False)["pupils"].sum()
+    capacity = m.schools["capacity"].reindex(reach.index)
+    return set(reach.index[(reach <= capacity).to_numpy()])
+
+
 def declare(m: Builder, scenario: Scenario) -> None:
-    """``places`` (keyed by ``school_id``): places added, up to ``max_capacity - capacity`` (pupils)."""
+    """``places`` (keyed by ``school_id``): places added, up to ``max_capacity - capacity`` (pupils); none
+    where places can never be needed (:func:`cannot_bind`), except with ``capacity_by = "classes"``, where
+    places also pay for classrooms."""
     room = (m.schools["max_capacity"] - m.schools["capacity"]).clip(lower=0)
+    idle = cannot_bind(m) if scenario.schools.capacity_by != "classes" else set()
     m.declare("places", {sid: m.variable(f"places__{m.school_name(sid)}", low=0, up=float(room[sid]))
-                         for sid in m["open"] if room[sid] > 0})
+                         for sid in m["open"] if room[sid] > 0 and sid not in idle})
 
 
 def define(m: Builder, scenario: Scenario) -> None:
     """Places: ``sum_p n_p assign[p] <= capacity[s] open[s] + places[s]`` (pupils), and places are added
-    only at open schools: ``places[s] <= (max_capacity[s] - capacity[s]) open[s]``."""
+    only at open schools: ``places[s] <= (max_capacity[s] - capacity[s]) open[s]``. No places row where the
+    pupils of every pair that may reach the school fit its places (the links imply it)."""
     places, open_ = m["places"], m["open"]
-    for sid, load in m.loads().items():
+    busy = ~m.pairs.table["school_id"].isin(list(cannot_bind(m))).to_numpy()
+    for sid, load in m.loads(busy).items():
         rhs = float(m.schools.at[sid, "capacity"]) * open_[sid] + (places[sid] if sid in places else 0)
         m.constrain(load - rhs, "<=", m.name("capacity", sid), 0)
     for sid, var in places.items():

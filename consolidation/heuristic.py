@@ -1,0 +1,246 @@
+"""A quick feasible plan to start the solver from: greedy opening (ADD) and Teitz-Bart interchange.
+
+Handed to HiGHS as a MIP start, it gives the search a good incumbent from the first second, so a short
+``--time-limit`` returns a plan with its gap rather than nothing. It is built only where it is simple and
+always right: the model's rows are the assignment, the links, places (with places added up to
+``max_capacity``) and the open-school count, and no hub, teaching-point, class, bed or teacher variable
+exists. Otherwise (or when the greedy cannot place every pupil) there is no start and the solver runs as
+before. The start never decides the plan: HiGHS checks it and the optimum, when proven, is the same.
+
+Everything works on a dense matrix ``cost[g, s]``: the objective coefficient of the pair of group ``g``
+(an origin and band) at school ``s`` (``inf`` where no pair exists).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import lp_name
+
+ALLOWED_ROWS = ("assign_once__", "link__", "capacity__", "places_open__", "max_open", "open_exactly")
+"""Row name prefixes of a model the heuristic can serve."""
+SKIP_BLOCKS = ("hub", "full", "classes", "rooms", "beds")
+"""Variable blocks that, when not empty, mean rules the heuristic does not know: no start."""
+
+
+@dataclass
+class _Data:
+    cost: np.ndarray          # groups x schools, inf where no pair
+    pair: np.ndarray          # groups x schools, the pair's row (-1 where none)
+    pupils: np.ndarray        # per group
+    fixed: np.ndarray         # per school: objective coefficient of open
+    limit: np.ndarray         # per school: most pupils it may take (inf where no row)
+    capacity: np.ndarray      # per school: places without adding
+    place_cost: np.ndarray    # per school: cost of a place added (0 where none may be added)
+    must: np.ndarray          # bool per school: locked open
+    never: np.ndarray         # bool per school: locked closed
+    count: int | None         # schools open exactly
+    most: int | None          # schools open at most
+    split: bool
+
+
+def _data(model) -> _Data | None:
+    problem, blocks = model.problem, model.variables
+    if any(blocks.get(b) for b in SKIP_BLOCKS):
+        return None
+    if any(not name.startswith(ALLOWED_ROWS) for name in problem._constraints):
+        return None
+    table = model.pairs.table
+    if table.empty:
+        return None
+    objective = problem.objective
+    sids = list(blocks["open"])
+    col = {sid: j for j, sid in enumerate(sids)}
+    groups = table.groupby(["origin_id", "band"], sort=False).ngroup().to_numpy()
+    n_groups = int(groups.max()) + 1
+    schools = np.array([col[s] for s in table["school_id"].tolist()])
+    coefficient = np.array([objective.get(v, 0.0) for v in blocks["assign"]], float)
+    cost = np.full((n_groups, len(sids)), np.inf)
+    pair = np.full((n_groups, len(sids)), -1)
+    order = np.argsort(-coefficient, kind="stable")  # the cheapest pair of a (group, school) written last
+    cost[groups[order], schools[order]] = coefficient[order]
+    pair[groups[order], schools[order]] = order
+    pupils = np.zeros(n_groups)
+    pupils[groups] = table["pupils"].to_numpy(float)
+    open_ = blocks["open"]
+    places = blocks.get("places", {})
+    s = model.schools
+    capacity = s.loc[sids, "capacity"].to_numpy(float)
+    limit = np.full(len(sids), np.inf)
+    rows = problem._constraints
+    for j, sid in enumerate(sids):
+        if lp_name("capacity", sid) in rows:
+            limit[j] = capacity[j] + (places[sid].upBound if sid in places else 0.0)
+    place_cost = np.array([objective.get(places[sid], 0.0) if sid in places else 0.0 for sid in sids])
+    return _Data(cost=cost, pair=pair, pupils=pupils,
+                 fixed=np.array([objective.get(open_[sid], 0.0) for sid in sids]), limit=limit,
+                 capacity=capacity, place_cost=place_cost,
+                 must=np.array([(open_[sid].lowBound or 0) >= 1 for sid in sids]),
+                 never=np.array([open_[sid].upBound is not None and open_[sid].upBound <= 0 for sid in sids]),
+                 count=_rhs(rows.get("open_exactly")), most=_rhs(rows.get("max_open")),
+                 split=bool(blocks["assign"]) and blocks["assign"][0].cat != "Integer")
+
+
+def _rhs(row) -> int | None:
+    """The right-hand side of an open-count row (``sum open <= k`` or ``= k``), or None without the row."""
+    return None if row is None else int(round(-row.constant))
+
+
+def _uncapacitated(d: _Data, opened: np.ndarray) -> float:
+    """Cost of serving every group at its cheapest open school, plus the open schools' cost."""
+    best = d.cost[:, opened].min(axis=1) if opened.any() else np.full(len(d.pupils), np.inf)
+    return float(best.sum() + d.fixed[opened].sum())
+
+
+def _assign(d: _Data, opened: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """Shares ``x[g, s]`` serving every group at open schools within their limits (greedy: the groups with
+    the most to lose first, each to its cheapest school with room; split: the rest to the next), and the
+    cost; None when some group finds no room."""
+    cost = np.where(opened[None, :], d.cost, np.inf)
+    x = np.zeros_like(cost)
+    left = d.limit.copy()
+    if np.isinf(left[opened]).all():  # no limit binds: everyone to the cheapest open school
+        if not np.isfinite(cost.min(axis=1)).all():
+            return None
+        best = cost.argmin(axis=1)
+        x[np.arange(len(best)), best] = 1.0
+    else:
+        ranked = np.sort(cost, axis=1)
+        regret = np.where(np.isfinite(ranked[:, 1]), ranked[:, 1] - ranked[:, 0], np.inf) \
+            if cost.shape[1] > 1 else np.full(len(cost), np.inf)
+        for g in np.lexsort((-d.pupils, -regret)):
+            need = 1.0
+            for s in np.argsort(cost[g]):
+                if not np.isfinite(cost[g, s]) or need <= 0:
+                    break
+                room = left[s] / d.pupils[g] if d.pupils[g] > 0 else np.inf
+                share = min(need, room) if d.split else (need if room >= need - 1e-12 else 0.0)
+                if share <= 0:
+                    continue
+                x[g, s] += share
+                left[s] -= share * d.pupils[g]
+                need -= share
+            if need > 1e-9:
+                return None
+    load = (x * d.pupils[:, None]).sum(axis=0)
+    added = np.maximum(load - d.capacity, 0.0) * opened
+    total = float((np.where(x > 0, d.cost, 0.0) * x).sum() + d.fixed[opened].sum() + (added * d.place_cost).sum())
+    return x, total
+
+
+def _evaluate(d: _Data, opened: np.ndarray) -> float:
+    if np.isinf(d.limit).all():
+        return _uncapacitated(d, opened)
+    result = _assign(d, opened)
+    return np.inf if result is None else result[1]
+
+
+def _greedy_open(d: _Data) -> np.ndarray:
+    """ADD: from the locked schools, open the school that lowers the (uncapacitated) cost most, until the
+    open count is met or, without one, while opening lowers the cost and everyone is served."""
+    opened = d.must.copy()
+    most = d.count if d.count is not None else d.most
+    finite = np.isfinite(d.cost)
+    if not finite.any():
+        return opened
+    penalty = (np.abs(d.cost[finite]).max() * 10 + 1) * np.maximum(d.pupils, 1)  # a group nobody serves yet
+    cost = np.where(finite, d.cost, penalty[:, None])
+    while most is None or opened.sum() < most:
+        current = cost[:, opened].min(axis=1) if opened.any() else penalty
+        candidates = ~opened & ~d.never
+        if not candidates.any():
+            break
+        totals = np.minimum(current[:, None], cost).sum(axis=0) + d.fixed
+        totals[~candidates] = np.inf
+        j = int(np.argmin(totals))
+        covered = opened.any() and finite[:, opened].any(axis=1).all()
+        if d.count is None and covered and totals[j] >= current.sum() and _fits(d, opened):
+            break
+        opened[j] = True
+    return opened
+
+
+def _fits(d: _Data, opened: np.ndarray) -> bool:
+    return bool(np.isinf(d.limit).all() or d.limit[opened].sum() >= d.pupils.sum())
+
+
+def _interchange(d: _Data, opened: np.ndarray, deadline: float) -> np.ndarray:
+    """Teitz-Bart: swap an open school for a closed one while that lowers the cost (first improvement per
+    open school, best closed school for it), until no swap helps or time is up."""
+    value = _evaluate(d, opened)
+    improved = True
+    uncapacitated = np.isinf(d.limit).all()
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        for i in np.flatnonzero(opened & ~d.must):
+            if time.perf_counter() >= deadline:
+                break
+            without = opened.copy()
+            without[i] = False
+            candidates = np.flatnonzero(~opened & ~d.never)
+            if not len(candidates):
+                return opened
+            if uncapacitated:
+                base = d.cost[:, without].min(axis=1) if without.any() else np.full(len(d.pupils), np.inf)
+                totals = np.minimum(base[:, None], d.cost[:, candidates]).sum(axis=0) \
+                    + d.fixed[without].sum() + d.fixed[candidates]
+                k = int(np.argmin(totals))
+                best_value, best_j = float(totals[k]), int(candidates[k])
+            else:
+                best_value, best_j = np.inf, -1
+                for j in candidates:
+                    trial = without.copy()
+                    trial[j] = True
+                    v = _evaluate(d, trial)
+                    if v < best_value:
+                        best_value, best_j = v, int(j)
+            if best_j >= 0 and best_value < value - 1e-9 * max(1.0, abs(value)):
+                opened = without
+                opened[best_j] = True
+                value = best_value
+                improved = True
+    return opened
+
+
+def start(model, seconds: float = 2.0) -> dict | None:
+    """A feasible start: values by variable (``assign``, ``open``, ``places``), or None where the heuristic
+    does not apply or finds no plan. Spends at most about ``seconds`` on the interchange."""
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf where a group has one school or none
+        return _start(model, seconds)
+
+
+def _start(model, seconds: float) -> dict | None:
+    began = time.perf_counter()
+    d = _data(model)
+    if d is None:
+        return None
+    opened = _greedy_open(d)
+    if d.count is not None and opened.sum() != d.count:
+        return None
+    if not _fits(d, opened) or _assign(d, opened) is None:
+        return None
+    opened = _interchange(d, opened, began + seconds)
+    result = _assign(d, opened)
+    if result is None:
+        return None
+    x, _ = result
+    blocks = model.variables
+    sids = list(blocks["open"])
+    values: dict = {}
+    assign = blocks["assign"]
+    share = np.zeros(len(assign))
+    rows, cols = np.nonzero(x)
+    share[d.pair[rows, cols]] = x[rows, cols]
+    for var, v in zip(assign, share.tolist()):
+        values[var] = v
+    load = (x * d.pupils[:, None]).sum(axis=0)
+    places = blocks.get("places", {})
+    for j, sid in enumerate(sids):
+        values[blocks["open"][sid]] = 1.0 if opened[j] else 0.0
+        if sid in places:
+            values[places[sid]] = float(min(max(load[j] - d.capacity[j], 0.0), places[sid].upBound or 0.0)) \
+                if opened[j] else 0.0
+    return values
