@@ -1,5 +1,7 @@
-"""Shared pieces of the benchmarks: the machine header, Markdown tables, and measuring a function in a
-fresh child process (so each measurement has its own peak memory and nothing cached from another)."""
+"""Shared pieces of the benchmarks: the machine header, Markdown tables, and measuring in a child process.
+
+A function measured in a fresh child process has its own peak memory and nothing cached from another.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ def peak_mib() -> float:
     """Peak resident memory of this process so far, MiB.
 
     Linux's VmHWM (the high-water mark of this process image), else ru_maxrss (KiB on Linux). ru_maxrss
-    alone is not enough in a child process: Linux carries the parent's size at fork over the exec."""
+    alone is not enough in a child process: Linux carries the parent's size at fork over the exec.
+    """
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -33,6 +36,7 @@ def peak_mib() -> float:
 
 
 def cpu_model() -> str:
+    """Return the CPU's model name (from /proc/cpuinfo, else what ``platform`` says)."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -43,6 +47,7 @@ def cpu_model() -> str:
 
 
 def memory_gib() -> float | None:
+    """Return the machine's total memory in GiB (from /proc/meminfo), or None where unknown."""
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
@@ -53,11 +58,12 @@ def memory_gib() -> float | None:
 
 
 def cores() -> int:
+    """Return the number of CPU cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def machine_markdown() -> str:
-    """A Markdown line naming the machine and the versions that matter for the timings."""
+    """Return a Markdown line naming the machine and the versions that matter for the timings."""
     import highspy
     import pulp
 
@@ -81,7 +87,7 @@ def machine_markdown() -> str:
 
 
 def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[bool] | None = None) -> str:
-    """A Markdown table; ``right[i]`` right-aligns column i (default: every column but the first)."""
+    """Return a Markdown table; ``right[i]`` right-aligns column i (default: every column but the first)."""
     right = list(right) if right is not None else [i > 0 for i in range(len(headers))]
     lines = ["| " + " | ".join(headers) + " |",
              "|" + "|".join("---:" if r else "---" for r in right) + "|"]
@@ -90,13 +96,14 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: Se
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
-    """A number with thousands separators, or '-' for None."""
+    """Format a number with thousands separators, or '-' for None."""
     if value is None:
         return "-"
     return f"{value:,.{digits}f}"
 
 
 def median(values: Sequence[float]) -> float:
+    """Return the median of ``values`` as a float."""
     return float(statistics.median(values))
 
 
@@ -107,8 +114,10 @@ def _json_default(o):
 
 
 def in_child(target: str, timeout: float | None = None, **kwargs) -> dict:
-    """Run ``benchmarks.<module>.<function>(**kwargs)`` in a fresh Python process and return its dict,
-    with ``base_mib`` (peak memory after imports, before the call) and ``peak_mib`` (peak at the end)."""
+    """Run ``benchmarks.<module>.<function>(**kwargs)`` in a fresh Python process and return its dict.
+
+    The dict gains ``base_mib`` (peak memory after imports, before the call) and ``peak_mib`` (peak at the end).
+    """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.run([sys.executable, "-m", "benchmarks.common", target, json.dumps(kwargs)],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)

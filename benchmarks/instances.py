@@ -1,6 +1,8 @@
-"""Benchmark instances written as the planner's own input files (villages.csv, schools.csv, travel.csv,
-scenario.toml), the way ../shared/bench/README.md converts OR-Library files, plus a seeded Euclidean
-p-median. Each writer returns the folder and what the peers need (cost matrix, demand, p, capacities).
+"""Benchmark instances written as the planner's own input files.
+
+The files are villages.csv, schools.csv, travel.csv and scenario.toml, written the way
+../shared/bench/README.md converts OR-Library files, plus a seeded Euclidean p-median. Each writer returns
+the folder and what the peers need (cost matrix, demand, p, capacities).
 
 - :func:`euclidean_pmedian`: ``n`` villages and ``m`` candidate sites uniform in a 100 x 100 square
   (seeded), minutes = straight-line distance, demand 1-20 pupils, capacity = total demand, ``open_exactly = p``.
@@ -58,8 +60,11 @@ gap = {gap}
 
 @dataclass(frozen=True)
 class Instance:
-    """An instance on disk and in arrays: ``minutes[i, j]`` origin i to site j, ``demand[i]``,
-    ``capacity[j]``, ``fixed[j]`` (yuan a year), ``p`` (None: no open count), ``assignment``."""
+    """An instance on disk and in arrays.
+
+    ``minutes[i, j]`` origin i to site j, ``demand[i]``, ``capacity[j]``, ``fixed[j]`` (yuan a year), ``p``
+    (None: no open count), ``assignment``.
+    """
 
     name: str
     folder: Path
@@ -96,7 +101,7 @@ def _write(name: str, minutes: np.ndarray, demand: np.ndarray, capacity: np.ndar
 
 
 def euclidean_pmedian(n: int = 1000, m: int = 100, p: int = 10, seed: int = 1, cache: Path = CACHE) -> Instance:
-    """A seeded Euclidean p-median: capacities equal to the total demand (so none can bind)."""
+    """Write a seeded Euclidean p-median: capacities equal to the total demand (so none can bind)."""
     rng = np.random.default_rng(seed)
     villages, sites = rng.uniform(0, 100, (n, 2)), rng.uniform(0, 100, (m, 2))
     minutes = np.round(np.hypot(*(villages[:, None, :] - sites[None, :, :]).transpose(2, 0, 1)), 4)
@@ -166,5 +171,6 @@ def orlib_cap(path: Path, capacity: float | None = None, assignment: str = "spli
         cost[i] = np.array(tokens[at + 1:at + 1 + sites], float)
         at += 1 + sites
     minutes = cost / demand[:, None]
-    name = path.stem + (f"-{capacity:g}" if capacity is not None else "") + ("-single" if assignment == "single" else "")
+    name = (path.stem + (f"-{capacity:g}" if capacity is not None else "")
+            + ("-single" if assignment == "single" else ""))
     return _write(name, minutes, demand.astype(int), np.array(caps), np.array(fixed), None, assignment, cache=cache)

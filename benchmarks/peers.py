@@ -1,5 +1,7 @@
-"""The planner side by side with a peer on the same instances (issue 11), alternating planner and peer,
-median of the repeats, each from the instance's files to a solution:
+"""The planner side by side with a peer on the same instances (issue 11).
+
+Planner and peer alternate; times are the median of the repeats, each from the instance's files to a
+solution:
 
 - ``euclid``: a seeded Euclidean p-median, 1,000 villages x 100 sites, p = 10, against PySAL spopt's
   ``PMedian`` (HiGHS through PuLP). Target: at least 2x faster, same objective to 1e-6.
@@ -32,6 +34,7 @@ from benchmarks.spopt_compare import cost_matrix, run_spopt  # noqa: E402
 
 
 def run_planner(folder: Path) -> dict:
+    """Run the planner on the instance in ``folder``; return its objective, status and wall seconds."""
     from consolidation.pipeline import run_scenario
     from consolidation.scenario import load_scenario
 
@@ -42,7 +45,10 @@ def run_planner(folder: Path) -> dict:
 
 
 def run_plain_cflp(folder: Path, single: bool = True) -> dict:
-    """A plain PuLP + HiGHS capacitated facility location model of the instance's files (gap 0)."""
+    """Solve a plain PuLP + HiGHS capacitated facility location model of the instance's files (gap 0).
+
+    Returns its objective, status and wall seconds.
+    """
     import pandas as pd
     import pulp
 
@@ -70,13 +76,15 @@ def run_plain_cflp(folder: Path, single: bool = True) -> dict:
 
 
 def side_by_side(instance: inst.Instance, peer: str, repeats: int) -> dict:
+    """Run planner and peer alternately ``repeats`` times; return median seconds, runs and objectives."""
     planner, other = [], []
     for _ in range(repeats):  # alternate, so both sides see the same machine load
         planner.append(run_planner(instance.folder))
         other.append(run_spopt(instance.folder, instance.p) if peer == "spopt" else run_plain_cflp(instance.folder))
     return {"instance": instance.name, "peer": peer,
             "planner_s": median([r["seconds"] for r in planner]), "peer_s": median([r["seconds"] for r in other]),
-            "planner_runs": [round(r["seconds"], 2) for r in planner], "peer_runs": [round(r["seconds"], 2) for r in other],
+            "planner_runs": [round(r["seconds"], 2) for r in planner],
+            "peer_runs": [round(r["seconds"], 2) for r in other],
             "planner_objective": planner[-1]["objective"], "peer_objective": other[-1]["objective"],
             "objectives_agree": all(r["objective"] is not None and abs(r["objective"] - planner[0]["objective"])
                                     <= 1e-6 * max(1.0, abs(planner[0]["objective"])) for r in planner + other)}
@@ -94,6 +102,7 @@ def _optimum(name: str) -> float | None:
 
 
 def markdown(results: list[dict], factor: float) -> str:
+    """Return the Markdown table of the results; met: planner ``factor`` x faster, at the optimum."""
     rows = []
     for r in results:
         ratio = r["peer_s"] / r["planner_s"]
@@ -110,6 +119,7 @@ def markdown(results: list[dict], factor: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the side-by-side comparison of the command line and print its tables; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=["euclid", "pmed", "holmberg"])
     parser.add_argument("--instances", nargs="*", default=None)

@@ -1,6 +1,7 @@
-"""Province: many small synthetic counties planned with ``consolidation.province.run_province``, on a
-local Dask cluster of two workers and serially, for the wall time, the speed-up and the distribution
-of per-county solve times.
+"""Province: many small synthetic counties planned with ``consolidation.province.run_province``.
+
+They run on a local Dask cluster of two workers and serially, for the wall time, the speed-up and the
+distribution of per-county solve times.
 
     python benchmarks/province_bench.py [--quick] [--counties 100] [--workers 2]
 
@@ -30,7 +31,7 @@ SQUARE_KM, GRID = 15.0, 10
 
 
 def county_square(k: int):
-    """The ``k``-th (0-based) 15 km square of a grid ``GRID`` wide, as a WGS84 polygon."""
+    """Return the ``k``-th (0-based) 15 km square of a grid ``GRID`` wide, as a WGS84 polygon."""
     import geopandas as gpd
     from shapely.geometry import Point, box
 
@@ -60,8 +61,10 @@ def write_province(folder: Path, n_counties: int) -> Path:
 
 
 def _stage_seconds(out: Path) -> list[float]:
-    """Per county: seconds of its stages up to the verified plan (read, travel, model, solve, plan) from
-    run.json; the report stage is not recorded there."""
+    """Return, per county, the seconds of its stages up to the verified plan, from run.json.
+
+    The stages are read, travel, model, solve and plan; the report stage is not recorded there.
+    """
     values = []
     for run in sorted((out / "counties").glob("*/run.json")):
         timings = json.loads(run.read_text()).get("timings_s") or {}
@@ -70,6 +73,7 @@ def _stage_seconds(out: Path) -> list[float]:
 
 
 def run_once(folder: Path, out: Path, *, serial: bool, workers: int) -> dict:
+    """Plan the province once; return wall seconds, per-county solve seconds, statuses and stage seconds."""
     from consolidation.province import run_province
 
     t0 = time.perf_counter()
@@ -88,6 +92,7 @@ def _quantiles(values: list[float]) -> tuple[float, float, float, float]:
 
 
 def section(*, quick: bool = False, counties: int | None = None, workers: int = 2) -> str:
+    """Run the province benchmark, on Dask and serially, and return its Markdown section."""
     n = counties or (10 if quick else 100)
     with tempfile.TemporaryDirectory(prefix="consolidation-province-") as tmp:
         tmp = Path(tmp)
@@ -122,6 +127,7 @@ def section(*, quick: bool = False, counties: int | None = None, workers: int = 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the province benchmark of the command line and print it; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10 counties")
     parser.add_argument("--counties", type=int, default=None, help="counties (default 100; quick 10)")

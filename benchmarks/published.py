@@ -1,5 +1,6 @@
-"""Published optima: run every instance in ../shared/bench through the planner's own input files
-and print objective, published optimum, match, read, build and solve seconds, and peak memory.
+"""Published optima: run every instance in ../shared/bench through the planner's own input files.
+
+Prints objective, published optimum, match, read, build and solve seconds, and peak memory.
 
     python benchmarks/published.py [--bench ../shared/bench] [--solver highs|cbc]
 
@@ -50,7 +51,7 @@ def run(folder: Path, solver: str) -> dict:
 
 
 def instances(bench: Path = DEFAULT_BENCH) -> list[dict]:
-    """The rows of ``optima.csv``."""
+    """Return the rows of ``optima.csv``."""
     with open(Path(bench) / "optima.csv", newline="") as f:
         return list(csv.DictReader(f))
 
@@ -82,6 +83,7 @@ def _label(row: dict) -> str:
 
 
 def markdown(results: list[dict], solver: str = "highs") -> str:
+    """Return the Markdown table of the results, with a note on the memory every process holds."""
     table = md_table(
         ["instance", "pairs", "status", "objective", "published", "match", "read+pairs s", "build s",
          f"solve s ({solver})", "peak MiB"],
@@ -94,6 +96,7 @@ def markdown(results: list[dict], solver: str = "highs") -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the published instances of the command line and print the section; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     parser.add_argument("--solver", default="highs", choices=["highs", "cbc"])
@@ -105,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def section(bench: Path = DEFAULT_BENCH, solver: str = "highs") -> str:
-    """The Markdown section printed by ``run.py``."""
+    """Return the Markdown section printed by ``run.py``."""
     results = rows(bench, solver)
     ok = all(r["match"] for r in results)
     head = "### Published optima (OR-Library) through the planner's own input files\n\n"

@@ -30,6 +30,7 @@ PARTS = ("published", "spopt", "scaling", "province")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark parts of the command line and print their Markdown; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one spopt repeat, 10 counties")
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), help="run only these parts")

@@ -45,8 +45,11 @@ TARGET_COUNTY, TARGET_SOLVE_S, TARGET_GAP = (1000, 100), 60.0, 0.001
 
 
 def school_mix(n_schools: int) -> tuple[int, int, int]:
-    """Split a school count into village, township and city schools: a township school (one valley)
-    per ten schools, a city school per 25, the rest village primaries and teaching points."""
+    """Split a school count into village, township and city schools.
+
+    A township school (one valley) per ten schools, a city school per 25, the rest village primaries and
+    teaching points.
+    """
     township = max(2, round(n_schools / 10))
     city = max(2, round(n_schools / 25))
     return n_schools - township - city, township, city
@@ -138,8 +141,10 @@ def measure(scenario: str, solve: bool = True) -> dict:
 
 
 def profile_build(scenario: str, top: int = 12) -> dict:
-    """Child-process entry: cProfile of ``build_model``; the model code's functions by cumulative time and
-    the top functions overall by own time."""
+    """Child-process entry: cProfile of ``build_model``.
+
+    Returns the model code's functions by cumulative time and the top functions overall by own time.
+    """
     from consolidation.model import build_model
     from consolidation.pipeline import prepare
     from consolidation.scenario import load_scenario
@@ -248,6 +253,7 @@ def _model_cells(r: dict) -> list[str]:
 
 
 def markdown(results: dict, *, gap: float, time_limit: float, seed: int) -> str:
+    """Return the scaling tables in Markdown: solved sizes, built-only sizes, targets and the profile."""
     solved, built, prof = results["solved"], results["built"], results["profile"]
     parts = [md_table(
         ["villages", "schools", "pair variables", "constraints", "read+pairs s", "build s", "solve s",
@@ -289,8 +295,10 @@ def markdown(results: dict, *, gap: float, time_limit: float, seed: int) -> str:
 
 
 def _interpolate_build(points: list[dict], pairs: int) -> float | None:
-    """Build seconds at ``pairs`` from the two measured sizes around it (linear), else scaled from the
-    nearest one."""
+    """Return build seconds at ``pairs``, interpolated from the two measured sizes around it.
+
+    The interpolation is linear; outside the measured sizes, scaled from the nearest one.
+    """
     pts = sorted((r["pairs"], r["build_s"]) for r in points if r.get("build_s"))
     if not pts:
         return None
@@ -302,7 +310,7 @@ def _interpolate_build(points: list[dict], pairs: int) -> float | None:
 
 
 def targets(results: dict) -> str:
-    """The targets, each met or not, with the measured number."""
+    """Return the targets, each met or not, with the measured number."""
     solved, built = results["solved"], results["built"]
     lines = ["Targets:", ""]
     every = [r for r in solved + built if r.get("build_s")]
@@ -361,8 +369,11 @@ def targets(results: dict) -> str:
 
 def section(*, quick: bool = False, seed: int = 1, gap: float = 0.001, time_limit: float | None = None,
             profile: bool = True, chart_path: Path | None = None) -> str:
-    """Run the scaling benchmark and return its Markdown; draw the chart to ``chart_path`` (default:
-    ``benchmarks/scaling.png`` for the full run, none for ``quick``)."""
+    """Run the scaling benchmark and return its Markdown.
+
+    Draws the chart to ``chart_path`` (default: ``benchmarks/scaling.png`` for the full run, none for
+    ``quick``).
+    """
     if chart_path is None and not quick:
         chart_path = CHART
     time_limit = time_limit or (60.0 if quick else 300.0)
@@ -378,6 +389,7 @@ def section(*, quick: bool = False, seed: int = 1, gap: float = 0.001, time_limi
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the scaling benchmark of the command line and print it; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
     parser.add_argument("--seed", type=int, default=1)

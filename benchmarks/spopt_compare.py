@@ -1,5 +1,6 @@
-"""Side by side with PySAL spopt: the same p-median instances (pmed1, pmed5) solved by spopt's
-``PMedian.from_cost_matrix(...).solve(pulp.HiGHS(msg=False))`` and by the planner's ``run_scenario``
+"""Side by side with PySAL spopt: the same p-median instances (pmed1, pmed5) solved by both.
+
+spopt solves with ``PMedian.from_cost_matrix(...).solve(pulp.HiGHS(msg=False))`` and by the planner's ``run_scenario``
 (from the scenario file to a verified plan, no run folder). Same solver (HiGHS through PuLP).
 
     python benchmarks/spopt_compare.py [--repeats 3] [--bench ../shared/bench] [--instances pmed1 pmed5]
@@ -40,8 +41,10 @@ class _StageTimes(logging.Handler):
 
 
 def cost_matrix(folder: Path):
-    """Origins x sites matrix of minutes from travel.csv, in the order of villages.csv and schools.csv,
-    and the demand weights (all bands summed)."""
+    """Return the origins x sites matrix of minutes from travel.csv, and the demand weights.
+
+    Rows and columns are in the order of villages.csv and schools.csv; weights sum all bands.
+    """
     import pandas as pd
 
     travel = pd.read_csv(folder / "travel.csv", dtype={"origin_id": str, "school_id": str})
@@ -54,6 +57,7 @@ def cost_matrix(folder: Path):
 
 
 def run_spopt(folder: Path, p: int) -> dict:
+    """Solve the instance with spopt's ``PMedian``; return objective, status and seconds (total, read, build, solve)."""
     import numpy as np
     import pulp
     from spopt.locate import PMedian
@@ -72,6 +76,7 @@ def run_spopt(folder: Path, p: int) -> dict:
 
 
 def run_planner(folder: Path) -> dict:
+    """Run the planner on the instance; return objective, status and seconds (total, read, build, solve)."""
     from consolidation.pipeline import run_scenario
     from consolidation.scenario import load_scenario
 
@@ -92,6 +97,7 @@ def run_planner(folder: Path) -> dict:
 
 
 def compare(bench: Path = BENCH, names=INSTANCES, repeats: int = 3) -> list[dict]:
+    """Run planner and spopt ``repeats`` times on each instance; return objectives and median seconds."""
     optima = {r["instance"]: r for r in instances(bench)}
     out = []
     for name in names:
@@ -113,6 +119,7 @@ def compare(bench: Path = BENCH, names=INSTANCES, repeats: int = 3) -> list[dict
 
 
 def markdown(results: list[dict], repeats: int) -> str:
+    """Return the Markdown table comparing the planner with spopt, objectives checked against the optimum."""
     def same(r, key):
         values = r[key]
         return len(values) == 1 and abs(next(iter(values)) - r["optimum"]) <= 1e-6 * r["optimum"]
@@ -134,6 +141,7 @@ def markdown(results: list[dict], repeats: int) -> str:
 
 
 def section(bench: Path = BENCH, repeats: int = 3, names=INSTANCES) -> str:
+    """Return the Markdown section comparing with spopt (a note instead when spopt is not installed)."""
     head = "### Side by side with PySAL spopt (p-median, same HiGHS through PuLP)\n\n"
     try:
         import spopt  # noqa: F401
@@ -143,6 +151,7 @@ def section(bench: Path = BENCH, repeats: int = 3, names=INSTANCES) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the spopt comparison of the command line and print it; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bench", type=Path, default=BENCH)
     parser.add_argument("--repeats", type=int, default=3)

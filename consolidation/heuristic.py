@@ -85,7 +85,7 @@ def _data(model) -> _Data | None:
 
 
 def _rhs(row) -> int | None:
-    """The right-hand side of an open-count row (``sum open <= k`` or ``= k``), or None without the row."""
+    """Return the right-hand side of an open-count row (``sum open <= k`` or ``= k``), or None without the row."""
     return None if row is None else int(round(-row.constant))
 
 
@@ -96,9 +96,11 @@ def _uncapacitated(d: _Data, opened: np.ndarray) -> float:
 
 
 def _assign(d: _Data, opened: np.ndarray) -> tuple[np.ndarray, float] | None:
-    """Shares ``x[g, s]`` serving every group at open schools within their limits (greedy: the groups with
-    the most to lose first, each to its cheapest school with room; split: the rest to the next), and the
-    cost; None when some group finds no room."""
+    """Return shares ``x[g, s]`` serving every group at open schools within their limits, and the cost.
+
+    Greedy: the groups with the most to lose first, each to its cheapest school with room; split: the rest to
+    the next. None when some group finds no room.
+    """
     cost = np.where(opened[None, :], d.cost, np.inf)
     x = np.zeros_like(cost)
     left = d.limit.copy()
@@ -139,8 +141,11 @@ def _evaluate(d: _Data, opened: np.ndarray) -> float:
 
 
 def _greedy_open(d: _Data) -> np.ndarray:
-    """ADD: from the locked schools, open the school that lowers the (uncapacitated) cost most, until the
-    open count is met or, without one, while opening lowers the cost and everyone is served."""
+    """ADD: from the locked schools, open the school that lowers the (uncapacitated) cost most, repeatedly.
+
+    Stops when the open count is met or, without one, when opening no longer lowers the cost and everyone
+    is served.
+    """
     opened = d.must.copy()
     most = d.count if d.count is not None else d.most
     finite = np.isfinite(d.cost)
@@ -168,8 +173,10 @@ def _fits(d: _Data, opened: np.ndarray) -> bool:
 
 
 def _interchange(d: _Data, opened: np.ndarray, deadline: float) -> np.ndarray:
-    """Teitz-Bart: swap an open school for a closed one while that lowers the cost (first improvement per
-    open school, best closed school for it), until no swap helps or time is up."""
+    """Teitz-Bart: swap an open school for a closed one while that lowers the cost.
+
+    First improvement per open school, best closed school for it, until no swap helps or time is up.
+    """
     value = _evaluate(d, opened)
     improved = True
     uncapacitated = np.isinf(d.limit).all()
@@ -206,8 +213,10 @@ def _interchange(d: _Data, opened: np.ndarray, deadline: float) -> np.ndarray:
 
 
 def start(model, seconds: float = 2.0) -> dict | None:
-    """A feasible start: values by variable (``assign``, ``open``, ``places``), or None where the heuristic
-    does not apply or finds no plan. Spends at most about ``seconds`` on the interchange."""
+    """Return a feasible start: values by variable (``assign``, ``open``, ``places``).
+
+    None where the heuristic does not apply or finds no plan. Spends at most about ``seconds`` on the interchange.
+    """
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf where a group has one school or none
         return _start(model, seconds)
 

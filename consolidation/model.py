@@ -59,8 +59,10 @@ def expr(variables, coefficients) -> pulp.LpAffineExpression:
 
 
 class ModelBuilder:
-    """The model while the families build it: the problem, the data it is built from, and the variable
-    blocks declared so far. Families use only its methods (never PuLP itself).
+    """The model while the families build it.
+
+    It holds the problem, the data it is built from, and the variable blocks declared so far. Families use
+    only its methods (never PuLP itself).
 
     Attributes
     ----------
@@ -81,16 +83,16 @@ class ModelBuilder:
     # --- names and variables ----------------------------------------------------------------------------
 
     def school_name(self, sid: str) -> str:
-        """The LP-safe name of a school in variable names (unique after cleaning)."""
+        """Return the LP-safe name of a school in variable names (unique after cleaning)."""
         return self._school_names[sid]
 
     def origin_name(self, oid: str) -> str:
-        """The LP-safe name of an origin in variable names (unique after cleaning)."""
+        """Return the LP-safe name of an origin in variable names (unique after cleaning)."""
         return self._origin_names[oid]
 
     def variable(self, name: str, *, low: float | None = 0, up: float | None = None,
                  kind: Literal["continuous", "integer", "binary"] = "continuous") -> Any:
-        """A new variable of the problem (``kind`` binary: in {0, 1}, whatever ``low`` and ``up`` say)."""
+        """Create a new variable of the problem (``kind`` binary: in {0, 1}, whatever ``low`` and ``up`` say)."""
         return self.problem.add_variable(name, lowBound=low, upBound=up, cat=_KINDS[kind])
 
     @staticmethod
@@ -105,10 +107,11 @@ class ModelBuilder:
         self._blocks[block] = variables
 
     def __getitem__(self, block: str) -> Any:
+        """Return the variable block ``block`` (KeyError when no family declared it)."""
         return self._blocks[block]
 
     def get(self, block: str, default: Any = None) -> Any:
-        """The variable block ``block``, or ``default`` when no family declared it."""
+        """Return the variable block ``block``, or ``default`` when no family declared it."""
         return self._blocks.get(block, default)
 
     # --- algebra ----------------------------------------------------------------------------------------
@@ -118,7 +121,7 @@ class ModelBuilder:
 
     @staticmethod
     def total(variables) -> Any:
-        """The sum of ``variables`` (expressions or variables) as one expression."""
+        """Return the sum of ``variables`` (expressions or variables) as one expression."""
         return pulp.lpSum(variables)
 
     @staticmethod
@@ -131,8 +134,10 @@ class ModelBuilder:
         self.problem.addConstraint(pulp.LpConstraint(lhs, _SENSES[sense], name, rhs))
 
     def loads(self, mask: np.ndarray | None = None, *, by: str | list[str] = "school_id") -> dict:
-        """Pupils assigned, ``sum_p n_p assign[p]`` over the pairs of ``mask``, keyed by ``by`` (a school, or
-        ``(school, band)`` with ``["school_id", "band"]``)."""
+        """Return pupils assigned, ``sum_p n_p assign[p]`` over the pairs of ``mask``, keyed by ``by``.
+
+        Keys are a school, or ``(school, band)`` with ``["school_id", "band"]``.
+        """
         table = self.pairs.table
         assign = self._blocks["assign"]
         pupils = table["pupils"].to_numpy(float)
@@ -144,7 +149,7 @@ class ModelBuilder:
         return out
 
     def freeze(self) -> BuiltModel:
-        """The finished model, its variable blocks read-only."""
+        """Return the finished model, its variable blocks read-only."""
         return BuiltModel(problem=self.problem, pairs=self.pairs, schools=self.schools,
                           variables=MappingProxyType(dict(self._blocks)))
 
@@ -166,8 +171,10 @@ class BuiltModel:
 
 
 def build_model(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> BuiltModel:
-    """Build the MIP: every family of the registry declares its variables (eligible pairs only), then the
-    objective is the sum of the families' cost terms, then each family adds its constraints, in order.
+    """Build the MIP from the registry's families.
+
+    Every family declares its variables (eligible pairs only), then the objective is the sum of the
+    families' cost terms, then each family adds its constraints, in order.
 
     Python's cyclic garbage collector is paused while building: PuLP makes a few objects per pair, none of
     them garbage, and the collector's repeated passes over them cost a fifth of the build on large models.
@@ -190,7 +197,7 @@ def build_model(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> BuiltModel:
 
 
 def objective_terms(m: ModelBuilder, scenario: Scenario) -> dict[str, Any]:
-    """The objective's terms in yuan a year, by name, from every family that contributes one."""
+    """Return the objective's terms in yuan a year, by name, from every family that contributes one."""
     terms: dict[str, Any] = {}
     for family in REGISTRY:
         if family.objective is not None:

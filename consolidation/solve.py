@@ -81,11 +81,14 @@ class Outcome:
 
 
 class _BulkHiGHS(pulp.HiGHS):
-    """PuLP's HiGHS interface, loading the model into HiGHS in bulk (arrays) rather than one column and
-    one row per call, which grows quadratically with the number of integer columns.
+    """PuLP's HiGHS interface, loading the model into HiGHS in bulk (arrays).
+
+    PuLP's own loads one column and one row per call, which grows quadratically with the number of integer
+    columns.
 
     With ``warmStart=True`` the variables' initial values (``setInitialValue``) are handed to HiGHS as a
-    MIP start (``Highs.setSolution``); HiGHS checks the start and ignores it if it breaks a row."""
+    MIP start (``Highs.setSolution``); HiGHS checks the start and ignores it if it breaks a row.
+    """
 
     def __init__(self, *args: Any, warmStart: bool = False, **kwargs: Any):  # noqa: N803 - PuLP's name
         super().__init__(*args, **kwargs)
@@ -138,13 +141,15 @@ _banner_done = False
 
 
 def _quiet_highs_start() -> str:
-    """Create this process's first HiGHS instance with the C library's stdout sent to /dev/null, and
-    return HiGHS's version.
+    """Create this process's first HiGHS instance with stdout silenced, and return HiGHS's version.
+
+    The C library's stdout is sent to /dev/null meanwhile.
 
     HiGHS prints its banner ("Running HiGHS ...") from C++ when the first instance of a process is created,
     before any option (output_flag, log_to_console) can be set, and only then. The planner's own output
     (the summary line on stdout) must stay clean, so that first instance is made with file descriptor 1
-    pointed at /dev/null for a moment."""
+    pointed at /dev/null for a moment.
+    """
     global _banner_done
     import highspy
 
@@ -180,7 +185,7 @@ def _flush_c_stdout() -> None:
 
 
 def highs_available() -> bool:
-    """True when HiGHS (highspy) can be used through PuLP."""
+    """Return True when HiGHS (highspy) can be used through PuLP."""
     return bool(pulp.HiGHS().available())
 
 
@@ -199,8 +204,10 @@ def _solver(settings: SolverSettings, warm: bool = False, spent: float = 0.0) ->
 
 
 def cbc_binary() -> tuple[str, str]:
-    """The CBC executable and where it comes from: the one PuLP 3 bundles, else the ``cbcbox`` package
-    (``pip install pulp[cbc]``, PuLP 4's way), else ``cbc`` on the PATH.
+    """Return the CBC executable and where it comes from.
+
+    The one PuLP 3 bundles, else the ``cbcbox`` package (``pip install pulp[cbc]``, PuLP 4's way), else
+    ``cbc`` on the PATH.
 
     Called through ``COIN_CMD`` with an explicit path rather than ``PULP_CBC_CMD``, which PuLP 3.3
     deprecates (with a warning on every run) and PuLP 4 removes.
@@ -229,7 +236,8 @@ def _why_stopped(problem: pulp.LpProblem, solver: pulp.LpSolver) -> str | None:
 
     HiGHS treats a cost coefficient of 1e20 or more as infinite, so a model whose yearly costs reach that
     (e.g. ``per_pupil_minute = 1e300``) makes every assignment forbidden and HiGHS ends at once with model
-    status "Unknown". Reporting that as "raise the time limit" would send the user the wrong way."""
+    status "Unknown". Reporting that as "raise the time limit" would send the user the wrong way.
+    """
     highs = getattr(problem, "solverModel", None)
     if highs is None or not hasattr(highs, "getModelStatus"):
         return None
@@ -257,8 +265,11 @@ def _run(problem: pulp.LpProblem, settings: SolverSettings) -> tuple[Status, flo
 
 def _run_with_reason(problem: pulp.LpProblem, settings: SolverSettings, warm: bool = False, spent: float = 0.0
                      ) -> tuple[str, float | None, float | None, str, float, str | None]:
-    """:func:`_run`, and why the solver stopped without a plan when it was not the time limit. ``warm``: hand
-    the variables' initial values to HiGHS as a start; ``spent``: seconds already used of the time limit."""
+    """Run :func:`_run`, and also return why the solver stopped without a plan when not at the time limit.
+
+    ``warm``: hand the variables' initial values to HiGHS as a start; ``spent``: seconds already used of the
+    time limit.
+    """
     solver, label = _solver(settings, warm, spent)
     started = time.perf_counter()
     problem.solve(solver)
@@ -295,7 +306,8 @@ def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
     ``values`` holds every variable block of the model: ``assign`` as an array, the others as dicts.
 
     With HiGHS, a greedy plan improved by interchange (:mod:`consolidation.heuristic`) is handed over as a
-    MIP start where the model is simple enough for it, so a short time limit still returns a plan."""
+    MIP start where the model is simple enough for it, so a short time limit still returns a plan.
+    """
     warm, spent = False, 0.0
     if settings.name == "highs" and highs_available():
         started = time.perf_counter()
@@ -323,9 +335,11 @@ def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
 
 
 def solve_problem(problem: pulp.LpProblem, variables: dict, settings: SolverSettings) -> Outcome:
-    """Solve any built ``problem`` with the solver of ``settings`` (time limit and gap); never raises for
-    infeasible or timed-out problems. ``variables`` maps keys of the caller's choice to PuLP variables; their
-    values come back under the same keys in ``values``."""
+    """Solve any built ``problem`` with the solver of ``settings`` (time limit and gap).
+
+    Never raises for infeasible or timed-out problems. ``variables`` maps keys of the caller's choice to PuLP
+    variables; their values come back under the same keys in ``values``.
+    """
     status, objective, gap, label, seconds = _run(problem, settings)
     found = status in WITH_SOLUTION
     return Outcome(status=status, objective=objective, gap=gap, solver=label, seconds=seconds,

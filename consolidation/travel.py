@@ -1,5 +1,7 @@
-"""Travel: every form of input (coordinates, a partial or a complete travel matrix) becomes one
-long table of eligible pairs ``(origin, band, school)`` with minutes, km and whether pupils board.
+"""Travel: every form of input becomes one long table of eligible pairs ``(origin, band, school)``.
+
+The input may be coordinates, a partial or a complete travel matrix; each pair has minutes, km and whether
+pupils board.
 
 Pairs that no rule allows never enter the table, so the model never sees them:
 a school that is locked closed or does not teach the band; a day trip over the band's ``max_minutes``
@@ -76,8 +78,10 @@ def _matrices(inputs: Inputs, scenario: Scenario) -> tuple[np.ndarray, np.ndarra
 
 def _current_school(origins: pd.DataFrame, schools: pd.DataFrame, band: str, teaches: np.ndarray,
                     day: np.ndarray) -> np.ndarray:
-    """Index of today's school per origin for one band: the given school if it teaches the band,
-    else the nearest school teaching the band; -1 if none."""
+    """Return the index of today's school per origin for one band.
+
+    The given school if it teaches the band, else the nearest school teaching the band; -1 if none.
+    """
     given = pd.Index(schools["school_id"]).get_indexer(origins["current_" + band])
     ok = given >= 0
     ok[ok] = teaches[given[ok]]
@@ -167,8 +171,10 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
 
 
 def school_minutes(inputs: Inputs, scenario: Scenario, *, mode: str = "bus") -> pd.DataFrame:
-    """One-way minutes between schools (rows from, columns to, both ``school_id``): the one rule for trips
-    between schools (teachers redeployed after a plan, teachers of an education group).
+    """Return one-way minutes between schools (rows from, columns to, both ``school_id``).
+
+    This is the one rule for trips between schools (teachers redeployed after a plan, teachers of an
+    education group).
 
     A pair the travel CSV lists (``origin_id`` one school, ``school_id`` the other) takes its minutes, in the
     listed direction, and the other direction too unless that is listed as well. Other pairs: straight-line

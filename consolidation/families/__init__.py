@@ -45,7 +45,7 @@ COST_TERMS: tuple[str, ...] = tuple(term for family in REGISTRY for term in fami
 
 
 def family(name: str) -> Family:
-    """The registered family called ``name``."""
+    """Return the registered family called ``name``."""
     for f in REGISTRY:
         if f.name == name:
             return f
@@ -53,8 +53,11 @@ def family(name: str) -> Family:
 
 
 def families_markdown() -> str:
-    """A Markdown list of the rule families, in build order: what each does, the keys it reads, its cost terms,
-    whether a plan is re-checked against it and whether an infeasible scenario is explained by relaxing it."""
+    """Return a Markdown list of the rule families, in build order.
+
+    Each entry says what the family does, the keys it reads, its cost terms, whether a plan is re-checked
+    against it and whether an infeasible scenario is explained by relaxing it.
+    """
     out = ["| family | rule | reads | cost terms | checked | relaxed to explain |", "|---|---|---|---|---|---|"]
     for f in REGISTRY:
         reads = ", ".join(f"`{k}`" for k in f.reads)

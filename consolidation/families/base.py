@@ -24,9 +24,12 @@ from ..travel import Pairs
 
 
 class Builder(Protocol):
-    """What a family may do with the model being built (implemented by
-    :class:`consolidation.model.ModelBuilder`, which owns every PuLP call). Variables and expressions support
-    ``+``, ``-`` and multiplication by numbers; ``var.name`` and ``var.upBound`` are readable."""
+    """What a family may do with the model being built.
+
+    Implemented by :class:`consolidation.model.ModelBuilder`, which owns every PuLP call. Variables and
+    expressions support ``+``, ``-`` and multiplication by numbers; ``var.name`` and ``var.upBound`` are
+    readable.
+    """
 
     pairs: Pairs
     """The eligible pairs; ``pairs.table`` rows are aligned with the ``assign`` block."""
@@ -34,10 +37,10 @@ class Builder(Protocol):
     """The schools' data, indexed by ``school_id``."""
 
     def school_name(self, sid: str) -> str:
-        """The LP-safe name of a school in variable names."""
+        """Return the LP-safe name of a school in variable names."""
 
     def origin_name(self, oid: str) -> str:
-        """The LP-safe name of an origin in variable names."""
+        """Return the LP-safe name of an origin in variable names."""
 
     @staticmethod
     def name(*parts: str) -> str:
@@ -45,16 +48,16 @@ class Builder(Protocol):
 
     def variable(self, name: str, *, low: float | None = 0, up: float | None = None,
                  kind: Literal["continuous", "integer", "binary"] = "continuous") -> Any:
-        """A new variable."""
+        """Create and return a new variable."""
 
     def declare(self, block: str, variables: Any) -> None:
         """Register a variable block (a dict keyed by domain IDs, or a list aligned with the pairs)."""
 
     def __getitem__(self, block: str) -> Any:
-        """A declared variable block."""
+        """Return a declared variable block."""
 
     def get(self, block: str, default: Any = None) -> Any:
-        """A declared variable block, or ``default``."""
+        """Return a declared variable block, or ``default``."""
 
     @staticmethod
     def fix(variable: Any, value: float) -> None:
@@ -66,7 +69,7 @@ class Builder(Protocol):
 
     @staticmethod
     def total(variables: Iterable[Any]) -> Any:
-        """The sum of variables or expressions."""
+        """Return the sum of variables or expressions."""
 
     @staticmethod
     def terms(pairs: Iterable[tuple[Any, float]]) -> Any:
@@ -127,8 +130,9 @@ class PlanView:
 
 @dataclass(frozen=True)
 class Relaxation:
-    """How a family explains an infeasible scenario: drop (or loosen) its rule, solve again, and say what the
-    plan found then needs.
+    """How a family explains an infeasible scenario.
+
+    It drops (or loosens) its rule, solves again, and says what the plan found then needs.
 
     Attributes
     ----------

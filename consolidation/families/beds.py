@@ -17,8 +17,11 @@ from .base import Builder, Family, PlanView, Relaxation
 
 
 def cannot_bind(m: Builder) -> set:
-    """The schools whose beds row cannot bind: the pupils of every boarding pair that may reach the school fit
-    its existing beds. The links ``assign[p] <= open[s]`` imply the row there, and beds are never needed."""
+    """Return the schools whose beds row cannot bind.
+
+    There the pupils of every boarding pair that may reach the school fit its existing beds. The links
+    ``assign[p] <= open[s]`` imply the row there, and beds are never needed.
+    """
     table = m.pairs.table
     reach = table.loc[table["boards"].to_numpy(bool)].groupby("school_id", sort=False)["pupils"].sum()
     beds = m.schools["beds"].reindex(reach.index)
@@ -26,8 +29,10 @@ def cannot_bind(m: Builder) -> set:
 
 
 def declare(m: Builder, scenario: Scenario) -> None:
-    """``beds`` (keyed by ``school_id``): beds added, up to ``max_beds - beds`` (beds); none where boarders
-    always fit the existing beds (:func:`cannot_bind`)."""
+    """Declare ``beds`` (keyed by ``school_id``): beds added, up to ``max_beds - beds`` (beds).
+
+    None where boarders always fit the existing beds (:func:`cannot_bind`).
+    """
     table = m.pairs.table
     boarding_schools = set(table.loc[table["boards"], "school_id"]) - cannot_bind(m)
     room = (m.schools["max_beds"] - m.schools["beds"]).clip(lower=0)
@@ -36,9 +41,11 @@ def declare(m: Builder, scenario: Scenario) -> None:
 
 
 def define(m: Builder, scenario: Scenario) -> None:
-    """Beds: boarders ``sum_{p boards} n_p assign[p] <= beds[s] open[s] + beds_added[s]``, and beds are
-    added only at open schools: ``beds_added[s] <= (max_beds[s] - beds[s]) open[s]``. No beds row where
-    the pupils of every boarding pair that may reach the school fit its beds (the links imply it)."""
+    """Beds: boarders ``sum_{p boards} n_p assign[p] <= beds[s] open[s] + beds_added[s]``.
+
+    Beds are added only at open schools: ``beds_added[s] <= (max_beds[s] - beds[s]) open[s]``. No beds row where
+    the pupils of every boarding pair that may reach the school fit its beds (the links imply it).
+    """
     table = m.pairs.table
     boards = table["boards"].to_numpy(bool) & ~table["school_id"].isin(list(cannot_bind(m))).to_numpy()
     if not boards.any():
@@ -69,7 +76,7 @@ def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scena
 
 
 def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
-    """The schools whose boarders in the relaxed plan exceed their ``max_beds``, and by how much."""
+    """Name the schools whose boarders in the relaxed plan exceed their ``max_beds``, and by how much."""
     s = plan.schools.set_index("school_id")
     limits = inputs.schools.set_index("school_id")
     short = (s["boarders"] - limits["max_beds"]).loc[lambda x: x > SOLVER]

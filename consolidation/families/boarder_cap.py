@@ -1,5 +1,6 @@
-"""Boarder cap (``[boarding] max_boarders_G4_6``): at most N pupils of a band may board, county-wide (a county
-may cap boarders of grades 4-6, keeping the others in day schools).
+"""Boarder cap (``[boarding] max_boarders_G4_6``): at most N pupils of a band may board, county-wide.
+
+A county may cap boarders of grades 4-6, keeping the others in day schools.
 
 A band has a cap when ``[boarding]`` has a key ``max_boarders_<band>`` and it is set. No variables of its own:
 it bounds the boarding pairs' assignments. No cost term.
@@ -17,7 +18,7 @@ from .base import Builder, Family, PlanView, Relaxation
 
 
 def caps(scenario: Scenario) -> dict[str, float]:
-    """The capped bands and their caps (pupils)."""
+    """Return the capped bands and their caps (pupils)."""
     out = {}
     for band in BANDS:
         cap = getattr(scenario.boarding, f"max_boarders_{band}", None)

@@ -17,10 +17,13 @@ from .base import Builder, Family, PlanView, Relaxation
 
 
 def cannot_bind(m: Builder) -> set:
-    """The schools whose places row cannot bind: the pupils of every pair that may reach the school fit its
-    existing places (``sum_p n_p <= capacity[s]``). There ``load[s] <= sum_p n_p open[s] <= capacity[s] open[s]``
-    already follows from the links ``assign[p] <= open[s]`` (``open_link``), so the row only costs the
-    solver time, and places are never needed. The plan check still checks every school."""
+    """Return the schools whose places row cannot bind.
+
+    There the pupils of every pair that may reach the school fit its existing places
+    (``sum_p n_p <= capacity[s]``). There ``load[s] <= sum_p n_p open[s] <= capacity[s] open[s]`` already
+    follows from the links ``assign[p] <= open[s]`` (``open_link``), so the row only costs the solver time,
+    and places are never needed. The plan check still checks every school.
+    """
     table = m.pairs.table
     reach = table.groupby("school_id", sort=False)["pupils"].sum()
     capacity = m.schools["capacity"].reindex(reach.index)
@@ -28,9 +31,11 @@ def cannot_bind(m: Builder) -> set:
 
 
 def declare(m: Builder, scenario: Scenario) -> None:
-    """``places`` (keyed by ``school_id``): places added, up to ``max_capacity - capacity`` (pupils); none
-    where places can never be needed (:func:`cannot_bind`), except with ``capacity_by = "classes"``, where
-    places also pay for classrooms."""
+    """Declare ``places`` (keyed by ``school_id``): places added, up to ``max_capacity - capacity`` (pupils).
+
+    None where places can never be needed (:func:`cannot_bind`), except with ``capacity_by = "classes"``, where
+    places also pay for classrooms.
+    """
     room = (m.schools["max_capacity"] - m.schools["capacity"]).clip(lower=0)
     idle = cannot_bind(m) if scenario.schools.capacity_by != "classes" else set()
     m.declare("places", {sid: m.variable(f"places__{m.school_name(sid)}", low=0, up=float(room[sid]))
@@ -38,9 +43,11 @@ def declare(m: Builder, scenario: Scenario) -> None:
 
 
 def define(m: Builder, scenario: Scenario) -> None:
-    """Places: ``sum_p n_p assign[p] <= capacity[s] open[s] + places[s]`` (pupils), and places are added
-    only at open schools: ``places[s] <= (max_capacity[s] - capacity[s]) open[s]``. No places row where the
-    pupils of every pair that may reach the school fit its places (the links imply it)."""
+    """Places: ``sum_p n_p assign[p] <= capacity[s] open[s] + places[s]`` (pupils).
+
+    Places are added only at open schools: ``places[s] <= (max_capacity[s] - capacity[s]) open[s]``. No places
+    row where the pupils of every pair that may reach the school fit its places (the links imply it).
+    """
     places, open_ = m["places"], m["open"]
     busy = ~m.pairs.table["school_id"].isin(list(cannot_bind(m))).to_numpy()
     for sid, load in m.loads(busy).items():
@@ -69,7 +76,7 @@ def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scena
 
 
 def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
-    """The schools whose pupils in the relaxed plan exceed their ``max_capacity``, and by how much."""
+    """Name the schools whose pupils in the relaxed plan exceed their ``max_capacity``, and by how much."""
     s = plan.schools.set_index("school_id")
     limits = inputs.schools.set_index("school_id")
     short = (s["pupils"] - limits["max_capacity"]).loc[lambda x: x > SOLVER]

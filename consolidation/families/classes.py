@@ -1,5 +1,7 @@
-"""Classes and classrooms: whole classes per school and band within the class size, and, with
-``schools.capacity_by = "classes"``, a classroom for every class; places are then added a classroom at a time.
+"""Classes and classrooms: whole classes per school and band within the class size.
+
+With ``schools.capacity_by = "classes"``, also a classroom for every class; places are then added a classroom
+at a time.
 
 Declares ``classes__S__B``, whole classes per school and band (integer, with ``capacity_by = "classes"`` or
 ``teachers.within_available``, whose class floor counts them), and ``rooms__S``, classrooms added (integer,
@@ -35,10 +37,12 @@ def declare(m: Builder, scenario: Scenario) -> None:
 
 
 def define(m: Builder, scenario: Scenario) -> None:
-    """Whole classes: ``sum_{p at s, band b} n_p assign[p] <= size_b classes[s,b]`` (pupils; 45 primary, 50
-    junior); with ``capacity_by = "classes"`` every class needs a classroom:
+    """Whole classes: ``sum_{p at s, band b} n_p assign[p] <= size_b classes[s,b]`` (pupils).
+
+    Class sizes are 45 primary, 50 junior. With ``capacity_by = "classes"`` every class needs a classroom:
     ``sum_b classes[s,b] <= rooms[s] open[s] + rooms_added[s]``, and places added are whole classrooms:
-    ``places[s] = class_size_primary rooms_added[s]``."""
+    ``places[s] = class_size_primary rooms_added[s]``.
+    """
     classes, rooms, open_ = m["classes"], m["rooms"], m["open"]
     if not classes:
         return
@@ -60,8 +64,10 @@ def define(m: Builder, scenario: Scenario) -> None:
 
 
 def check(plan: PlanView, scenario: Scenario) -> list[str]:
-    """With ``capacity_by = "classes"``: no more classes than classrooms (existing at open schools, plus
-    places added / class size)."""
+    """With ``capacity_by = "classes"``: no more classes than classrooms.
+
+    Classrooms are those existing at open schools, plus places added / class size.
+    """
     if scenario.schools.capacity_by != "classes":
         return []
     s = plan.schools

@@ -2,7 +2,8 @@
 
 - ``schools_annual``: ``annual_cost`` of each open school (a teaching point: ``teaching_points.annual_cost``);
 - ``travel``: ``per_pupil_minute`` x pupil-minutes (one-way; for boarders the weekly trip);
-- ``places_added``, ``beds_added``: ``per_place_added`` x places and ``per_bed_added`` x beds added, / ``capital_years``;
+- ``places_added``, ``beds_added``: ``per_place_added`` x places and ``per_bed_added`` x beds added,
+  / ``capital_years``;
 - ``boarders``: ``per_boarder`` x boarders.
 
 The same terms are recomputed from a finished plan's tables, and the solver's objective must not be below
@@ -25,7 +26,7 @@ TERMS = ("schools_annual", "travel", "places_added", "beds_added", "boarders")
 
 
 def objective(m: Builder, scenario: Scenario) -> dict[str, Any]:
-    """The five yearly terms as expressions of the model's variables (yuan a year)."""
+    """Return the five yearly terms as expressions of the model's variables (yuan a year)."""
     costs, table = scenario.costs, m.pairs.table
     open_, full, assign, places, beds = m["open"], m["full"], m["assign"], m["places"], m["beds"]
     pupils = table["pupils"].to_numpy(float)
@@ -51,7 +52,7 @@ def objective(m: Builder, scenario: Scenario) -> dict[str, Any]:
 
 
 def recompute(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
-    """The five terms recomputed from a plan's tables (yuan a year)."""
+    """Recompute the five terms from a plan's tables (yuan a year)."""
     c = scenario.costs
     open_ = schools["open"] == 1
     # A school turned into a teaching point (it teaches other bands too) costs the teaching-point cost.
@@ -67,7 +68,7 @@ def recompute(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scenar
 
 
 def check(plan: PlanView, scenario: Scenario) -> list[str]:
-    """The cost recomputed from the tables is not above the solver's objective."""
+    """Check that the cost recomputed from the tables is not above the solver's objective."""
     solver_objective = plan.summary.get("solver_objective")
     recomputed = plan.summary["cost"]["total"]
     if solver_objective is not None and recomputed > solver_objective + SOLVER * max(1.0, abs(solver_objective)):

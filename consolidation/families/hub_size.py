@@ -1,5 +1,6 @@
-"""Hub size (``schools.min_hub_pupils``): a school that takes in pupils from other schools ends with at
-least that many.
+"""Hub size (``schools.min_hub_pupils``): a hub, taking in pupils from other schools, keeps a minimum.
+
+A school that takes in pupils from other schools ends with at least ``min_hub_pupils`` pupils.
 
 Declares ``hub__S``, binary, 1 if ``s`` takes in pupils from other schools, for open schools that some
 moving pair reaches (only when ``min_hub_pupils > 0``; ``open_link`` gates moving pairs by it).
@@ -27,7 +28,7 @@ def declare(m: Builder, scenario: Scenario) -> None:
 
 
 def define(m: Builder, scenario: Scenario) -> None:
-    """A hub ends with at least ``min_hub_pupils``: ``sum_p n_p assign[p] >= min_hub_pupils hub[s]``."""
+    """Keep each hub at ``min_hub_pupils`` or more: ``sum_p n_p assign[p] >= min_hub_pupils hub[s]``."""
     hub = m["hub"]
     if not hub:
         return
@@ -51,7 +52,7 @@ def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scena
 
 
 def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
-    """The hub size cannot be met."""
+    """Say that the hub size cannot be met."""
     return (f"min_hub_pupils = {scenario.schools.min_hub_pupils:g} cannot be met by the hubs that pupils can reach; "
             "lower it.")
 

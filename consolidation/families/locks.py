@@ -11,7 +11,7 @@ from .base import Builder, Family, PlanView
 
 
 def define(m: Builder, scenario: Scenario) -> None:
-    """``open[s] = 1`` for a school locked open, ``open[s] = 0`` for one locked closed (bounds of ``open``)."""
+    """Fix ``open[s] = 1`` for a school locked open, ``open[s] = 0`` for one locked closed (bounds of ``open``)."""
     lock = m.schools["lock"]
     for sid, var in m["open"].items():
         if lock.at[sid] in ("open", "closed"):

@@ -10,7 +10,7 @@ from .base import Builder, Family, PlanView, Relaxation
 
 
 def define(m: Builder, scenario: Scenario) -> None:
-    """``sum_s open[s] <= max_open`` and ``sum_s open[s] = open_exactly`` (schools)."""
+    """Limit open schools: ``sum_s open[s] <= max_open`` and ``sum_s open[s] = open_exactly`` (schools)."""
     rule = scenario.schools
     if rule.max_open is None and rule.open_exactly is None:
         return
@@ -22,7 +22,7 @@ def define(m: Builder, scenario: Scenario) -> None:
 
 
 def check(plan: PlanView, scenario: Scenario) -> list[str]:
-    """The number of open schools within ``max_open`` and equal to ``open_exactly``."""
+    """Check the number of open schools is within ``max_open`` and equal to ``open_exactly``."""
     n_open, rule, problems = int(plan.schools["open"].sum()), scenario.schools, []
     if rule.max_open is not None and n_open > rule.max_open:
         problems.append(f"{n_open} schools open, max_open = {rule.max_open}")

@@ -1,5 +1,6 @@
-"""Open link: pupils go only to open schools, and to a school taking in pupils from other schools only if it
-is a hub.
+"""Open link: pupils go only to open schools, and into a school from elsewhere only if it is a hub.
+
+A school taking in pupils from other schools must be a hub.
 
 Declares ``open__S``, 1 if school ``s`` stays open, integer in [0, 1] (bounds fixed by ``locks``), for every
 school some pair reaches or that is locked open (every school not locked closed when
@@ -24,8 +25,10 @@ def declare(m: Builder, scenario: Scenario) -> None:
 
 
 def define(m: Builder, scenario: Scenario) -> None:
-    """Pupils go only to open schools: ``assign[p] <= open[s]`` per pair (the strong form), and to a
-    school taking in pupils from other schools only if it is a hub: ``assign[p] <= hub[s] <= open[s]``."""
+    """Pupils go only to open schools: ``assign[p] <= open[s]`` per pair (the strong form).
+
+    They go to a school taking in pupils from other schools only if it is a hub: ``assign[p] <= hub[s] <= open[s]``.
+    """
     table = m.pairs.table
     hub, open_ = m.get("hub", {}), m["open"]
     for var, sid, moves in zip(m["assign"], table["school_id"].tolist(), table["moves"].tolist()):

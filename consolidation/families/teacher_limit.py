@@ -1,5 +1,6 @@
-"""Teacher limit (``[teachers] within_available = true``): the plan needs no more teachers (staff posts and
-life teachers) than the schools have today.
+"""Teacher limit (``[teachers] within_available = true``): the plan needs no more teachers than today.
+
+Teachers are staff posts and life teachers, compared with those the schools have today.
 
 Declares ``posts__S``, whole staff posts, for every school some pair reaches, and ``life__S``, whole life
 teachers, for every school boarders can reach (integers). The counting rule is the one of
@@ -17,7 +18,7 @@ from .base import Builder, Family
 
 
 def declare(m: Builder, scenario: Scenario) -> None:
-    """``posts`` and ``life`` (keyed by ``school_id``), with ``within_available`` only."""
+    """Declare ``posts`` and ``life`` (keyed by ``school_id``), with ``within_available`` only."""
     posts: dict = {}
     life: dict = {}
     if scenario.teachers.within_available:
@@ -32,11 +33,13 @@ def declare(m: Builder, scenario: Scenario) -> None:
 
 
 def define(m: Builder, scenario: Scenario) -> None:
-    """With ``teachers.within_available``: posts per school
-    ``posts[s] >= P_s / pupils_per_post_primary + J_s / pupils_per_post_junior`` and
+    """With ``teachers.within_available``: whole posts and life teachers, within the teachers available.
+
+    Posts per school ``posts[s] >= P_s / pupils_per_post_primary + J_s / pupils_per_post_junior`` and
     ``posts[s] >= posts_per_class_primary sum_{b primary} classes[s,b] + posts_per_class_junior classes[s,G7_9]``,
     life teachers ``life[s] >= boarders_s / boarders_per_life_teacher``, all whole; and
-    ``sum_s posts[s] + life[s] <= teachers available`` (the schools' teachers and teachers_junior)."""
+    ``sum_s posts[s] + life[s] <= teachers available`` (the schools' teachers and teachers_junior).
+    """
     t = scenario.teachers
     posts, life = m["posts"], m["life"]
     if not posts:
@@ -59,7 +62,8 @@ def define(m: Builder, scenario: Scenario) -> None:
         total.append(posts[sid])
         boarding = rows[boards[rows]]
         if len(boarding):
-            m.constrain(life[sid] - m.expr([assign[i] for i in boarding], pupils[boarding] / t.boarders_per_life_teacher),
+            m.constrain(life[sid] - m.expr([assign[i] for i in boarding],
+                                           pupils[boarding] / t.boarders_per_life_teacher),
                         ">=", m.name("life_teachers", sid), 0)
             total.append(life[sid])
     m.constrain(m.total(total), "<=", "teachers_available", available)

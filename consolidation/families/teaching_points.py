@@ -1,5 +1,7 @@
-"""Teaching points (``[teaching_points] allowed = true``): a school that teaches the teaching-point bands
-(G1_3) and older ones may stay open for the teaching-point bands only, its older pupils going elsewhere.
+"""Teaching points (``[teaching_points] allowed = true``): a school may keep only its youngest bands.
+
+A school that teaches the teaching-point bands (G1_3) and older ones may stay open for the teaching-point
+bands only, its older pupils going elsewhere.
 
 Declares ``full__S``, binary, for each such school: 1 keeps every band, 0 only the teaching-point bands. A
 school is then closed (``open = 0``), a teaching point (``open - full = 1``) or kept whole (``full = 1``);
@@ -19,8 +21,10 @@ from .base import Builder, Family, PlanView
 
 
 def may_become_teaching_points(schools: pd.DataFrame, scenario: Scenario) -> list[str]:
-    """Schools (``school_id``) that may stay open as teaching points: teaching points are allowed, and
-    the school teaches a teaching-point band and at least one other band."""
+    """Return the schools (``school_id``) that may stay open as teaching points.
+
+    Teaching points are allowed, and the school teaches a teaching-point band and at least one other band.
+    """
     rule = scenario.teaching_points
     if not rule.allowed:
         return []
@@ -44,11 +48,13 @@ def declare(m: Builder, scenario: Scenario) -> None:
 
 
 def define(m: Builder, scenario: Scenario) -> None:
-    """A school that may become a teaching point keeps its other bands only when kept whole:
+    """Let a school that may become a teaching point keep its other bands only when kept whole.
+
     ``full[s] <= open[s]`` and ``assign[p] <= full[s]`` for pairs of the other bands; a teaching point
     (``open[s] - full[s] = 1``) keeps between ``min_pupils`` and ``max_pupils`` pupils:
     ``load[s] >= min_pupils (open[s] - full[s])`` and ``load[s] <= max_pupils open[s] + (M - max_pupils) full[s]``
-    with ``M = max_capacity[s]`` (no school holds more)."""
+    with ``M = max_capacity[s]`` (no school holds more).
+    """
     full_vars, open_, assign = m["full"], m["open"], m["assign"]
     if not full_vars:
         return

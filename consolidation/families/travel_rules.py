@@ -18,8 +18,11 @@ from .base import Family, PlanView
 
 
 def check(plan: PlanView, scenario: Scenario) -> list[str]:
-    """Only schools that teach the band; day trips within the band's limit; boarders only where the band may
-    board and within the weekly limit; nobody moved into a school that cannot be a hub."""
+    """Check every assignment against the travel rules.
+
+    Only schools that teach the band; day trips within the band's limit; boarders only where the band may
+    board and within the weekly limit; nobody moved into a school that cannot be a hub.
+    """
     a, s, school = plan.assignments, plan.schools, plan.school_of_row
     problems: list[str] = []
     for band in BANDS:
