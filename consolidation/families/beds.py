@@ -13,6 +13,7 @@ from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
+from ._stock import always_fits, declare_added, define_rows
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -22,10 +23,7 @@ def cannot_bind(m: Builder) -> set:
     There the pupils of every boarding pair that may reach the school fit its existing beds. The links
     ``assign[p] <= open[s]`` imply the row there, and beds are never needed.
     """
-    table = m.pairs.table
-    reach = table.loc[table["boards"].to_numpy(bool)].groupby("school_id", sort=False)["pupils"].sum()
-    beds = m.schools["beds"].reindex(reach.index)
-    return set(reach.index[(reach <= beds).to_numpy()])
+    return always_fits(m, m.pairs.table["boards"].to_numpy(bool), "beds")
 
 
 def declare(m: Builder, scenario: Scenario) -> None:
@@ -35,9 +33,7 @@ def declare(m: Builder, scenario: Scenario) -> None:
     """
     table = m.pairs.table
     boarding_schools = set(table.loc[table["boards"], "school_id"]) - cannot_bind(m)
-    room = (m.schools["max_beds"] - m.schools["beds"]).clip(lower=0)
-    m.declare("beds", {sid: m.variable(f"beds__{m.school_name(sid)}", low=0, up=float(room[sid]))
-                       for sid in m["open"] if room[sid] > 0 and sid in boarding_schools})
+    declare_added(m, "beds", "beds", "max_beds", boarding_schools.__contains__)
 
 
 def define(m: Builder, scenario: Scenario) -> None:
@@ -50,12 +46,7 @@ def define(m: Builder, scenario: Scenario) -> None:
     boards = table["boards"].to_numpy(bool) & ~table["school_id"].isin(list(cannot_bind(m))).to_numpy()
     if not boards.any():
         return
-    beds, open_ = m["beds"], m["open"]
-    for sid, load in m.loads(boards).items():
-        rhs = float(m.schools.at[sid, "beds"]) * open_[sid] + (beds[sid] if sid in beds else 0)
-        m.constrain(load - rhs, "<=", m.name("beds", sid), 0)
-    for sid, var in beds.items():
-        m.constrain(var - var.upBound * open_[sid], "<=", m.name("beds_open", sid), 0)
+    define_rows(m, boards, "beds", "beds", row="beds", link="beds_open")
 
 
 def check(plan: PlanView, scenario: Scenario) -> list[str]:

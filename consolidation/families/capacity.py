@@ -13,6 +13,7 @@ from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
+from ._stock import always_fits, declare_added, define_rows
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -24,10 +25,7 @@ def cannot_bind(m: Builder) -> set:
     follows from the links ``assign[p] <= open[s]`` (``open_link``), so the row only costs the solver time,
     and places are never needed. The plan check still checks every school.
     """
-    table = m.pairs.table
-    reach = table.groupby("school_id", sort=False)["pupils"].sum()
-    capacity = m.schools["capacity"].reindex(reach.index)
-    return set(reach.index[(reach <= capacity).to_numpy()])
+    return always_fits(m, None, "capacity")
 
 
 def declare(m: Builder, scenario: Scenario) -> None:
@@ -36,10 +34,8 @@ def declare(m: Builder, scenario: Scenario) -> None:
     None where places can never be needed (:func:`cannot_bind`), except with ``capacity_by = "classes"``, where
     places also pay for classrooms.
     """
-    room = (m.schools["max_capacity"] - m.schools["capacity"]).clip(lower=0)
     idle = cannot_bind(m) if scenario.schools.capacity_by != "classes" else set()
-    m.declare("places", {sid: m.variable(f"places__{m.school_name(sid)}", low=0, up=float(room[sid]))
-                         for sid in m["open"] if room[sid] > 0 and sid not in idle})
+    declare_added(m, "places", "capacity", "max_capacity", lambda sid: sid not in idle)
 
 
 def define(m: Builder, scenario: Scenario) -> None:
@@ -48,13 +44,8 @@ def define(m: Builder, scenario: Scenario) -> None:
     Places are added only at open schools: ``places[s] <= (max_capacity[s] - capacity[s]) open[s]``. No places
     row where the pupils of every pair that may reach the school fit its places (the links imply it).
     """
-    places, open_ = m["places"], m["open"]
     busy = ~m.pairs.table["school_id"].isin(list(cannot_bind(m))).to_numpy()
-    for sid, load in m.loads(busy).items():
-        rhs = float(m.schools.at[sid, "capacity"]) * open_[sid] + (places[sid] if sid in places else 0)
-        m.constrain(load - rhs, "<=", m.name("capacity", sid), 0)
-    for sid, var in places.items():
-        m.constrain(var - var.upBound * open_[sid], "<=", m.name("places_open", sid), 0)
+    define_rows(m, busy, "capacity", "places", row="capacity", link="places_open")
 
 
 def check(plan: PlanView, scenario: Scenario) -> list[str]:
