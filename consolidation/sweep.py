@@ -280,30 +280,34 @@ def run_sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, bas
                 load_scenario(scenario_path, [*base_overrides, f"{key}={_toml(value)}"])
             except ScenarioError as exc:
                 raise ScenarioError(f"sweep value {key}={_toml(value)} is refused: {exc}") from exc
-    protect = scenario_paths(load_scenario(scenario_path, list(base_overrides)))
+    combos = combinations(vary)
+    runs = []
+    for combo in combos:
+        overrides = (*base_overrides, *(f"{k}={_toml(v)}" for k, v in combo.items()))
+        load_scenario(scenario_path, list(overrides))  # values may clash together: fail now, not mid-sweep
+        runs.append((combo, overrides))
+    base = load_scenario(scenario_path, list(base_overrides))
+    protect = scenario_paths(base)
     with reserve(out, overwrite=overwrite, what="sweep", protect=protect):
-        return _sweep(scenario_path, vary, out, base_overrides=base_overrides, serial=serial, scheduler=scheduler,
+        return _sweep(scenario_path, vary, runs, out, name=base.scenario.name, serial=serial, scheduler=scheduler,
                       workers=workers, overwrite=overwrite, lang=lang, on_update=on_update, protect=protect)
 
 
-def _sweep(scenario_path: Path, vary: dict[str, list[Any]], out: Path, *, base_overrides: tuple[str, ...],
-           serial: bool, scheduler: str | None, workers: int | None, overwrite: bool, lang: str,
-           on_update: Callable[[TaskResult | None, int, int], None] | None,
+def _sweep(scenario_path: Path, vary: dict[str, list[Any]], runs: list[tuple[dict[str, Any], tuple[str, ...]]],
+           out: Path, *, name: str, serial: bool, scheduler: str | None, workers: int | None, overwrite: bool,
+           lang: str, on_update: Callable[[TaskResult | None, int, int], None] | None,
            protect: list[tuple[str, Path]]) -> SweepResult:
-    """Run the validated combinations of ``vary`` into ``out``, which :func:`run_sweep` has reserved."""
-    combos = combinations(vary)
-    tasks_overrides = []
-    for combo in combos:
-        overrides = (*base_overrides, *(f"{k}={_toml(v)}" for k, v in combo.items()))
-        load_scenario(scenario_path, list(overrides))  # fail now, not in the middle of the sweep
-        tasks_overrides.append(overrides)
-    name = load_scenario(scenario_path, list(base_overrides)).scenario.name
+    """Run the validated ``runs`` into ``out``, which :func:`run_sweep` has reserved.
+
+    Each run is a combination of ``vary`` and the overrides that make it.
+    """
+    combos = [combo for combo, _ in runs]
 
     def fill(staging: Path) -> pd.DataFrame:
         (staging / "runs").mkdir()
         tasks = [Task(name=_folder_name(i + 1, combo), scenario=Path(scenario_path).resolve(), overrides=overrides,
                       out=staging / "runs" / _folder_name(i + 1, combo), lang=lang)
-                 for i, (combo, overrides) in enumerate(zip(combos, tasks_overrides))]
+                 for i, (combo, overrides) in enumerate(runs)]
         log.info("sweep    %s: %d runs varying %s", name, len(tasks), ", ".join(vary))
         results = run_tasks(tasks, serial=serial, scheduler=scheduler, workers=workers, on_update=on_update)
         rows = []
