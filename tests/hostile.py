@@ -30,13 +30,13 @@ def invoke(*args, input: str | None = None) -> Result:
 
 
 def output(result: Result) -> str:
-    """Everything the command printed, stdout and stderr."""
+    """Everything the command printed, stdout and stderr, once each."""
     text = result.output or ""
     try:
-        text += result.stderr or ""
+        err = result.stderr or ""
     except ValueError:  # stderr not captured separately
-        pass
-    return text
+        err = ""
+    return text if err in text else text + err  # click 8.2+ already interleaves stderr into output
 
 
 def snapshot(folder: Path) -> dict[str, str]:
