@@ -64,7 +64,8 @@ def cores() -> int:
 
 def machine_markdown() -> str:
     """Return a Markdown line naming the machine and the versions that matter for the timings."""
-    import highspy
+    from importlib.metadata import version as package_version
+
     import pulp
 
     parts = [f"{cores()} cores", cpu_model()]
@@ -72,7 +73,7 @@ def machine_markdown() -> str:
     if mem:
         parts.append(f"{mem:.0f} GiB RAM")
     parts += [f"{platform.system()} {platform.machine()}", f"Python {platform.python_version()}",
-              f"HiGHS {highspy.Highs().version()} (highspy)", f"PuLP {pulp.__version__}"]
+              f"HiGHS {package_version('highspy')} (highspy)", f"PuLP {pulp.__version__}"]
     try:
         from importlib.metadata import version
 
