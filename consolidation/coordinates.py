@@ -46,6 +46,15 @@ def _geographic_problems(x: pd.Series, y: pd.Series, labels: pd.Series, path: Pa
     return False
 
 
+COORDINATE_PAIRS = (("lon", "lat"), ("x", "y"))
+"""Columns that give a table's points: ``lon``/``lat`` in WGS84, or ``x``/``y`` in ``[inputs] crs``."""
+
+
+def gives_coordinates(frame: pd.DataFrame) -> bool:
+    """Return True when ``frame`` has point geometry or any coordinate column (a bad value is its own problem)."""
+    return isinstance(frame, gpd.GeoDataFrame) or any(c in frame.columns for pair in COORDINATE_PAIRS for c in pair)
+
+
 def _points_from_columns(frame: pd.DataFrame, path: Path, crs: str | None, labels: pd.Series,
                          problems: list[str]):
     columns = set(frame.columns)
@@ -57,7 +66,7 @@ def _points_from_columns(frame: pd.DataFrame, path: Path, crs: str | None, label
             return frame
         xs, ys, crs_used, names = frame["x"], frame["y"], crs, "x/y"
     else:
-        for a, b in (("lon", "lat"), ("x", "y")):
+        for a, b in COORDINATE_PAIRS:
             if (a in columns) != (b in columns):
                 have, lack = (a, b) if a in columns else (b, a)
                 problems.append(f"{path}: has a column {have} but no column {lack}: give both, or neither")

@@ -28,7 +28,7 @@ from pyproj import CRS
 
 from . import BANDS, pupils_column
 from .canonical import canonical_schools, canonical_travel, canonical_villages, origins_from_schools
-from .coordinates import located, metric_crs, spatial_file_ok
+from .coordinates import gives_coordinates, located, metric_crs, spatial_file_ok
 from .errors import InputError
 from .readers import PUPIL_COLUMNS, read_csv_text, read_table, sha256
 from .scenario import Scenario, Teachers
@@ -105,10 +105,6 @@ def input_record(inputs: Inputs | None, scenario_file: str | Path | None = None)
 
 
 
-COORDINATE_COLUMNS = frozenset({"lon", "lat", "x", "y"})
-"""Columns that give a CSV's points (``lon``/``lat`` in WGS84, or ``x``/``y`` in ``[inputs] crs``)."""
-
-
 @dataclass
 class _Reading:
     """What :func:`read_inputs` gathers while it reads.
@@ -144,7 +140,7 @@ class _Reading:
             return None
         # A file with coordinate columns whose values were refused has its own problem listed already; it must
         # not also be blamed for having no coordinates at all.
-        self.has_points[role] = isinstance(frame, gpd.GeoDataFrame) or bool(COORDINATE_COLUMNS & set(frame.columns))
+        self.has_points[role] = gives_coordinates(frame)
         return frame, rows
 
 
