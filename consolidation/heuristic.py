@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import lp_name
+from .model.radius import pair_costs
 
 ALLOWED_ROWS = ("assign_once__", "link__", "capacity__", "places_open__", "max_open", "open_exactly")
 """Row name prefixes of a model the heuristic can serve."""
@@ -53,16 +54,9 @@ def _data(model) -> _Data | None:
         return None
     objective = problem.objective
     sids = list(blocks["open"])
-    col = {sid: j for j, sid in enumerate(sids)}
+    cost, pair = pair_costs(model)
     groups = table.groupby(["origin_id", "band"], sort=False).ngroup().to_numpy()
-    n_groups = int(groups.max()) + 1
-    schools = np.array([col[s] for s in table["school_id"].tolist()])
-    coefficient = np.array([objective.get(v, 0.0) for v in blocks["assign"]], float)
-    cost = np.full((n_groups, len(sids)), np.inf)
-    pair = np.full((n_groups, len(sids)), -1)
-    order = np.argsort(-coefficient, kind="stable")  # the cheapest pair of a (group, school) written last
-    cost[groups[order], schools[order]] = coefficient[order]
-    pair[groups[order], schools[order]] = order
+    n_groups = len(cost)
     pupils = np.zeros(n_groups)
     pupils[groups] = table["pupils"].to_numpy(float)
     open_ = blocks["open"]

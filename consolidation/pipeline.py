@@ -118,7 +118,7 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
         if save_lp is not None:
             log.warning("no model was built (infeasible before solving), so %s was not written", save_lp)
     else:
-        t = time.perf_counter()
+        t = building = time.perf_counter()  # the time limit counts from here: building is part of solving
         model = build_model(pairs, inputs, scenario)
         clock.stage("model", t, f"{model.problem.numVariables()} variables, "
                                 f"{model.problem.numConstraints()} constraints")
@@ -128,7 +128,7 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
         log.info("solve    %s, time limit %g s, gap %g ...", scenario.solver.name, scenario.solver.time_limit_s,
                  scenario.solver.gap)
         with (while_solving or (lambda limit: nullcontext()))(scenario.solver.time_limit_s):
-            outcome = solve(model, scenario.solver)
+            outcome = solve(model, scenario.solver, started=building)
         gap = "" if outcome.gap is None else f", gap {outcome.gap:.2%}"
         clock.stage("solve", t, f"{outcome.status}{gap}, {outcome.solver}")
         if outcome.has_plan:

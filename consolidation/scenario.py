@@ -304,6 +304,9 @@ class SolverSettings(_Strict):
     time_limit_s: float = Field(300, gt=0, description="Stop after this many seconds with the best plan found.")
     gap: float = Field(1e-4, ge=0, lt=1, description="Stop when the relative optimality gap is this small.")
     threads: int | None = Field(None, ge=1, description="Solver threads; default: the solver's choice.")
+    formulation: Literal["auto", "classic"] = Field(
+        "auto", description="auto: where no capacity or other rule can bind (a p-median or facility-location "
+        "scenario), solve the smaller radius formulation, level by level; classic: always the model of record.")
 
 
 class Scenario(_Strict):

@@ -18,6 +18,7 @@ import pulp
 
 from .heuristic import start
 from .model import BuiltModel
+from .model.radius import Radius
 from .scenario import SolverSettings
 from .status import WITH_SOLUTION, Status
 
@@ -117,6 +118,8 @@ class _BulkHiGHS(pulp.HiGHS):
         upper = np.array([inf if v.upBound is None else v.upBound for v in variables], float)
         self.largest_cost = float(np.abs(cost).max()) if len(cost) else 0.0
         h = lp.solverModel
+        if objective.constant:  # so that HiGHS's gap and bound are those of the whole objective
+            h.changeObjectiveOffset(sense * float(objective.constant))
         h.addVars(len(variables), lower, upper)
         h.changeColsCost(len(variables), np.arange(len(variables), dtype=np.int32), cost)
         integer = np.array([v.index for v in variables if v.cat == pulp.LpInteger], dtype=np.int32)
@@ -309,25 +312,40 @@ def _run_with_reason(problem: pulp.LpProblem, settings: SolverSettings, warm: bo
     return status, objective, gap, label, seconds, stopped
 
 
-def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
+def solve(model: BuiltModel, settings: SolverSettings, *, started: float | None = None) -> Outcome:
     """Solve ``model``; never raises for infeasible or timed-out models, it says so in ``status``.
 
     ``values`` holds every variable block of the model: ``assign`` as an array, the others as dicts.
 
+    ``started`` (a ``time.perf_counter()`` value, default now) is when the time limit began, the start of the
+    model build: building, the start plan and every solver call count against ``settings.time_limit_s``.
+
     With HiGHS, a greedy plan improved by interchange (:mod:`consolidation.heuristic`) is handed over as a
-    MIP start where the model is simple enough for it, so a short time limit still returns a plan.
+    MIP start where the model is simple enough for it, so a short time limit still returns a plan. Where no
+    rule but assignment and an open count is in the model, the radius formulation is solved instead
+    (:mod:`consolidation.model.radius`, unless ``settings.formulation`` is ``classic``) and its plan written
+    back into the model's variables.
     """
-    warm, spent = False, 0.0
+    called = time.perf_counter()
+    began = called if started is None else started
+    warm, values0 = False, None
     if settings.name == "highs" and highs_available():
-        started = time.perf_counter()
-        values0 = start(model, seconds=min(2.0, 0.2 * settings.time_limit_s))
+        t = time.perf_counter()
+        left = settings.time_limit_s - (t - began)
+        values0 = start(model, seconds=max(0.0, min(2.0, 0.2 * left)))
         if values0:
             for var, v in values0.items():
                 var.setInitialValue(v)
             warm = True
-        spent = time.perf_counter() - started
-        log.debug("start: %s (%.2f s)", "greedy + interchange" if warm else "none", spent)
-    status, objective, gap, label, seconds, stopped = _run_with_reason(model.problem, settings, warm, spent)
+        log.debug("start: %s (%.2f s)", "greedy + interchange" if warm else "none", time.perf_counter() - t)
+    radius = Radius.of(model) if settings.formulation == "auto" else None
+    if radius is not None:
+        opened0 = None if not values0 else np.array([values0[v] > 0.5 for v in radius.open_vars])
+        status, objective, gap, label, seconds, stopped = _by_levels(radius, settings, opened0, began)
+    else:
+        status, objective, gap, label, seconds, stopped = _run_with_reason(
+            model.problem, settings, warm, time.perf_counter() - began)
+    seconds = time.perf_counter() - called
     found = status in WITH_SOLUTION
 
     def value(var: pulp.LpVariable) -> float:
@@ -341,6 +359,65 @@ def solve(model: BuiltModel, settings: SolverSettings) -> Outcome:
             values[block] = np.array([value(v) for v in variables], float)
     return Outcome(status=status, objective=objective, gap=gap, solver=label, seconds=seconds, values=values,
                    stopped=stopped)
+
+
+def _dual_bound(problem: pulp.LpProblem) -> float:
+    """HiGHS's proven lower bound of the problem just solved (``-inf`` when it has none or is not HiGHS)."""
+    highs = getattr(problem, "solverModel", None)
+    if highs is None or not hasattr(highs, "getInfo"):
+        return -np.inf
+    bound = float(highs.getInfo().mip_dual_bound)
+    return bound if np.isfinite(bound) and bound > -1e300 else -np.inf
+
+
+def _by_levels(radius: Radius, settings: SolverSettings, opened: np.ndarray | None, began: float
+               ) -> tuple[str, float | None, float | None, str, float, str | None]:
+    """Solve the radius relaxations, adding levels where a group is served past its own, until none is.
+
+    Each relaxation starts from the best plan so far. Returns what :func:`_run_with_reason` returns, for the
+    whole problem; the best plan is written back into the model's variables. Stopped by the time limit, the
+    best plan found is returned as ``feasible`` with its gap to the best bound proven (a relaxation's bound
+    holds for the whole problem).
+    """
+    deadline = began + settings.time_limit_s
+    levels = radius.first_levels(opened)
+    best_cost = radius.plan_cost(opened) if opened is not None else np.inf
+    best = opened if np.isfinite(best_cost) else None
+    bound, label, stopped, rounds = -np.inf, settings.name, None, 0
+    final: tuple[str, float | None] | None = None
+    while True:
+        rounds += 1
+        problem, _ = radius.problem(levels, best)
+        status, _, gap, label, _, stopped = _run_with_reason(problem, settings, best is not None,
+                                                             time.perf_counter() - began)
+        if status == "infeasible":  # the relaxation has no plan: neither has the whole problem
+            return "infeasible", None, None, label, time.perf_counter() - began, None
+        if status not in WITH_SOLUTION:
+            break
+        bound = max(bound, _dual_bound(problem))
+        found = radius.opened()
+        cost = radius.plan_cost(found)
+        if cost < best_cost:
+            best, best_cost = found, cost
+        levels, short = radius.more_levels(levels, found)
+        log.debug("radius round %d: %d level rows, %d groups served past their levels, %s", rounds,
+                  problem.numConstraints(), short, status)
+        if not short:
+            final = (status, gap)
+            break
+        if time.perf_counter() >= deadline:
+            break
+    seconds = time.perf_counter() - began
+    if best is None:
+        return "no_solution", None, None, label, seconds, stopped
+    radius.write_back(best)
+    objective = float(pulp.value(radius.model.problem.objective) or 0.0)
+    if final is not None and final[0] == "optimal" and np.isclose(objective, best_cost):
+        return "optimal", objective, final[1], label, seconds, None
+    gap = (objective - bound) / max(abs(objective), 1e-9) if np.isfinite(bound) else None
+    if gap is not None and gap <= settings.gap:
+        return "optimal", objective, max(gap, 0.0), label, seconds, None
+    return "feasible", objective, None if gap is None else max(gap, 0.0), label, seconds, None
 
 
 def solve_problem(problem: pulp.LpProblem, variables: dict, settings: SolverSettings) -> Outcome:

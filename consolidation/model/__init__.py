@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from .families import REGISTRY
-from .io import Inputs
-from .scenario import Scenario
-from .travel import Pairs
+from ..families import REGISTRY
+from ..io import Inputs
+from ..scenario import Scenario
+from ..travel import Pairs
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 _SENSES = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
