@@ -3,9 +3,10 @@
 Handed to HiGHS as a MIP start, it gives the search a good incumbent from the first second, so a short
 ``--time-limit`` returns a plan with its gap rather than nothing. It is built only where it is simple and
 always right: the model's rows are the assignment, the links, places (with places added up to
-``max_capacity``) and the open-school count, and no hub, teaching-point, class, bed or teacher variable
-exists. Otherwise (or when the greedy cannot place every pupil) there is no start and the solver runs as
-before. The start never decides the plan: HiGHS checks it and the optimum, when proven, is the same.
+``max_capacity``), beds for boarders (with beds added up to ``max_beds``) and the open-school count, and no
+hub, teaching-point, class or teacher variable exists. Otherwise (or when the greedy cannot place every
+pupil) there is no start and the solver runs as before. The start never decides the plan: HiGHS checks it
+and the optimum, when proven, is the same.
 
 Everything works on a dense matrix ``cost[g, s]``: the objective coefficient of the pair of group ``g``
 (an origin and band) at school ``s`` (``inf`` where no pair exists).
@@ -21,10 +22,14 @@ import numpy as np
 from .model import lp_name
 from .model.radius import pair_costs
 
-ALLOWED_ROWS = ("assign_once__", "link__", "capacity__", "places_open__", "max_open", "open_exactly")
+ALLOWED_ROWS = ("assign_once__", "link__", "capacity__", "places_open__", "beds__", "beds_open__", "max_open",
+                "open_exactly")
 """Row name prefixes of a model the heuristic can serve."""
-SKIP_BLOCKS = ("hub", "full", "classes", "rooms", "beds")
+SKIP_BLOCKS = ("hub", "full", "classes", "rooms", "posts", "life")
 """Variable blocks that, when not empty, mean rules the heuristic does not know: no start."""
+CAPACITATED_INTERCHANGE_S = 0.25
+"""Most seconds spent on interchange where capacities or beds limit the schools (measured on Holmberg p25
+and p56 and a 1,500-village county: longer never gave HiGHS a better start, and cost up to 2 s)."""
 
 
 @dataclass
@@ -36,6 +41,10 @@ class _Data:
     limit: np.ndarray         # per school: most pupils it may take (inf where no row)
     capacity: np.ndarray      # per school: places without adding
     place_cost: np.ndarray    # per school: cost of a place added (0 where none may be added)
+    boards: np.ndarray        # groups x schools: the pair boards
+    bed_limit: np.ndarray     # per school: most boarders it may take (inf where no row)
+    beds: np.ndarray          # per school: beds without adding
+    bed_cost: np.ndarray      # per school: cost of a bed added (0 where none may be added)
     must: np.ndarray          # bool per school: locked open
     never: np.ndarray         # bool per school: locked closed
     count: int | None         # schools open exactly
@@ -69,7 +78,15 @@ def _data(model) -> _Data | None:
         if lp_name("capacity", sid) in rows:
             limit[j] = capacity[j] + (places[sid].upBound if sid in places else 0.0)
     place_cost = np.array([objective.get(places[sid], 0.0) if sid in places else 0.0 for sid in sids])
-    return _Data(cost=cost, pair=pair, pupils=pupils,
+    beds_added = blocks.get("beds", {})
+    beds = s.loc[sids, "beds"].to_numpy(float)
+    bed_limit = np.array([beds[j] + (beds_added[sid].upBound if sid in beds_added else 0.0)
+                          if lp_name("beds", sid) in rows else np.inf for j, sid in enumerate(sids)])
+    boards = np.zeros(cost.shape, bool)
+    boards[pair >= 0] = table["boards"].to_numpy(bool)[pair[pair >= 0]]
+    return _Data(cost=cost, pair=pair, pupils=pupils, boards=boards, bed_limit=bed_limit, beds=beds,
+                 bed_cost=np.array([objective.get(beds_added[sid], 0.0) if sid in beds_added else 0.0
+                                    for sid in sids]),
                  fixed=np.array([objective.get(open_[sid], 0.0) for sid in sids]), limit=limit,
                  capacity=capacity, place_cost=place_cost,
                  must=np.array([(open_[sid].lowBound or 0) >= 1 for sid in sids]),
@@ -92,13 +109,12 @@ def _uncapacitated(d: _Data, opened: np.ndarray) -> float:
 def _assign(d: _Data, opened: np.ndarray) -> tuple[np.ndarray, float] | None:
     """Return shares ``x[g, s]`` serving every group at open schools within their limits, and the cost.
 
-    Greedy: the groups with the most to lose first, each to its cheapest school with room; split: the rest to
-    the next. None when some group finds no room.
+    Greedy: the groups with the most to lose first, each to its cheapest school with room (and beds, for a
+    boarding pair); split: the rest to the next. None when some group finds no room.
     """
     cost = np.where(opened[None, :], d.cost, np.inf)
     x = np.zeros_like(cost)
-    left = d.limit.copy()
-    if np.isinf(left[opened]).all():  # no limit binds: everyone to the cheapest open school
+    if np.isinf(d.limit[opened]).all() and np.isinf(d.bed_limit[opened]).all():  # no limit binds: cheapest
         if not np.isfinite(cost.min(axis=1)).all():
             return None
         best = cost.argmin(axis=1)
@@ -107,28 +123,39 @@ def _assign(d: _Data, opened: np.ndarray) -> tuple[np.ndarray, float] | None:
         ranked = np.sort(cost, axis=1)
         regret = np.where(np.isfinite(ranked[:, 1]), ranked[:, 1] - ranked[:, 0], np.inf) \
             if cost.shape[1] > 1 else np.full(len(cost), np.inf)
+        left, beds_left = d.limit.copy(), d.bed_limit.copy()
         for g in np.lexsort((-d.pupils, -regret)):
-            need = 1.0
-            for s in np.argsort(cost[g]):
-                if not np.isfinite(cost[g, s]) or need <= 0:
-                    break
-                room = left[s] / d.pupils[g] if d.pupils[g] > 0 else np.inf
-                share = min(need, room) if d.split else (need if room >= need - 1e-12 else 0.0)
-                if share <= 0:
-                    continue
-                x[g, s] += share
-                left[s] -= share * d.pupils[g]
-                need -= share
-            if need > 1e-9:
+            if not _place(d, g, cost[g], x, left, beds_left):
                 return None
     load = (x * d.pupils[:, None]).sum(axis=0)
+    boarders = (x * d.boards * d.pupils[:, None]).sum(axis=0)
     added = np.maximum(load - d.capacity, 0.0) * opened
-    total = float((np.where(x > 0, d.cost, 0.0) * x).sum() + d.fixed[opened].sum() + (added * d.place_cost).sum())
+    beds_added = np.maximum(boarders - d.beds, 0.0) * opened
+    total = float((np.where(x > 0, d.cost, 0.0) * x).sum() + d.fixed[opened].sum() + (added * d.place_cost).sum()
+                  + (beds_added * d.bed_cost).sum())
     return x, total
 
 
+def _place(d: _Data, g: int, cost: np.ndarray, x: np.ndarray, left: np.ndarray, beds_left: np.ndarray) -> bool:
+    """Put group ``g`` at its cheapest schools with room, updating ``x`` and what is left; False if it does not fit."""
+    need, pupils = 1.0, d.pupils[g]
+    for s in np.argsort(cost):
+        if not np.isfinite(cost[s]) or need <= 0:
+            break
+        room = min(left[s], beds_left[s] if d.boards[g, s] else np.inf) / pupils if pupils > 0 else np.inf
+        share = min(need, room) if d.split else (need if room >= need - 1e-12 else 0.0)
+        if share <= 0:
+            continue
+        x[g, s] += share
+        left[s] -= share * pupils
+        if d.boards[g, s]:
+            beds_left[s] -= share * pupils
+        need -= share
+    return need <= 1e-9
+
+
 def _evaluate(d: _Data, opened: np.ndarray) -> float:
-    if np.isinf(d.limit).all():
+    if _unlimited(d):
         return _uncapacitated(d, opened)
     result = _assign(d, opened)
     return np.inf if result is None else result[1]
@@ -162,6 +189,11 @@ def _greedy_open(d: _Data) -> np.ndarray:
     return opened
 
 
+def _unlimited(d: _Data) -> bool:
+    """Return True when no school limits pupils or boarders (every group goes to its cheapest open school)."""
+    return bool(np.isinf(d.limit).all() and np.isinf(d.bed_limit).all())
+
+
 def _fits(d: _Data, opened: np.ndarray) -> bool:
     return bool(np.isinf(d.limit).all() or d.limit[opened].sum() >= d.pupils.sum())
 
@@ -173,7 +205,7 @@ def _interchange(d: _Data, opened: np.ndarray, deadline: float) -> np.ndarray:
     """
     value = _evaluate(d, opened)
     improved = True
-    uncapacitated = np.isinf(d.limit).all()
+    uncapacitated = _unlimited(d)
     while improved and time.perf_counter() < deadline:
         improved = False
         for i in np.flatnonzero(opened & ~d.must):
@@ -225,6 +257,8 @@ def _start(model, seconds: float) -> dict | None:
         return None
     if not _fits(d, opened) or _assign(d, opened) is None:
         return None
+    if not _unlimited(d):  # each swap re-runs the capacitated greedy: slow, and HiGHS improves on it sooner
+        seconds = min(seconds, CAPACITATED_INTERCHANGE_S)
     opened = _interchange(d, opened, began + seconds)
     result = _assign(d, opened)
     if result is None:
@@ -241,9 +275,14 @@ def _start(model, seconds: float) -> dict | None:
         values[var] = v
     load = (x * d.pupils[:, None]).sum(axis=0)
     places = blocks.get("places", {})
+    boarders = (x * d.boards * d.pupils[:, None]).sum(axis=0)
+    beds = blocks.get("beds", {})
     for j, sid in enumerate(sids):
         values[blocks["open"][sid]] = 1.0 if opened[j] else 0.0
         if sid in places:
             values[places[sid]] = float(min(max(load[j] - d.capacity[j], 0.0), places[sid].upBound or 0.0)) \
+                if opened[j] else 0.0
+        if sid in beds:
+            values[beds[sid]] = float(min(max(boarders[j] - d.beds[j], 0.0), beds[sid].upBound or 0.0)) \
                 if opened[j] else 0.0
     return values
