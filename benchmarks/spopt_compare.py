@@ -27,7 +27,7 @@ from benchmarks.published import instances  # noqa: E402
 INSTANCES = ("pmed1", "pmed5")
 
 
-class _StageTimes(logging.Handler):
+class StageTimes(logging.Handler):
     """Collects the planner's per-stage seconds from its one-line-per-stage log."""
 
     def __init__(self) -> None:
@@ -35,6 +35,7 @@ class _StageTimes(logging.Handler):
         self.timings: dict[str, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
+        """Keep the seconds of a stage line (``read``, ``model``, ``solve``...)."""
         args = record.args if isinstance(record.args, tuple) else ()
         if record.msg == "%-8s %s (%.2f s)" and len(args) == 3:
             self.timings[str(args[0]).strip()] = float(args[2])
@@ -81,7 +82,7 @@ def run_planner(folder: Path) -> dict:
     from consolidation.scenario import load_scenario
 
     logger = logging.getLogger("consolidation")
-    handler, level = _StageTimes(), logger.level
+    handler, level = StageTimes(), logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     try:

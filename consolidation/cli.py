@@ -207,6 +207,8 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
     s = result.summary
     if result.status in ("optimal", "feasible"):
         gap = "" if s.get("gap") is None else f" (gap {s['gap']:.2%})"
+        if result.status == "feasible" and s.get("gap") is None:
+            gap = " (stopped by the time limit before a bound was proven: the gap is not known)"
         click.echo(f"{s['scenario']}: {result.status}{gap}. {s['schools_open']} schools open, "
                    f"{s['schools_closed']} closed, {s['hubs']} hubs; {s['pupils_moved']:,.0f} of "
                    f"{s['pupils_total']:,.0f} pupils move, {s['boarders']:,.0f} board; "

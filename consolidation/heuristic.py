@@ -1,12 +1,13 @@
 """A quick feasible plan to start the solver from: greedy opening (ADD) and Teitz-Bart interchange.
 
 Handed to HiGHS as a MIP start, it gives the search a good incumbent from the first second, so a short
-``--time-limit`` returns a plan with its gap rather than nothing. It is built only where it is simple and
-always right: the model's rows are the assignment, the links, places (with places added up to
-``max_capacity``), beds for boarders (with beds added up to ``max_beds``) and the open-school count, and no
-hub, teaching-point, class or teacher variable exists. Otherwise (or when the greedy cannot place every
-pupil) there is no start and the solver runs as before. The start never decides the plan: HiGHS checks it
-and the optimum, when proven, is the same.
+``--time-limit`` returns a plan with its gap rather than nothing. The heuristic knows the assignment, the
+links, places (added up to ``max_capacity``), beds for boarders (added up to ``max_beds``) and the
+open-school count. Where the model holds only those (:func:`covers`), the start is a whole plan; where it
+holds other rules too (hubs, teaching points, classes, teachers...), the start gives only the assignment,
+the open schools, places and beds, and HiGHS completes the other variables with these fixed, or drops the
+start if it breaks a rule. When the greedy cannot place every pupil there is no start. The start never
+decides the plan: HiGHS checks it and the optimum, when proven, is the same.
 
 Everything works on a dense matrix ``cost[g, s]``: the objective coefficient of the pair of group ``g``
 (an origin and band) at school ``s`` (``inf`` where no pair exists).
@@ -22,11 +23,11 @@ import numpy as np
 from .model import lp_name
 from .model.radius import pair_costs
 
-ALLOWED_ROWS = ("assign_once__", "link__", "capacity__", "places_open__", "beds__", "beds_open__", "max_open",
+KNOWN_ROWS = ("assign_once__", "link__", "capacity__", "places_open__", "beds__", "beds_open__", "max_open",
                 "open_exactly")
-"""Row name prefixes of a model the heuristic can serve."""
-SKIP_BLOCKS = ("hub", "full", "classes", "rooms", "posts", "life")
-"""Variable blocks that, when not empty, mean rules the heuristic does not know: no start."""
+"""Row name prefixes of the rules the heuristic keeps to."""
+KNOWN_BLOCKS = ("assign", "open", "places", "beds")
+"""Variable blocks the start sets; any other (not empty) is left to HiGHS to complete."""
 CAPACITATED_INTERCHANGE_S = 0.25
 """Most seconds spent on interchange where capacities or beds limit the schools (measured on Holmberg p25
 and p56 and a 1,500-village county: longer never gave HiGHS a better start, and cost up to 2 s)."""
@@ -54,10 +55,6 @@ class _Data:
 
 def _data(model) -> _Data | None:
     problem, blocks = model.problem, model.variables
-    if any(blocks.get(b) for b in SKIP_BLOCKS):
-        return None
-    if any(not name.startswith(ALLOWED_ROWS) for name in problem._constraints):
-        return None
     table = model.pairs.table
     if table.empty:
         return None
@@ -238,8 +235,15 @@ def _interchange(d: _Data, opened: np.ndarray, deadline: float) -> np.ndarray:
     return opened
 
 
+def covers(model) -> bool:
+    """Return True when the start sets every variable of ``model`` and keeps to every row (a whole plan)."""
+    blocks = model.variables
+    return (all(block in KNOWN_BLOCKS or not len(v) for block, v in blocks.items())
+            and all(name.startswith(KNOWN_ROWS) for name in model.problem._constraints))
+
+
 def start(model, seconds: float = 2.0) -> dict | None:
-    """Return a feasible start: values by variable (``assign``, ``open``, ``places``).
+    """Return a start: values by variable (``assign``, ``open``, ``places``, ``beds``).
 
     None where the heuristic does not apply or finds no plan. Spends at most about ``seconds`` on the interchange.
     """

@@ -301,7 +301,8 @@ class SolverSettings(_Strict):
     """``[solver]``: which MIP solver and when to stop."""
 
     name: Literal["highs", "cbc"] = Field("highs", description="highs (default) or cbc (fallback).")
-    time_limit_s: float = Field(300, gt=0, description="Stop after this many seconds with the best plan found.")
+    time_limit_s: float = Field(300, gt=0, description="Return the best plan found (and its gap) this many seconds "
+                                "after the model build starts: building, the start plan and the solver all count.")
     gap: float = Field(1e-4, ge=0, lt=1, description="Stop when the relative optimality gap is this small.")
     threads: int | None = Field(None, ge=1, description="Solver threads; default: the solver's choice.")
     formulation: Literal["auto", "classic"] = Field(

@@ -186,7 +186,7 @@ def test_no_solution_exit_code(tmp_path, monkeypatch):
     import consolidation.pipeline as pipeline
     from consolidation.solve import Outcome
 
-    def nothing(model, settings):
+    def nothing(model, settings, **kwargs):
         return Outcome(status="no_solution", objective=None, gap=None, solver="highs", seconds=1.0)
 
     monkeypatch.setattr(pipeline, "solve", nothing)
