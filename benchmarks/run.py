@@ -1,6 +1,6 @@
 """Every benchmark table, in Markdown, with the machine at the top.
 
-    python benchmarks/run.py            # full sizes (about 7 minutes on 2 cores)
+    python benchmarks/run.py            # full sizes (about 25 minutes on 2 cores)
     python benchmarks/run.py --quick    # small sizes, a smoke run (about a minute)
     python benchmarks/run.py --only scaling province
 
@@ -11,6 +11,7 @@ Parts, each also runnable alone:
 - ``scaling``: synthetic counties of growing size, stage by stage, and the chart benchmarks/scaling.png
   (benchmarks/scaling.py)
 - ``province``: 100 small counties on a local Dask cluster and serially (benchmarks/province_bench.py)
+- ``peers``: class by class against peers on larger instances, and the time limit (benchmarks/peers.py)
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import province_bench, published, scaling, spopt_compare  # noqa: E402
+from benchmarks import peers, province_bench, published, scaling, spopt_compare  # noqa: E402
 from benchmarks.common import BENCH, machine_markdown  # noqa: E402
 
-PARTS = ("published", "spopt", "scaling", "province")
+PARTS = ("published", "spopt", "scaling", "province", "peers")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"### Side by side with PySAL spopt\n\n{args.bench} not found; skipped."
         elif part == "scaling":
             text = scaling.section(quick=args.quick)
+        elif part == "peers":
+            text = peers.section(quick=args.quick)
         else:
             text = province_bench.section(quick=args.quick)
         print(text + "\n", flush=True)

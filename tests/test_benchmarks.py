@@ -57,3 +57,35 @@ def test_province_counties_run_serially(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["county_001", "county_002"]
     r = province_bench.run_once(folder, tmp_path / "out", serial=True, workers=1)
     assert r["statuses"] == {"optimal": 2} and len(r["seconds"]) == 2 and len(r["stages"]) == 2
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # spopt builds PuLP variables the pre-4.0 way
+def test_peers_side_by_side_and_targets(tmp_path):
+    pytest.importorskip("spopt")
+    from benchmarks import instances, peers
+
+    euclid = instances.euclidean_pmedian(n=60, m=10, p=3, cache=tmp_path)
+    r = peers.side_by_side(euclid, "spopt", repeats=1)
+    assert r["objectives_agree"] and r["planner_objective"] == pytest.approx(r["peer_objective"])
+    text = peers.markdown([r], 2.0)
+    assert "| euclid-60x10-p3-s1 | spopt |" in text
+    # met only when the peer is at least 2x slower: the same run read with another factor flips the verdict
+    ratio = r["peer_s"] / r["planner_s"]
+    assert ("| met |" in peers.markdown([r], ratio / 2)) and ("**not met**" in peers.markdown([r], ratio * 2))
+
+
+def test_time_limit_table_says_when_the_promise_is_kept(tmp_path):
+    from benchmarks import instances, peers
+
+    euclid = instances.euclidean_pmedian(n=60, m=10, p=3, cache=tmp_path)
+    r = peers.run_limited(euclid.folder / "scenario.toml", 30.0)
+    assert r["status"] == "optimal" and r["gap"] is not None and 0 < r["limited_s"] < 30
+    text = peers.time_limits([("tiny", euclid.folder / "scenario.toml", r["objective"])], limits=(30.0,))
+    assert "| tiny | 30 | optimal |" in text and "0.00%" in text and "| met |" in text
+
+
+def test_capb_says_why_it_is_not_measured(tmp_path, monkeypatch):
+    from benchmarks import peers
+
+    monkeypatch.setattr(peers, "BENCH", tmp_path)
+    assert peers.capb(1).startswith("capb: not measured")
