@@ -126,6 +126,8 @@ EN: dict[str, str] = {
     "th.beds_used": "Beds used",
     "th.beds_added": "Beds added",
     "th.boarders": "Boarders",
+    "th.buses": "Buses",
+    "th.public": "Public cost a year",
     "report.trips": "Where pupils go",
     "report.trips_caption": ("{moved} of {n} groups change school (shaded); they are listed first, longest trip "
                              "first. Minutes and km are one way."),
@@ -457,6 +459,8 @@ ZH: dict[str, str] = {
     "th.beds_used": "使用床位",
     "th.beds_added": "新增床位",
     "th.boarders": "寄宿生",
+    "th.buses": "校车",
+    "th.public": "年度财政支出",
     "report.trips": "学生去向",
     "report.trips_caption": ("共 {n} 组学生，其中 {moved} 组转学（底色标出），排在前面，按单程从长到短排列。"
                              "分钟和公里均为单程。"),
@@ -469,8 +473,9 @@ ZH: dict[str, str] = {
     "mode.board": "寄宿",
     "mode.day": "走读",
     "report.cost": "预算",
-    "report.cost_caption": "年度财政支出，单位：元/年（一万元以上以万元计）。建设和购车费用按使用年限分摊到每年；家庭上学时间单列。",
-    "th.yearly": "年度成本",
+    "report.cost_caption": ("年度财政支出，单位：元/年（一万元以上以万元计）。建设和购车费用按使用年限分摊到每年；"
+                            "家庭上学时间单列。"),
+    "th.yearly": "年度财政支出",
     "th.yuan_year": "每年金额",
     "th.share": "占比",
     "th.one_off": "一次性建设投入",

@@ -47,26 +47,17 @@ recruited). Primary and junior teachers are not told apart.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import BANDS, pupils_column
-from .io import Inputs, teachers_available, whole_classes
+from .families._staff import PRIMARY, STAFFING_COLUMNS, posts, reach, settle, staffing  # noqa: F401 (the rule)
+from .io import Inputs
 from .plan import Plan
-from .scenario import Scenario, Teachers
-from .tolerances import EXACT as EPS
-from .families._staff import reach, settle
+from .scenario import Scenario
 
-PRIMARY = ("G1_3", "G4_6")
-STAFFING_COLUMNS = ["school_id", "name", "open", "classes_g1_3", "classes_g4_6", "classes_g7_9", "posts_primary",
-                    "posts_junior", "posts_needed", "life_teachers", "teachers_needed", "teachers_available",
-                    "surplus", "shortfall"]
-"""Columns of :func:`staffing`: classes per band, posts (primary, junior and in all), life teachers, what the
-school needs (posts + life teachers), its teachers today, and its surplus and shortfall (NaN when unknown)."""
 REDEPLOY_COLUMNS = ["from_school_id", "from_name", "to_school_id", "to_name", "teachers", "to_life", "minutes"]
 """Columns of :func:`redeploy` and of ``teachers.csv``: one row per school pair, ``to_life`` of the teachers
 turned into life teachers, ``minutes`` one way."""
@@ -78,8 +69,8 @@ PLAN_COLUMNS = ["posts", "posts_primary", "posts_junior", "life_teachers", "teac
 """Columns :func:`with_staffing` adds to the plan's school table (the last four only when the data have
 teachers): posts and life teachers needed, teachers there after redeployment, recruits and teachers turned
 into life teachers there."""
-FROM_STAFFING = {"posts_needed": "posts", "recruited": "teachers_recruited", "life_recruited": "life_teachers_recruited",
-                 "to_life": "teachers_to_life"}
+FROM_STAFFING = {"posts_needed": "posts", "recruited": "teachers_recruited",
+                 "life_recruited": "life_teachers_recruited", "to_life": "teachers_to_life"}
 """The plan table's names of :func:`assess`'s columns."""
 
 
@@ -116,83 +107,6 @@ class Staffing:
             return head + "; the schools file has no teachers column"
         return (f"{head}, {s['teachers_available']:,} available, {s['teachers_redeployed']:,} redeployed, "
                 f"{s['posts_to_recruit']:,} to recruit, {s['teachers_surplus']:,} surplus")
-
-
-def _split(total: int, primary: float, junior: float) -> tuple[int, int]:
-    """``total`` whole posts split in proportion to ``primary`` and ``junior`` by largest remainder."""
-    if total <= 0 or primary + junior <= 0:
-        return 0, 0
-    share = total * primary / (primary + junior)
-    first = math.floor(share + EPS)
-    if share - first >= 0.5 - EPS:  # primary's remainder is the larger (a tie goes to primary)
-        first += 1
-    first = min(first, int(total))
-    return first, int(total) - first
-
-
-def posts(primary_pupils: float, junior_pupils: float, primary_classes: float, junior_classes: float,
-          settings: Teachers) -> tuple[int, int, int]:
-    """Staff posts of one open school: ``(total, primary, junior)`` by the rules in the module docstring.
-
-    Parameters
-    ----------
-    primary_pupils, junior_pupils
-        Pupils of grades 1-6 and of grades 7-9 after the plan.
-    primary_classes, junior_classes
-        Whole classes of the primary bands together, and of G7_9.
-    settings
-        The scenario's ``[teachers]``.
-    """
-    ratio_p = primary_pupils / settings.pupils_per_post_primary
-    ratio_j = junior_pupils / settings.pupils_per_post_junior
-    floor_p = settings.posts_per_class_primary * primary_classes
-    floor_j = settings.posts_per_class_junior * junior_classes
-    total = max(0, math.ceil(max(ratio_p + ratio_j, floor_p + floor_j) - EPS))
-    part_p, part_j = (floor_p, floor_j) if floor_p + floor_j > ratio_p + ratio_j else (ratio_p, ratio_j)
-    first, second = _split(total, part_p, part_j)
-    return total, first, second
-
-
-def staffing(plan_schools: pd.DataFrame, settings: Teachers) -> pd.DataFrame:
-    """Return posts, life teachers and teachers per school after a plan (columns :data:`STAFFING_COLUMNS`).
-
-    Parameters
-    ----------
-    plan_schools
-        The plan's school table: ``school_id``, ``name``, ``open``, pupils per band after the plan,
-        ``boarders``, and ``teachers`` (and ``teachers_junior``) when the data have them.
-    settings
-        The scenario's ``[teachers]``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per school, in the plan's order. Counts are whole numbers (floats); ``teachers_available``,
-        ``surplus`` and ``shortfall`` are NaN when the data lack teachers. A closed school needs nothing,
-        so its surplus is all its teachers.
-    """
-    s = plan_schools.reset_index(drop=True)
-    is_open = pd.to_numeric(s["open"], errors="coerce").fillna(0).to_numpy() > 0.5
-    out = pd.DataFrame({"school_id": s["school_id"].astype(str), "name": s["name"].astype(str),
-                        "open": is_open.astype(int)})
-    for band in BANDS:
-        out["classes_" + band.lower()] = np.where(is_open, whole_classes(s[pupils_column(band)], band, settings), 0.0)
-    primary = sum(s[pupils_column(b)].to_numpy(float) for b in PRIMARY)
-    junior = s[pupils_column("G7_9")].to_numpy(float)
-    counted = [posts(p, j, cp, cj, settings) if o else (0, 0, 0) for p, j, cp, cj, o in zip(
-        primary, junior, out["classes_g1_3"] + out["classes_g4_6"], out["classes_g7_9"], is_open)]
-    out["posts_primary"] = [float(c[1]) for c in counted]
-    out["posts_junior"] = [float(c[2]) for c in counted]
-    out["posts_needed"] = [float(c[0]) for c in counted]
-    boarders = pd.to_numeric(s["boarders"], errors="coerce").fillna(0.0).to_numpy() if "boarders" in s else 0.0
-    life = np.ceil(np.asarray(boarders, float) / settings.boarders_per_life_teacher - EPS).clip(min=0)
-    out["life_teachers"] = np.where(is_open, life, 0.0)
-    out["teachers_needed"] = out["posts_needed"] + out["life_teachers"]
-    out["teachers_available"] = teachers_available(s).to_numpy(float)
-    gap = out["teachers_available"] - out["teachers_needed"]
-    out["surplus"] = gap.clip(lower=0) + 0.0  # + 0.0: no negative zeros in the tables
-    out["shortfall"] = (-gap).clip(lower=0) + 0.0
-    return out[STAFFING_COLUMNS]
 
 
 def redeploy(table: pd.DataFrame, minutes: pd.DataFrame, scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:

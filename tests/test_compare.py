@@ -91,7 +91,9 @@ def test_headline_numbers_match_the_summaries(runs, compared):
                                 i18n.fmt_minutes), ("Longest", "max", i18n.fmt_minutes),
                                 ("Share beyond the day limit (boarding)", "over_limit_share", i18n.fmt_share)):
             assert rows[label][i] == [fmt(s["travel_minutes"][band][key]) for s in summaries], (band, label)
-    assert "¥3,926,710" in page and "¥6,375,654" in page
+    assert rows["Public cost per year"] == [[i18n.fmt_yuan(s["cost_public"]["total"]) for s in summaries]]
+    assert rows["School buses"] == [[i18n.fmt_int(s["buses"]) for s in summaries]]
+    assert rows["School buses bought"] == [[i18n.fmt_yuan(s["capital"]["buses"]) for s in summaries]]
     # differences from the reference, with arrows and a tone
     closed = summaries[2]["schools_closed"] - summaries[0]["schools_closed"]
     assert f'<span class="diff neutral">▲ +{closed}</span>' in page

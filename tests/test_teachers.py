@@ -109,7 +109,8 @@ def moved(result: pd.DataFrame) -> dict[tuple[str, str], int]:
 
 def test_teachers_fill_needs_within_reach_and_the_rest_is_recruited():
     # C closes with 5 teachers; H1 (10 min) and H2 (90 min, beyond 60) each need 3 posts
-    moves, settled = redeploy(table(C=(0, 0, 5), H1=(3, 0, 0), H2=(3, 0, 0)), minutes(("C", "H1", 10), ("C", "H2", 90)), SCENARIO)
+    moves, settled = redeploy(table(C=(0, 0, 5), H1=(3, 0, 0), H2=(3, 0, 0)),
+                              minutes(("C", "H1", 10), ("C", "H2", 90)), SCENARIO)
     assert list(moves.columns) == REDEPLOY_COLUMNS
     assert moved(moves) == {("C", "H1"): 3}
     assert settled["recruited"].to_dict() == {"C": 0, "H1": 0, "H2": 3}
@@ -125,7 +126,8 @@ def test_surplus_teachers_turn_into_life_teachers_before_any_are_recruited():
 
 def test_posts_are_filled_first_since_a_teacher_costs_more_to_recruit():
     # A's one spare teacher could fill B's post (90,000 saved) or C's life-teacher need (50,000 saved)
-    moves, settled = redeploy(table(A=(0, 0, 1), B=(1, 0, 0), C=(0, 1, 0)), minutes(("A", "B", 20), ("A", "C", 5)), SCENARIO)
+    moves, settled = redeploy(table(A=(0, 0, 1), B=(1, 0, 0), C=(0, 1, 0)),
+                              minutes(("A", "B", 20), ("A", "C", 5)), SCENARIO)
     assert moved(moves) == {("A", "B"): 1} and settled["life_recruited"].sum() == 1
 
 

@@ -91,4 +91,5 @@ def families_markdown() -> str:
     return "\n".join(out)
 
 
-__all__ = ["COST_TERMS", "PUBLIC", "PUBLIC_CATEGORIES", "REGISTRY", "public_parts", "Family", "PlanView", "Relaxation", "family", "families_markdown"]
+__all__ = ["COST_TERMS", "PUBLIC", "PUBLIC_CATEGORIES", "REGISTRY", "public_parts", "Family", "PlanView",
+           "Relaxation", "family", "families_markdown"]

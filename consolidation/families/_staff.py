@@ -12,21 +12,108 @@ So the yearly cost is ``teacher_salary x (teachers today + posts recruited) + li
 teachers recruited``, with the fewest recruits (by cost) the reach allows: a transportation problem, whole
 teachers. The model states it in linear form (:mod:`consolidation.families.teacher_posts`); :func:`settle`
 solves it again from a finished plan's table with SciPy's HiGHS (an independent code path), and says who
-moves where.
+moves where. The counting rule of posts and life teachers (:func:`staffing`, described in
+:mod:`consolidation.teachers`) lives here too, so that the family and the teachers stage share it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..io import teachers_available
-from ..scenario import Scenario
+from .. import BANDS, pupils_column
+from ..io import teachers_available, whole_classes
+from ..scenario import Scenario, Teachers
+from ..tolerances import EXACT as EPS
 
+PRIMARY = ("G1_3", "G4_6")
+STAFFING_COLUMNS = ["school_id", "name", "open", "classes_g1_3", "classes_g4_6", "classes_g7_9", "posts_primary",
+                    "posts_junior", "posts_needed", "life_teachers", "teachers_needed", "teachers_available",
+                    "surplus", "shortfall"]
+"""Columns of :func:`staffing`: classes per band, posts (primary, junior and in all), life teachers, what the
+school needs (posts + life teachers), its teachers today, and its surplus and shortfall (NaN when unknown)."""
 MOVE_COLUMNS = ["from_school_id", "to_school_id", "teachers", "to_life"]
 """Columns of :attr:`Settlement.moves`: teachers moving between two schools, ``to_life`` of them as life teachers."""
+
+
+def _split(total: int, primary: float, junior: float) -> tuple[int, int]:
+    """``total`` whole posts split in proportion to ``primary`` and ``junior`` by largest remainder."""
+    if total <= 0 or primary + junior <= 0:
+        return 0, 0
+    share = total * primary / (primary + junior)
+    first = math.floor(share + EPS)
+    if share - first >= 0.5 - EPS:  # primary's remainder is the larger (a tie goes to primary)
+        first += 1
+    first = min(first, int(total))
+    return first, int(total) - first
+
+
+def posts(primary_pupils: float, junior_pupils: float, primary_classes: float, junior_classes: float,
+          settings: Teachers) -> tuple[int, int, int]:
+    """Staff posts of one open school: ``(total, primary, junior)`` by the rules in the module docstring.
+
+    Parameters
+    ----------
+    primary_pupils, junior_pupils
+        Pupils of grades 1-6 and of grades 7-9 after the plan.
+    primary_classes, junior_classes
+        Whole classes of the primary bands together, and of G7_9.
+    settings
+        The scenario's ``[teachers]``.
+    """
+    ratio_p = primary_pupils / settings.pupils_per_post_primary
+    ratio_j = junior_pupils / settings.pupils_per_post_junior
+    floor_p = settings.posts_per_class_primary * primary_classes
+    floor_j = settings.posts_per_class_junior * junior_classes
+    total = max(0, math.ceil(max(ratio_p + ratio_j, floor_p + floor_j) - EPS))
+    part_p, part_j = (floor_p, floor_j) if floor_p + floor_j > ratio_p + ratio_j else (ratio_p, ratio_j)
+    first, second = _split(total, part_p, part_j)
+    return total, first, second
+
+
+def staffing(plan_schools: pd.DataFrame, settings: Teachers) -> pd.DataFrame:
+    """Return posts, life teachers and teachers per school after a plan (columns :data:`STAFFING_COLUMNS`).
+
+    Parameters
+    ----------
+    plan_schools
+        The plan's school table: ``school_id``, ``name``, ``open``, pupils per band after the plan,
+        ``boarders``, and ``teachers`` (and ``teachers_junior``) when the data have them.
+    settings
+        The scenario's ``[teachers]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per school, in the plan's order. Counts are whole numbers (floats); ``teachers_available``,
+        ``surplus`` and ``shortfall`` are NaN when the data lack teachers. A closed school needs nothing,
+        so its surplus is all its teachers.
+    """
+    s = plan_schools.reset_index(drop=True)
+    is_open = pd.to_numeric(s["open"], errors="coerce").fillna(0).to_numpy() > 0.5
+    out = pd.DataFrame({"school_id": s["school_id"].astype(str), "name": s["name"].astype(str),
+                        "open": is_open.astype(int)})
+    for band in BANDS:
+        out["classes_" + band.lower()] = np.where(is_open, whole_classes(s[pupils_column(band)], band, settings), 0.0)
+    primary = sum(s[pupils_column(b)].to_numpy(float) for b in PRIMARY)
+    junior = s[pupils_column("G7_9")].to_numpy(float)
+    counted = [posts(p, j, cp, cj, settings) if o else (0, 0, 0) for p, j, cp, cj, o in zip(
+        primary, junior, out["classes_g1_3"] + out["classes_g4_6"], out["classes_g7_9"], is_open)]
+    out["posts_primary"] = [float(c[1]) for c in counted]
+    out["posts_junior"] = [float(c[2]) for c in counted]
+    out["posts_needed"] = [float(c[0]) for c in counted]
+    boarders = pd.to_numeric(s["boarders"], errors="coerce").fillna(0.0).to_numpy() if "boarders" in s else 0.0
+    life = np.ceil(np.asarray(boarders, float) / settings.boarders_per_life_teacher - EPS).clip(min=0)
+    out["life_teachers"] = np.where(is_open, life, 0.0)
+    out["teachers_needed"] = out["posts_needed"] + out["life_teachers"]
+    out["teachers_available"] = teachers_available(s).to_numpy(float)
+    gap = out["teachers_available"] - out["teachers_needed"]
+    out["surplus"] = gap.clip(lower=0) + 0.0  # + 0.0: no negative zeros in the tables
+    out["shortfall"] = (-gap).clip(lower=0) + 0.0
+    return out[STAFFING_COLUMNS]
 
 
 def active(scenario: Scenario) -> bool:
@@ -127,12 +214,13 @@ def settle(posts: pd.Series, life: pd.Series, today: pd.Series, minutes: pd.Data
     c = scenario.costs
     w_post = c.teacher_salary if c.teacher_salary > 0 else 1.0
     w_life = c.life_teacher_salary if c.life_teacher_salary > 0 else 1.0
-    eps = min(w_post, w_life) * 1e-6  # per teacher-minute: only ever breaks ties between equal payrolls
+    eps = min(w_post, w_life) * 1e-6  # per teacher and minute: only ever breaks ties between equal payrolls
     n_y, n_z, n = len(post_arcs), len(life_arcs), len(ids)
     at = {s: i for i, s in enumerate(ids)}
     # columns: y (post arcs), z (life arcs), r (post recruits per school), q (life recruits per school)
     move_minutes = [float(minutes.at[a, b]) if a != b else 0.0 for a, b in post_arcs + life_arcs]
-    cost = np.concatenate([eps * np.asarray(move_minutes, float), np.full(n, w_post), np.full(n, w_life)])
+    # a teacher fills a need only where one is left (no teacher counted twice), the nearest first
+    cost = np.concatenate([eps * (1.0 + np.asarray(move_minutes, float)), np.full(n, w_post), np.full(n, w_life)])
     rows, cols, vals, rhs = [], [], [], []
 
     def add(row: int, col: int, value: float) -> None:
@@ -182,7 +270,8 @@ def _settlement(ids: list[str], today: pd.Series, post_arcs: list, life_arcs: li
         if src != dst and as_post + as_life > 0:
             table.at[src, "teachers_out"] += as_post + as_life
             table.at[dst, "teachers_in"] += as_post + as_life
-            moves.append({"from_school_id": src, "to_school_id": dst, "teachers": as_post + as_life, "to_life": as_life})
+            moves.append({"from_school_id": src, "to_school_id": dst, "teachers": as_post + as_life,
+                          "to_life": as_life})
     table["teachers_after"] = table["teachers_today"] - table["teachers_out"] + table["teachers_in"]
     table["surplus"] = (table["teachers_today"] - used).clip(lower=0) + 0.0
     return Settlement(schools=table, moves=pd.DataFrame(moves, columns=MOVE_COLUMNS))

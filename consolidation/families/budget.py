@@ -51,7 +51,7 @@ def _figures(summary: dict) -> tuple[float, float]:
 
 
 def check(plan: PlanView, scenario: Scenario) -> list[str]:
-    """The plan's capital and public yearly cost, recomputed from its tables, within the caps."""
+    """Check the plan's capital and public yearly cost, recomputed from its tables, against the caps."""
     b, problems = scenario.budget, []
     capital, annual = _figures(dict(plan.summary))
     if b.capital is not None and capital > b.capital + slack(b.capital):
@@ -83,7 +83,8 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     if not parts:
         return ("The budget caps cannot both hold with the other rules, though the least-cost plan without them "
                 f"needs {capital:,.0f} yuan one-off and {annual:,.0f} a year: raise [budget] capital or annual.")
-    return "The budget is too small: " + "; ".join(parts) + ". Raise the cap, or relax the rules that need the spending."
+    return ("The budget is too small: " + "; ".join(parts)
+            + ". Raise the cap, or relax the rules that need the spending.")
 
 
 FAMILY = Family(

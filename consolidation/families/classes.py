@@ -41,7 +41,8 @@ def define(m: Builder, scenario: Scenario) -> None:
     """Whole classes: ``sum_{p at s, band b} n_p assign[p] <= size_b classes[s,b]`` (pupils).
 
     Class sizes are 45 primary, 50 junior. The strong form ``classes[s,b] >= assign[p]`` for every pair of
-    band ``b`` to ``s`` (any pupil needs a whole class) tightens the relaxation. With ``capacity_by = "classes"`` every class needs a classroom:
+    band ``b`` to ``s`` (any pupil needs a whole class) tightens the relaxation. With
+    ``capacity_by = "classes"`` every class needs a classroom:
     ``sum_b classes[s,b] <= rooms[s] open[s] + rooms_added[s]``, and places added are whole classrooms:
     ``places[s] = class_size_primary rooms_added[s]``.
     """

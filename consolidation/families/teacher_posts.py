@@ -23,7 +23,7 @@ from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from .base import Builder, Family, PlanView, Relaxation
-from ._staff import active, arcs, have, reach, settle
+from ._staff import active, arcs, have, reach, settle, staffing
 
 TERMS = ("teachers", "life_teachers")
 
@@ -83,7 +83,7 @@ def _need_rows(m: Builder, scenario: Scenario) -> list:
 
 
 def define(m: Builder, scenario: Scenario) -> None:
-    """Posts, life teachers, and who fills them.
+    """Add the rows of posts, life teachers, and who fills them.
 
     Posts per school ``posts[s] >= P_s / pupils_per_post_primary + J_s / pupils_per_post_junior`` and
     ``posts[s] >= posts_per_class_primary sum_{b primary} classes[s,b] + posts_per_class_junior classes[s,G7_9]``,
@@ -131,8 +131,6 @@ def staffing_of(schools: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     Columns ``posts``, ``life_teachers`` (the counting rule of :mod:`consolidation.teachers`) and those of
     :attr:`consolidation.families._staff.Settlement.schools`.
     """
-    from ..teachers import staffing  # the teachers stage reads plans, so it is imported when needed
-
     frame = schools.reset_index() if "school_id" not in schools.columns else schools
     counted = staffing(frame, scenario.teachers).set_index("school_id")
     indexed = frame.set_index("school_id")

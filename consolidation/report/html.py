@@ -106,6 +106,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         **group_context(groups, groups_png, names, lang),
         **teacher_context(summary if has_plan else {}, redeployments, names, lang),
         "school_posts": "posts" in schools or "posts_needed" in schools,
+        "school_budget": "cost_public" in schools,
     }
     return environment().get_template("report.html").render(**context)
 
@@ -251,6 +252,8 @@ def _school_rows(schools: pd.DataFrame, lang: str) -> list[dict]:
             "beds_added": fmt_int(_value(r, "beds_added")),
             "boarders": fmt_pupils(_value(r, "boarders")),
             "posts": _posts(r) if rl != "closed" else "–",
+            "buses": fmt_int(_value(r, "buses")),
+            "public": fmt_yuan(_value(r, "cost_public"), lang),
             "grows_places": not _missing(_value(r, "places_added")) and r["places_added"] > 0,
             "grows_beds": not _missing(_value(r, "beds_added")) and r["beds_added"] > 0,
         })
@@ -308,7 +311,7 @@ def label(key: str, names: dict[str, str]) -> str:
 
 
 def _budget_rows(summary: dict, lang: str) -> list[dict]:
-    """The public yearly cost by category with shares, its total, then families' time (and the objective)."""
+    """Return the public yearly cost by category with shares, its total, then families' time (and the objective)."""
     public = summary.get("cost_public") or {}
     if not public:  # a run folder written before the public budget existed: its cost terms as they were
         return _cost_rows(summary.get("cost") or {}, lang)

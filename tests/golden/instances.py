@@ -54,7 +54,8 @@ BOARDING = {"rules": {"G4_6": {"max_minutes": 15, "boarding": True}},
 
 PLACES = {"A": {"lon": 103.70, "lat": 36.03}, "B": {"lon": 103.71, "lat": 36.03}, "C": {"lon": 103.80, "lat": 36.03}}
 """Coordinates for the teacher-posts instance: A and B 0.9 km apart (2 minutes by bus), C 9 km east (23)."""
-PLACES_V = {"V1": {"lon": 103.70, "lat": 36.04}, "V2": {"lon": 103.71, "lat": 36.04}, "V3": {"lon": 103.80, "lat": 36.04}}
+PLACES_V = {"V1": {"lon": 103.70, "lat": 36.04}, "V2": {"lon": 103.71, "lat": 36.04},
+            "V3": {"lon": 103.80, "lat": 36.04}}
 
 RULES: dict[str, dict[str, Any]] = {
     "travel": {},
