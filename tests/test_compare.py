@@ -113,7 +113,9 @@ def test_action_list_names_the_schools_that_differ(runs, compared):
     hubs = [s for s in bus.index if bus.at[s, "role"] == "hub" and base.at[s, "role"] == "kept"]
     for sid in hubs:
         assert f"{bus.at[sid, 'name']} ({sid}): hub in young_by_bus" in page
-    same = [s for s in bus.index if bus.at[s, "role"] == base.at[s, "role"]]
+    g46 = pd.read_csv(runs["g4_6_day_60min"] / "schools.csv", dtype={"school_id": str}).set_index("school_id")
+    same = [s for s in bus.index if bus.at[s, "role"] == base.at[s, "role"] == g46.at[s, "role"]]
+    assert same
     for sid in same:
         assert f"({sid}):" not in page
 

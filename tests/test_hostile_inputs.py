@@ -248,8 +248,8 @@ CASES = [
      ["solver.time_limit_s", "finite"]),
     ("time-limit-nan-set", "run", _set_arg("solver.time_limit_s=nan"), ["solver.time_limit_s", "finite"]),
     ("max-minutes-inf", "validate", _set_arg("rules.G4_6.max_minutes=inf"), ["rules.G4_6.max_minutes", "finite"]),
-    ("cost-inf", "run", lambda f: _raw_scenario(f, (f / "scenario.toml").read_text()
-                                                + "\n[costs]\nschool_annual = inf\n"),
+    ("cost-inf", "run", lambda f: _raw_scenario(f, (f / "scenario.toml").read_text().replace(
+        "[costs]\n", "[costs]\nschool_annual = inf\n")),
      ["costs.school_annual", "finite"]),
     ("cost-1e300", "run", _set_arg("costs.per_pupil_minute=1e300"), ["costs.per_pupil_minute", "mistake"]),
     ("capital-years-tiny", "run", _set_arg("costs.capital_years=1e-300"), ["costs.capital_years"]),
@@ -260,9 +260,9 @@ CASES = [
      ["costs.life_teacher_salary", "greater than or equal to 0"]),
     ("subsidy-share-above-one", "run", _set_arg("costs.boarder_subsidy_share=1.5"),
      ["costs.boarder_subsidy_share", "less than or equal to 1"]),
-    ("subsidy-inf", "run", lambda f: _raw_scenario(f, (f / "scenario.toml").read_text()
-                                                   + "\n[costs]\nboarder_subsidy_junior = inf\n"),
-     ["costs.boarder_subsidy_junior", "finite"]),
+    ("subsidy-share-inf", "run", lambda f: _raw_scenario(f, (f / "scenario.toml").read_text().replace(
+        "[costs]\n", "[costs]\nboarder_subsidy_share = inf\n")),
+     ["costs.boarder_subsidy_share", "finite"]),
     ("meals-text", "validate", _set_arg('costs.boarder_meals_per_day="fifteen"'),
      ["costs.boarder_meals_per_day", "fifteen"]),
     ("school-days-zero", "run", _set_arg("costs.school_days=0"), ["costs.school_days", "greater than 0"]),
