@@ -75,8 +75,10 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     capital, annual = _figures(plan.summary)
     parts = []
     if b.capital is not None and capital > b.capital + slack(b.capital):
+        items = ", ".join(f"{item} {value:,.0f}" for item, value in (plan.summary.get("capital") or {}).items()
+                          if item != "total" and value > 0)
         parts.append(f"[budget] capital = {b.capital:,.0f} yuan, but the least-cost plan without the caps needs "
-                     f"{capital:,.0f} yuan one-off ({capital - b.capital:,.0f} more) for places, beds and buses")
+                     f"{capital:,.0f} yuan one-off ({items}), {capital - b.capital:,.0f} more")
     if b.annual is not None and annual > b.annual + slack(b.annual):
         parts.append(f"[budget] annual = {b.annual:,.0f} yuan a year, but the least-cost plan without the caps "
                      f"costs the public {annual:,.0f} ({annual - b.annual:,.0f} more)")
