@@ -1,15 +1,15 @@
-"""Teachers after a plan: staff posts, life teachers, and redeployment following the pupils.
+"""Teachers after a plan: staff posts, life teachers, redeployment within reach, and recruits.
 
 Staff posts per open school, life teachers for boarders, and the teachers of closed or overstaffed schools
-redeployed to the schools that lack them, following the pupils.
+redeployed to the schools within reach that lack them, by the payroll rule the model states.
 
 This stage reads a verified :class:`~consolidation.plan.Plan` and never changes it; :func:`assess` returns
 the counts as a value and :func:`with_staffing` a new plan that carries them.
 
 Counting rules
 --------------
-One definition, used for every figure here; the teacher limit in ``model.py``
-(``[teachers] within_available``) is the same rule in linear form. ``P`` and ``J`` are a school's primary
+One definition (:func:`consolidation.families._staff.staffing`), used for every figure here; the model's
+``teacher_posts`` family states the same rule in linear form. ``P`` and ``J`` are a school's primary
 (G1_3 + G4_6) and junior (G7_9) pupils after the plan; the settings are the scenario's ``[teachers]``.
 
 - Classes of a band = ``ceil(pupils of the band / class size)``: mixed-grade classes within a band, the
