@@ -290,13 +290,18 @@ class Costs(_Strict):
     )
     per_pupil_minute: float = Field(
         100, ge=0, le=YUAN_MAX, description="Yuan a year per pupil per minute of one-way trip: the value of families' "
-        "time (a minute each way, 190 school days, is 6.3 hours a year; about 100 yuan at 15 yuan an hour)."
+        "time (a minute each way, 190 school days, is 6.3 hours a year; about 100 yuan at 15 yuan an hour). Added "
+        "to the public cost in the objective, reported apart; 0 plans by public cost alone (then the choice among "
+        "equally costly schools within the travel limits is arbitrary)."
     )
-    per_place_added: float = Field(36_000, ge=0, le=YUAN_MAX, description="Yuan per school place added (one-off).")
+    per_place_added: float = Field(36_000, ge=0, le=YUAN_MAX, description="Yuan per school place added, classroom "
+                                   "building included (one-off; domain brief, [M]).")
     per_bed_added: float = Field(
-        30_000, ge=0, le=YUAN_MAX, description="Yuan per boarding bed added, canteen share included (one-off)."
+        30_000, ge=0, le=YUAN_MAX, description="Yuan per boarding bed added, dormitory and canteen share included "
+        "(one-off; 15,000-40,000, domain brief, [M])."
     )
-    per_boarder: float = Field(200, ge=0, le=YUAN_MAX, description="Yuan a year per boarder (boarding subsidy).")
+    per_boarder: float = Field(200, ge=0, le=YUAN_MAX, description="Yuan a year per boarder: public operating "
+                               "funds for boarders (+200, domain brief, [S]); the subsidy is boarder_subsidy_*.")
     capital_years: float = Field(
         20, ge=1, le=100, description="Years over which one-off costs are spread in the objective."
     )
