@@ -50,6 +50,15 @@ per_pupil_minute = 1
 per_place_added = 0
 per_bed_added = 0
 per_boarder = 0
+teacher_salary = 0
+life_teacher_salary = 0
+boarder_subsidy_primary = 0
+boarder_subsidy_junior = 0
+boarder_meals_per_day = 0
+
+[buses]
+price = 0
+annual = 0
 
 [solver]
 name = "highs"

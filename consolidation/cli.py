@@ -212,11 +212,15 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
         click.echo(f"{s['scenario']}: {result.status}{gap}. {s['schools_open']} schools open, "
                    f"{s['schools_closed']} closed, {s['hubs']} hubs; {s['pupils_moved']:,.0f} of "
                    f"{s['pupils_total']:,.0f} pupils move, {s['boarders']:,.0f} board; "
-                   f"+{s['places_added']:,.0f} places, +{s['beds_added']:,.0f} beds; "
-                   f"{s['objective']:,.0f} yuan a year.")
+                   f"+{s['places_added']:,.0f} places, +{s['beds_added']:,.0f} beds, {s['buses']:,} buses; "
+                   f"public cost {s['cost_public']['total']:,.0f} yuan a year, capital "
+                   f"{s['capital']['total']:,.0f} yuan; families {s['cost_families']['pupil_minutes']:,.0f} "
+                   f"pupil-minutes a day.")
         if s.get("teachers_available") is not None:
             click.echo(f"teachers: {s['teachers_needed']:,.0f} needed of {s['teachers_available']:,.0f}, "
-                       f"{s['teachers_redeployed']:,.0f} redeployed, {s['posts_to_recruit']:,.0f} to recruit.")
+                       f"{s['teachers_redeployed']:,.0f} redeployed, {s['teachers_recruited']:,.0f} posts and "
+                       f"{s['life_teachers_recruited']:,.0f} life teachers to recruit, "
+                       f"{s['teachers_to_life']:,.0f} turned into life teachers, {s['teachers_surplus']:,.0f} surplus.")
         click.echo(f"report: {result.out / 'report.html'}")
         sys.exit(EXIT_OK)
     click.echo(f"{s['scenario']}: {result.status}.", err=True)

@@ -137,7 +137,8 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
             summary = plan.summary
             clock.stage("plan", t, f"verified: {summary['schools_open']} open, {summary['schools_closed']} closed, "
                                    f"{summary['pupils_moved']:,.0f} pupils moved, {summary['boarders']:,.0f} boarders, "
-                                   f"{summary['objective']:,.0f} yuan a year")
+                                   f"public {summary['cost_public']['total']:,.0f} yuan a year, capital "
+                                   f"{summary['capital']['total']:,.0f}")
             plan, staff = _staff(plan, inputs, scenario, clock)
             summary = plan.summary
             if scenario.groups.enabled:

@@ -14,7 +14,8 @@ import pandas as pd
 from . import BANDS, pupils_column
 from .errors import VerificationError, id_list
 from .io import Inputs, classrooms, school_classes
-from .families import REGISTRY, PlanView
+from .families import PUBLIC, REGISTRY, PlanView, public_parts
+from .families.buses import fleet
 from .families.teaching_points import teaches_only
 from .scenario import Scenario
 from .tolerances import EXACT, SOLVER, slack
@@ -106,8 +107,12 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     schools["boarders"] = boarders
     schools["beds_used"] = boarders
     schools["beds_added"] = _excess(boarders, schools["beds"]).where(schools["open"] == 1, 0.0)
+    buses = fleet(assignments, pd.Index(sid), scenario)
+    schools["bus_riders"] = buses["bus_riders"].to_numpy()
+    schools["buses"] = buses["buses"].to_numpy()
     first = ["school_id", "name", "open", "role", *[pupils_column(b) for b in BANDS], "pupils", "pupils_before",
-             "pupils_moved_in", "capacity", "places_added", "beds", "beds_used", "beds_added", "boarders"]
+             "pupils_moved_in", "capacity", "places_added", "beds", "beds_used", "beds_added", "boarders",
+             "bus_riders", "buses"]
     rest = [c for c in schools.columns if c not in first and not c.startswith("teaches_")]
     return schools[first + rest]
 
@@ -124,6 +129,22 @@ def cost_terms(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scena
             terms.update(family.recompute(assignments, schools, scenario))
     terms["total"] = sum(terms.values())
     return terms
+
+
+def public_by_school(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    """Return the public yearly cost of each school (yuan a year, aligned with ``schools``' rows).
+
+    The sum over the families' :attr:`~consolidation.families.base.Family.by_school` of their public terms;
+    over all schools it adds up to ``cost_public.total``.
+    """
+    ids = pd.Index(schools["school_id"], name="school_id")
+    total = pd.Series(0.0, index=ids)
+    for family in REGISTRY:
+        if family.by_school is not None:
+            part = family.by_school(assignments, schools, scenario)
+            for term in [c for c in part.columns if c in PUBLIC]:
+                total = total.add(part[term].reindex(ids).fillna(0.0), fill_value=0.0)
+    return total
 
 
 def _travel_stats(assignments: pd.DataFrame, scenario: Scenario, demand: pd.DataFrame) -> dict[str, Any]:
@@ -155,8 +176,13 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
     assignments = _assignments(pairs, outcome, scenario)
     schools = _schools(inputs, assignments, outcome, scenario)
     costs = cost_terms(assignments, schools, scenario)
+    schools["cost_public"] = public_by_school(assignments, schools, scenario).to_numpy()
     c = scenario.costs
     places, beds = float(schools["places_added"].sum()), float(schools["beds_added"].sum())
+    buses = float(schools["buses"].sum())
+    pupil_minutes = float((assignments["pupils"] * assignments["minutes"]).sum())
+    capital = {"places": places * c.per_place_added, "beds": beds * c.per_bed_added,
+               "buses": buses * scenario.buses.price}
     summary: dict[str, Any] = {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -178,9 +204,13 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
         "places_added": places,
         "beds_added": beds,
         "travel_minutes": _travel_stats(assignments, scenario, pairs.demand),
+        "buses": int(round(buses)),
+        "bus_riders": float(schools["bus_riders"].sum()),
         "cost": costs,
-        "capital": {"places": places * c.per_place_added, "beds": beds * c.per_bed_added,
-                    "total": places * c.per_place_added + beds * c.per_bed_added},
+        "cost_public": public_parts(costs),
+        "cost_families": {"pupil_minutes": pupil_minutes, "yuan": float(sum(v for k, v in costs.items()
+                                                                            if k != "total" and k not in PUBLIC))},
+        "capital": {**capital, "total": sum(capital.values())},
         "reasons": [],
     }
     plan = Plan(assignments=assignments, schools=schools, summary=summary)

@@ -211,6 +211,11 @@ class Teachers(_Strict):
         False, description="true: the plan may not need more teachers (posts and life teachers) than the "
         "schools' teachers and teachers_junior columns add up to."
     )
+    max_redeploy_minutes: float = Field(
+        60, ge=0, description="A school's teachers may be redeployed to a school at most this many minutes away "
+        "(one way, by bus, straight line x travel.detour); teachers beyond reach of any need stay on the payroll "
+        "as surplus. Placeholder: no national rule; 60 minutes is one G7_9 day trip."
+    )
 
     def class_size(self, band: str) -> int:
         """Largest class of ``band``, pupils: ``class_size_junior`` for G7_9, ``class_size_primary`` otherwise."""
@@ -285,15 +290,95 @@ class Costs(_Strict):
     )
     per_pupil_minute: float = Field(
         100, ge=0, le=YUAN_MAX, description="Yuan a year per pupil per minute of one-way trip: the value of families' "
-        "time (a minute each way, 190 school days, is 6.3 hours a year; about 100 yuan at 15 yuan an hour)."
+        "time (a minute each way, 190 school days, is 6.3 hours a year; about 100 yuan at 15 yuan an hour). Added "
+        "to the public cost in the objective, reported apart; 0 plans by public cost alone (then the choice among "
+        "equally costly schools within the travel limits is arbitrary)."
     )
-    per_place_added: float = Field(36_000, ge=0, le=YUAN_MAX, description="Yuan per school place added (one-off).")
+    per_place_added: float = Field(36_000, ge=0, le=YUAN_MAX, description="Yuan per school place added, classroom "
+                                   "building included (one-off; domain brief, [M]).")
     per_bed_added: float = Field(
-        30_000, ge=0, le=YUAN_MAX, description="Yuan per boarding bed added, canteen share included (one-off)."
+        30_000, ge=0, le=YUAN_MAX, description="Yuan per boarding bed added, dormitory and canteen share included "
+        "(one-off; 15,000-40,000, domain brief, [M])."
     )
-    per_boarder: float = Field(200, ge=0, le=YUAN_MAX, description="Yuan a year per boarder (boarding subsidy).")
+    per_boarder: float = Field(200, ge=0, le=YUAN_MAX, description="Yuan a year per boarder: public operating "
+                               "funds for boarders (+200, domain brief, [S]); the subsidy is boarder_subsidy_*.")
     capital_years: float = Field(
         20, ge=1, le=100, description="Years over which one-off costs are spread in the objective."
+    )
+    teacher_salary: float = Field(
+        90_000, ge=0, le=YUAN_MAX, description="Yuan a year per teacher, all-in (pay, insurance, housing fund); "
+        "rural Gansu 70,000-110,000 (domain brief, [M]). Every teacher the schools have stays on the payroll; "
+        "recruits add to it. 0 leaves teachers out of the cost."
+    )
+    life_teacher_salary: float = Field(
+        50_000, ge=0, le=YUAN_MAX, description="Yuan a year per life teacher (生活教师) recruited (domain brief, "
+        "[M]); a teacher turned into a life teacher keeps a teacher's pay."
+    )
+    boarder_subsidy_primary: float = Field(
+        1_000, ge=0, le=YUAN_MAX, description="Yuan a year per eligible primary (G1_3, G4_6) boarder: the "
+        "boarding subsidy for boarders of families in difficulty (domain brief, [S])."
+    )
+    boarder_subsidy_junior: float = Field(
+        1_250, ge=0, le=YUAN_MAX, description="Yuan a year per eligible junior (G7_9) boarder (domain brief, [S])."
+    )
+    boarder_subsidy_share: float = Field(
+        1.0, ge=0, le=1, description="Share of boarders eligible for the boarding subsidy. Placeholder: 1, every "
+        "boarder (an upper bound); set the county's share."
+    )
+    boarder_meals_per_day: float = Field(
+        15, ge=0, le=YUAN_MAX, description="Yuan per boarder per school day for free meals (Qilihe: three free "
+        "meals; domain brief, [M]); 0 where boarders pay for their meals."
+    )
+    nutrition_per_pupil_day: float = Field(
+        0, ge=0, le=YUAN_MAX, description="Yuan per pupil per school day of the rural nutrition programme "
+        "(营养改善计划: 5, domain brief, [S]). Default 0: left out, since it is the same in every plan."
+    )
+    school_days: float = Field(190, gt=0, le=366, description="School days a year (domain brief, [M]).")
+    closed_school_value: float = Field(
+        0, ge=0, le=YUAN_MAX, description="Yuan a year a closed school's building brings in when reused or let "
+        "(a saving from closing). Placeholder: 0, no reuse counted."
+    )
+
+
+class Buses(_Strict):
+    """``[buses]``: school buses for day pupils who ride.
+
+    A day pupil of a band with ``mode = "bus"`` rides when the trip is longer than ``walk_km``; each receiving
+    school needs whole buses for its riders.
+    """
+
+    seats: int = Field(30, ge=7, le=56, description="Seats per bus (19-35 in the domain brief, [M]; licensed "
+                       "school buses have 7 to 56 [S]).")
+    runs: int = Field(2, ge=1, le=10, description="Runs a bus makes each morning (and each afternoon): a bus "
+                      "carries seats x runs riders (two runs a day, domain brief, [M]).")
+    walk_km: float = Field(
+        2.0, ge=0, description="Pupils whose trip is at most this many km walk and need no bus. Placeholder: "
+        "2 km (Norway's free transport for grade 1 begins beyond 2 km)."
+    )
+    price: float = Field(250_000, ge=0, le=YUAN_MAX, description="Yuan to buy a bus (domain brief, [M]); "
+                         "capital, spread over life_years in the yearly cost.")
+    life_years: float = Field(10, ge=1, le=50, description="Years a bus is used (domain brief, [M]).")
+    annual: float = Field(
+        185_000, ge=0, le=YUAN_MAX, description="Yuan a year to run a bus with its driver and attendant "
+        "(150,000-220,000 in the domain brief, [M]; the middle)."
+    )
+    per_km: float = Field(
+        0, ge=0, le=YUAN_MAX, description="Yuan per bus-km, on top of annual (fuel where annual leaves it out). A "
+        "bus-km proxy before routing: each busload drives its riders' km four times a school day (out and "
+        "back, morning and afternoon). Placeholder: 0."
+    )
+
+
+class Budget(_Strict):
+    """``[budget]``: hard limits on what a plan may cost the public. Absent: no limit."""
+
+    capital: float | None = Field(
+        None, ge=0, le=YUAN_MAX, description="Most one-off yuan: places, beds and buses bought. 0: build and buy "
+        "nothing."
+    )
+    annual: float | None = Field(
+        None, ge=0, le=YUAN_MAX, description="Most public yuan a year (the public cost's total, families' time "
+        "not included)."
     )
 
 
@@ -321,6 +406,8 @@ class Scenario(_Strict):
     boarding: Boarding = Field(default_factory=Boarding)
     schools: SchoolRules = Field(default_factory=SchoolRules)
     costs: Costs = Field(default_factory=Costs)
+    buses: Buses = Field(default_factory=Buses)
+    budget: Budget = Field(default_factory=Budget)
     solver: SolverSettings = Field(default_factory=SolverSettings)
     teaching_points: TeachingPoints = Field(default_factory=TeachingPoints)
     teachers: Teachers = Field(default_factory=Teachers)
@@ -350,6 +437,8 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "boarding": Boarding,
     "schools": SchoolRules,
     "costs": Costs,
+    "buses": Buses,
+    "budget": Budget,
     "solver": SolverSettings,
     "teaching_points": TeachingPoints,
     "teachers": Teachers,
@@ -497,7 +586,7 @@ def _explain(exc: ValidationError, where: str) -> ScenarioError:
             hint = ""
             if err["type"] == "finite_number":
                 hint = ": inf and nan are not settings (leave a key out where absent means no limit)"
-            elif err["type"] == "less_than_equal" and str(loc[0]) in ("costs", "teaching_points"):
+            elif err["type"] == "less_than_equal" and (err.get("ctx") or {}).get("le") == YUAN_MAX:
                 hint = " yuan: a larger amount is almost certainly a unit or typing mistake"
             lines.append(f"'{key}' = {given!r}: {err['msg']}{hint}")
     return ScenarioError(f"{where}: " + ("\n  " if len(lines) > 1 else "") + "\n  ".join(lines))

@@ -158,7 +158,8 @@ def summary_row(result: TaskResult) -> dict[str, Any]:
                            "boarders_g1_3": s.get("boarders_g1_3"), "places_added": s.get("places_added"),
                            "beds_added": s.get("beds_added"),
                            **{k: s.get(k) for k in ("teachers_needed", "teachers_available", "teachers_redeployed",
-                                                    "life_teachers")},
+                                                    "life_teachers", "teachers_recruited", "life_teachers_recruited",
+                                                    "teachers_to_life", "teachers_surplus", "buses", "bus_riders")},
                            "gap": s.get("gap"), "seconds": s.get("seconds")}
     travel = s.get("travel_minutes") or {}
     weighted, pupils, longest = 0.0, 0.0, None
@@ -173,8 +174,14 @@ def summary_row(result: TaskResult) -> dict[str, Any]:
     row["max_minutes"] = longest
     for term, value in (s.get("cost") or {}).items():
         row[f"cost_{term}"] = value
-    row["capital_total"] = (s.get("capital") or {}).get("total")
-    if row.get("cost_total") is not None:  # what the county pays: the objective less families' valued time
+    for part, value in (s.get("cost_public") or {}).items():
+        row[f"public_{part}"] = value
+    for item, value in (s.get("capital") or {}).items():
+        row[f"capital_{item}"] = value
+    row["pupil_minutes"] = (s.get("cost_families") or {}).get("pupil_minutes")
+    if (s.get("cost_public") or {}).get("total") is not None:  # what the county pays, families' time apart
+        row["public_cost"] = s["cost_public"]["total"]
+    elif row.get("cost_total") is not None:  # a run written before the public budget: the objective less time
         row["public_cost"] = row["cost_total"] - row.get("cost_travel", 0.0)
     row["folder"] = result.out
     row["error"] = one_line(result.error or "; ".join(str(r) for r in s.get("reasons") or []))

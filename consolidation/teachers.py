@@ -1,15 +1,15 @@
-"""Teachers after a plan: staff posts, life teachers, and redeployment following the pupils.
+"""Teachers after a plan: staff posts, life teachers, redeployment within reach, and recruits.
 
 Staff posts per open school, life teachers for boarders, and the teachers of closed or overstaffed schools
-redeployed to the schools that lack them, following the pupils.
+redeployed to the schools within reach that lack them, by the payroll rule the model states.
 
 This stage reads a verified :class:`~consolidation.plan.Plan` and never changes it; :func:`assess` returns
 the counts as a value and :func:`with_staffing` a new plan that carries them.
 
 Counting rules
 --------------
-One definition, used for every figure here; the teacher limit in ``model.py``
-(``[teachers] within_available``) is the same rule in linear form. ``P`` and ``J`` are a school's primary
+One definition (:func:`consolidation.families._staff.staffing`), used for every figure here; the model's
+``teacher_posts`` family states the same rule in linear form. ``P`` and ``J`` are a school's primary
 (G1_3 + G4_6) and junior (G7_9) pupils after the plan; the settings are the scenario's ``[teachers]``.
 
 - Classes of a band = ``ceil(pupils of the band / class size)``: mixed-grade classes within a band, the
@@ -33,56 +33,45 @@ One definition, used for every figure here; the teacher limit in ``model.py``
 
 Redeployment
 ------------
-A school's surplus is its teachers less what it needs (a closed school: all its teachers); a school
-whose need exceeds its teachers has a shortfall. Primary and junior teachers are not told apart here.
-Surplus teachers move to shortfalls in two steps, whole teachers only:
-
-1. Following the pupils: the surplus of each school whose pupils moved is shared among the receiving
-   schools with a shortfall in proportion to the pupils it sent each (from ``current_school_id`` to
-   ``school_id`` in the assignments); where the shares into a school exceed its shortfall they are scaled
-   down to it. Whole teachers by largest remainder: every pair first gets the whole part of its share,
-   then the pairs with the largest fractions one teacher more each (ties: more pupils sent, then IDs),
-   until the shares' total, rounded down, is reached, never beyond a sender's surplus or a receiver's
-   shortfall.
-2. Nearest first: every remaining shortfall is filled from the remaining surplus, taking school pairs
-   from the shortest trip up (ties by ID), as many teachers as both allow.
-
-Teachers nobody needs stay where they are (``teachers_surplus``); shortfalls nobody fills are posts to
-recruit (``posts_to_recruit``). So ``teachers_available - teachers_needed = teachers_surplus -
-posts_to_recruit``. A move's ``minutes`` is the teachers' one-way trip from the old school to the new one
-by road, by the one rule for trips between schools (:func:`consolidation.travel.school_minutes`): the
-travel CSV's minutes where it lists the pair, else straight-line metres in the schools' metric CRS x
-``travel.detour`` at ``travel.bus_kmh`` (unknown, NaN, without coordinates; step 2 then takes pairs in
-ID order).
+By the payroll rule of :mod:`consolidation.families._staff`, the one the model's ``teacher_posts`` family
+states: every teacher stays on the payroll; a school's teachers fill posts and life-teacher needs at their own
+school or at schools within ``[teachers] max_redeploy_minutes`` (one way by bus, straight line x
+``travel.detour``; without coordinates, only at their own school); needs nobody fills are recruited, posts at
+``teacher_salary`` and life teachers at ``life_teacher_salary``, the fewest by cost, and among equal payrolls
+the fewest teacher-minutes moved. A teacher filling a life-teacher need is turned into a life teacher
+(``teachers_to_life``). Teachers filling no need stay where they are (``teachers_surplus``). So
+``teachers_available - teachers_needed = teachers_surplus - posts_to_recruit`` (posts and life teachers
+recruited). Primary and junior teachers are not told apart.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import BANDS, pupils_column
-from .io import Inputs, teachers_available, whole_classes
+from .families._staff import PRIMARY, STAFFING_COLUMNS, posts, reach, settle, staffing  # noqa: F401 (the rule)
+from .io import Inputs
 from .plan import Plan
-from .scenario import Scenario, Teachers
-from .tolerances import EXACT as EPS
-from .travel import school_minutes
-PRIMARY = ("G1_3", "G4_6")
-STAFFING_COLUMNS = ["school_id", "name", "open", "classes_g1_3", "classes_g4_6", "classes_g7_9", "posts_primary",
-                    "posts_junior", "posts_needed", "life_teachers", "teachers_needed", "teachers_available",
-                    "surplus", "shortfall"]
-"""Columns of :func:`staffing`: classes per band, posts (primary, junior and in all), life teachers, what the
-school needs (posts + life teachers), its teachers today, and its surplus and shortfall (NaN when unknown)."""
-REDEPLOY_COLUMNS = ["from_school_id", "from_name", "to_school_id", "to_name", "teachers", "minutes"]
-"""Columns of :func:`redeploy` and of ``teachers.csv``: one row per school pair, ``minutes`` one way."""
-PLAN_COLUMNS = ["posts_needed", "posts_primary", "posts_junior", "life_teachers", "teachers_after"]
-"""Columns :func:`with_staffing` adds to the plan's school table (``teachers_after``: its teachers after
-redeployment, only when the data have teachers)."""
+from .scenario import Scenario
+
+REDEPLOY_COLUMNS = ["from_school_id", "from_name", "to_school_id", "to_name", "teachers", "to_life", "minutes"]
+"""Columns of :func:`redeploy` and of ``teachers.csv``: one row per school pair, ``to_life`` of the teachers
+turned into life teachers, ``minutes`` one way."""
+SETTLED_COLUMNS = ["recruited", "life_recruited", "to_life", "teachers_in", "teachers_out", "teachers_after",
+                   "surplus_after"]
+"""Columns :func:`assess` adds to :func:`staffing`'s table from the redeployment."""
+PLAN_COLUMNS = ["posts", "posts_primary", "posts_junior", "life_teachers", "teachers_after", "teachers_recruited",
+                "life_teachers_recruited", "teachers_to_life"]
+"""Columns :func:`with_staffing` adds to the plan's school table (the last four only when the data have
+teachers): posts and life teachers needed, teachers there after redeployment, recruits and teachers turned
+into life teachers there."""
+FROM_STAFFING = {"posts_needed": "posts", "recruited": "teachers_recruited",
+                 "life_recruited": "life_teachers_recruited", "to_life": "teachers_to_life"}
+"""The plan table's names of :func:`assess`'s columns."""
 
 
 @dataclass(frozen=True)
@@ -120,226 +109,92 @@ class Staffing:
                 f"{s['posts_to_recruit']:,} to recruit, {s['teachers_surplus']:,} surplus")
 
 
-def _split(total: int, primary: float, junior: float) -> tuple[int, int]:
-    """``total`` whole posts split in proportion to ``primary`` and ``junior`` by largest remainder."""
-    if total <= 0 or primary + junior <= 0:
-        return 0, 0
-    share = total * primary / (primary + junior)
-    first = math.floor(share + EPS)
-    if share - first >= 0.5 - EPS:  # primary's remainder is the larger (a tie goes to primary)
-        first += 1
-    first = min(first, int(total))
-    return first, int(total) - first
-
-
-def posts(primary_pupils: float, junior_pupils: float, primary_classes: float, junior_classes: float,
-          settings: Teachers) -> tuple[int, int, int]:
-    """Staff posts of one open school: ``(total, primary, junior)`` by the rules in the module docstring.
-
-    Parameters
-    ----------
-    primary_pupils, junior_pupils
-        Pupils of grades 1-6 and of grades 7-9 after the plan.
-    primary_classes, junior_classes
-        Whole classes of the primary bands together, and of G7_9.
-    settings
-        The scenario's ``[teachers]``.
-    """
-    ratio_p = primary_pupils / settings.pupils_per_post_primary
-    ratio_j = junior_pupils / settings.pupils_per_post_junior
-    floor_p = settings.posts_per_class_primary * primary_classes
-    floor_j = settings.posts_per_class_junior * junior_classes
-    total = max(0, math.ceil(max(ratio_p + ratio_j, floor_p + floor_j) - EPS))
-    part_p, part_j = (floor_p, floor_j) if floor_p + floor_j > ratio_p + ratio_j else (ratio_p, ratio_j)
-    first, second = _split(total, part_p, part_j)
-    return total, first, second
-
-
-def staffing(plan_schools: pd.DataFrame, settings: Teachers) -> pd.DataFrame:
-    """Return posts, life teachers and teachers per school after a plan (columns :data:`STAFFING_COLUMNS`).
-
-    Parameters
-    ----------
-    plan_schools
-        The plan's school table: ``school_id``, ``name``, ``open``, pupils per band after the plan,
-        ``boarders``, and ``teachers`` (and ``teachers_junior``) when the data have them.
-    settings
-        The scenario's ``[teachers]``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per school, in the plan's order. Counts are whole numbers (floats); ``teachers_available``,
-        ``surplus`` and ``shortfall`` are NaN when the data lack teachers. A closed school needs nothing,
-        so its surplus is all its teachers.
-    """
-    s = plan_schools.reset_index(drop=True)
-    is_open = pd.to_numeric(s["open"], errors="coerce").fillna(0).to_numpy() > 0.5
-    out = pd.DataFrame({"school_id": s["school_id"].astype(str), "name": s["name"].astype(str),
-                        "open": is_open.astype(int)})
-    for band in BANDS:
-        out["classes_" + band.lower()] = np.where(is_open, whole_classes(s[pupils_column(band)], band, settings), 0.0)
-    primary = sum(s[pupils_column(b)].to_numpy(float) for b in PRIMARY)
-    junior = s[pupils_column("G7_9")].to_numpy(float)
-    counted = [posts(p, j, cp, cj, settings) if o else (0, 0, 0) for p, j, cp, cj, o in zip(
-        primary, junior, out["classes_g1_3"] + out["classes_g4_6"], out["classes_g7_9"], is_open)]
-    out["posts_primary"] = [float(c[1]) for c in counted]
-    out["posts_junior"] = [float(c[2]) for c in counted]
-    out["posts_needed"] = [float(c[0]) for c in counted]
-    boarders = pd.to_numeric(s["boarders"], errors="coerce").fillna(0.0).to_numpy() if "boarders" in s else 0.0
-    life = np.ceil(np.asarray(boarders, float) / settings.boarders_per_life_teacher - EPS).clip(min=0)
-    out["life_teachers"] = np.where(is_open, life, 0.0)
-    out["teachers_needed"] = out["posts_needed"] + out["life_teachers"]
-    out["teachers_available"] = teachers_available(s).to_numpy(float)
-    gap = out["teachers_available"] - out["teachers_needed"]
-    out["surplus"] = gap.clip(lower=0) + 0.0  # + 0.0: no negative zeros in the tables
-    out["shortfall"] = (-gap).clip(lower=0) + 0.0
-    return out[STAFFING_COLUMNS]
-
-
-def _pupil_flows(assignments: pd.DataFrame) -> pd.Series:
-    """Pupils moved from each school today to each school in the plan, indexed ``(from, to)``."""
-    a = assignments
-    if len(a) == 0:
-        return pd.Series(dtype=float)
-    current = a["current_school_id"].astype(object).where(a["current_school_id"].notna(), "").astype(str)
-    rows = (a["moved"] == 1) & (current != "") & (current != a["school_id"].astype(str))
-    return a[rows].groupby([current[rows], a.loc[rows, "school_id"].astype(str)])["pupils"].sum()
-
-
-def redeploy(table: pd.DataFrame, assignments: pd.DataFrame, minutes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Move surplus teachers to shortfalls, following the pupils first, then nearest first.
+def redeploy(table: pd.DataFrame, minutes: pd.DataFrame, scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fill posts and life-teacher needs with today's teachers within reach, at the least payroll.
 
     Parameters
     ----------
     table
-        :func:`staffing`'s table (``school_id``, ``name``, ``surplus``, ``shortfall``).
-    assignments
-        The plan's assignments (``pupils``, ``school_id``, ``current_school_id``, ``moved``).
+        :func:`staffing`'s table (``school_id``, ``name``, ``posts_needed``, ``life_teachers``,
+        ``teachers_available``).
     minutes
-        One-way minutes between schools (:func:`consolidation.travel.school_minutes`); None: unknown.
+        One-way minutes between schools (:func:`consolidation.families._staff.reach`).
+    scenario
+        For the salaries and ``[teachers] max_redeploy_minutes``.
 
     Returns
     -------
-    pandas.DataFrame
-        Columns :data:`REDEPLOY_COLUMNS`: one row per pair of schools between which teachers move (whole
-        teachers, ``minutes`` one way from the old school to the new), ordered by sending then receiving
-        school. Empty when the data lack teachers or nobody moves.
+    tuple of pandas.DataFrame
+        The moves (columns :data:`REDEPLOY_COLUMNS`: one row per pair of schools between which teachers move,
+        ``to_life`` of them turned into life teachers there, ``minutes`` one way), and per school (indexed by
+        ``school_id``) ``recruited``, ``life_recruited``, ``to_life``, ``teachers_in``, ``teachers_out``,
+        ``teachers_after`` and ``surplus``. No moves when the data lack teachers.
     """
-    if len(table) == 0 or table["surplus"].isna().all():
-        return pd.DataFrame(columns=REDEPLOY_COLUMNS)
     ids = table["school_id"].astype(str)
-    left = dict(zip(ids, table["surplus"].fillna(0).round().astype(int)))
-    need = dict(zip(ids, table["shortfall"].fillna(0).round().astype(int)))
-    moved: dict[tuple[str, str], int] = {}
-    _follow_pupils(assignments, left, need, moved)
-    _nearest_first(minutes, left, need, moved)
-
+    today = table["teachers_available"].fillna(0.0).round().set_axis(ids)
+    settled = settle(table["posts_needed"].set_axis(ids), table["life_teachers"].set_axis(ids), today, minutes,
+                     scenario)
     names = dict(zip(ids, table["name"].astype(str)))
-    rows = [{"from_school_id": src, "from_name": names.get(src, src), "to_school_id": dst,
-             "to_name": names.get(dst, dst), "teachers": n,
-             "minutes": float(minutes.at[src, dst]) if minutes is not None else math.nan}
-            for (src, dst), n in sorted(moved.items()) if n > 0]
-    return pd.DataFrame(rows, columns=REDEPLOY_COLUMNS)
+    m = settled.moves
+    moves = pd.DataFrame({"from_school_id": m["from_school_id"], "from_name": m["from_school_id"].map(names),
+                          "to_school_id": m["to_school_id"], "to_name": m["to_school_id"].map(names),
+                          "teachers": m["teachers"], "to_life": m["to_life"],
+                          "minutes": [float(minutes.at[a, b]) for a, b in zip(m["from_school_id"], m["to_school_id"])]},
+                         columns=REDEPLOY_COLUMNS)
+    return moves, settled.schools
 
 
-def _give(moved: dict[tuple[str, str], int], left: dict[str, int], need: dict[str, int], src: str, dst: str,
-          n: int) -> None:
-    """Move ``n`` teachers from ``src`` to ``dst`` (nothing when ``n`` is 0), updating surplus and shortfall."""
-    if n > 0:
-        moved[(src, dst)] = moved.get((src, dst), 0) + n
-        left[src] -= n
-        need[dst] -= n
-
-
-def _follow_pupils(assignments: pd.DataFrame, left: dict[str, int], need: dict[str, int],
-                   moved: dict[tuple[str, str], int]) -> None:
-    """Share each sender's surplus by pupils sent, capped by each receiver's shortfall (whole teachers).
-
-    The fractions left over go, one teacher at a time, to the largest remainders (then most pupils sent).
-    ``left``, ``need`` and ``moved`` are updated in place.
-    """
-    share: dict[tuple[str, str], float] = {}
-    sent: dict[tuple[str, str], float] = {}
-    for src, flows in _pupil_flows(assignments).groupby(level=0):
-        flows = flows.droplevel(0)
-        flows = flows[[need.get(dst, 0) > 0 and dst != src for dst in flows.index]]
-        if left.get(src, 0) <= 0 or flows.sum() <= 0:
-            continue
-        for dst, pupils in flows.items():
-            share[(src, dst)] = left[src] * pupils / flows.sum()
-            sent[(src, dst)] = pupils
-    into: dict[str, float] = {}
-    for (_src, dst), x in share.items():
-        into[dst] = into.get(dst, 0.0) + x
-    share = {(src, dst): x * min(1.0, need[dst] / into[dst]) for (src, dst), x in share.items()}
-    for (src, dst), x in sorted(share.items()):
-        _give(moved, left, need, src, dst, math.floor(x + EPS))
-    extra = math.floor(sum(share.values()) + EPS) - sum(moved.values())
-    by_remainder = sorted(share, key=lambda k: (-(share[k] - math.floor(share[k] + EPS)), -sent[k], k))
-    for src, dst in by_remainder:
-        if extra <= 0:
-            break
-        if share[(src, dst)] - math.floor(share[(src, dst)] + EPS) > EPS and left[src] > 0 and need[dst] > 0:
-            _give(moved, left, need, src, dst, 1)
-            extra -= 1
-
-
-def _nearest_first(minutes: pd.DataFrame | None, left: dict[str, int], need: dict[str, int],
-                   moved: dict[tuple[str, str], int]) -> None:
-    """Fill the remaining shortfalls from the remaining surplus, shortest trip (minutes) first.
-
-    Pairs without a known time come last. ``left``, ``need`` and ``moved`` are updated in place.
-    """
-    trips = []
-    for src in sorted(s for s, n in left.items() if n > 0):
-        for dst in sorted(d for d, n in need.items() if n > 0 and d != src):
-            m = float(minutes.at[src, dst]) if minutes is not None else math.nan
-            trips.append((math.inf if math.isnan(m) else m, src, dst))
-    for _m, src, dst in sorted(trips):
-        _give(moved, left, need, src, dst, min(left[src], need[dst]))
-
-
-def _after(table: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with ``teachers_out``, ``teachers_in`` and ``teachers_after`` per school."""
-    sid = table["school_id"]
-    out = sid.map(moves.groupby("from_school_id")["teachers"].sum()).fillna(0.0).astype(float)
-    came = sid.map(moves.groupby("to_school_id")["teachers"].sum()).fillna(0.0).astype(float)
-    known = table["teachers_available"].notna()
-    return table.assign(teachers_out=out.where(known), teachers_in=came.where(known),
-                        teachers_after=(table["teachers_available"] - out + came).where(known))
+def _after(table: pd.DataFrame, settled: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the settlement's columns per school (NaN where the data lack teachers)."""
+    known = table["teachers_available"].notna().to_numpy()
+    out = table.copy()
+    settled = settled.rename(columns={"surplus": "surplus_after"})
+    for column in SETTLED_COLUMNS:
+        values = settled[column].reindex(table["school_id"].astype(str)).to_numpy(float)
+        out[column] = np.where(known, values, np.nan) if column not in ("recruited", "life_recruited") else values
+    return out
 
 
 def teacher_summary(table: pd.DataFrame, moves: pd.DataFrame) -> dict[str, Any]:
     """Headline teacher figures (whole numbers; None where the data lack teachers).
 
     ``teachers_needed`` (posts plus life teachers), ``life_teachers``, ``teachers_available`` (today),
-    ``teachers_redeployed`` (moving school), ``posts_to_recruit`` (shortfalls left after redeployment) and
-    ``teachers_surplus`` (teachers left where nobody needs them).
+    ``teachers_redeployed`` (moving school), ``teachers_recruited`` (posts filled by nobody),
+    ``life_teachers_recruited``, ``teachers_to_life`` (teachers turned into life teachers),
+    ``posts_to_recruit`` (both kinds of recruit) and ``teachers_surplus`` (teachers filling no need, still
+    paid). ``table`` is :func:`staffing`'s table after :func:`redeploy` (see :func:`assess`).
     """
-    out: dict[str, Any] = {"teachers_needed": int(round(table["teachers_needed"].sum())),
-                           "teachers_available": None, "teachers_redeployed": None,
-                           "life_teachers": int(round(table["life_teachers"].sum())),
-                           "posts_to_recruit": None, "teachers_surplus": None}
+    whole = lambda column: int(round(float(table[column].sum())))  # noqa: E731
+    out: dict[str, Any] = {"teachers_needed": whole("teachers_needed"), "teachers_available": None,
+                           "teachers_redeployed": None, "life_teachers": whole("life_teachers"),
+                           "posts_to_recruit": None, "teachers_surplus": None, "teachers_recruited": None,
+                           "life_teachers_recruited": None, "teachers_to_life": None}
     if len(table) == 0 or table["teachers_available"].isna().all():
         return out
-    table = _after(table, moves)
-    gap = table["teachers_after"] - table["teachers_needed"]
-    out.update(teachers_available=int(round(table["teachers_available"].sum())),
-               teachers_redeployed=int(moves["teachers"].sum()) if len(moves) else 0,
-               posts_to_recruit=int(round((-gap).clip(lower=0).sum())),
-               teachers_surplus=int(round(gap.clip(lower=0).sum())))
+    out.update(teachers_available=whole("teachers_available"),
+               teachers_redeployed=int(round(float(moves["teachers"].sum()))) if len(moves) else 0,
+               teachers_recruited=whole("recruited"), life_teachers_recruited=whole("life_recruited"),
+               posts_to_recruit=whole("recruited") + whole("life_recruited"),
+               teachers_to_life=whole("to_life"), teachers_surplus=whole("surplus_after"))
     return out
 
 
 def assess(plan: Plan, scenario: Scenario, inputs: Inputs) -> Staffing:
     """Count posts and life teachers, redeploy teachers and sum up, for one verified plan.
 
-    ``inputs`` are the data the plan was made from, for the minutes between schools.
+    Teachers move within ``[teachers] max_redeploy_minutes`` by the payroll rule of
+    :mod:`consolidation.families._staff` (the one the model's teacher-posts family states). ``inputs`` are
+    the data the plan was made from.
     """
     table = staffing(plan.schools, scenario.teachers)
-    moves = redeploy(table, plan.assignments, school_minutes(inputs, scenario))
-    return Staffing(schools=_after(table, moves), moves=moves, summary=teacher_summary(table, moves))
+    indexed = plan.schools.set_index("school_id")
+    indexed.index = indexed.index.astype(str)
+    moves, settled = redeploy(table, reach(indexed, scenario), scenario)
+    if table["teachers_available"].isna().all():
+        moves = moves.iloc[0:0]
+    after = _after(table, settled)
+    return Staffing(schools=after, moves=moves, summary=teacher_summary(after, moves))
+
 
 
 def with_staffing(plan: Plan, staff: Staffing) -> Plan:
@@ -347,8 +202,9 @@ def with_staffing(plan: Plan, staff: Staffing) -> Plan:
 
     The new columns come after ``boarders``.
     """
-    extra = staff.schools.set_index("school_id")
-    columns = [c for c in PLAN_COLUMNS if c != "teachers_after" or staff.known]
+    extra = staff.schools.set_index("school_id").rename(columns=FROM_STAFFING)
+    columns = [c for c in PLAN_COLUMNS if c in ("posts", "posts_primary", "posts_junior", "life_teachers")
+               or staff.known]
     schools = plan.schools.copy()
     for column in columns:
         schools[column] = schools["school_id"].astype(str).map(extra[column]).to_numpy()

@@ -14,6 +14,13 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "tests" / "data" / "bench"
 
 
+UNPRICED = {"costs": {"teacher_salary": 0, "life_teacher_salary": 0, "boarder_subsidy_primary": 0,
+                      "boarder_subsidy_junior": 0, "boarder_meals_per_day": 0},
+            "buses": {"price": 0, "annual": 0}}
+"""Tiny instances leave the public budget's newer prices out (teachers, buses, subsidy, meals), so that their
+objectives stay checkable by hand; a test that prices them says so in its own scenario."""
+
+
 def _zero_pupils(frame: pd.DataFrame) -> pd.DataFrame:
     """A row that leaves out a pupils key has 0 pupils of that band (in a file, a blank pupils cell is an
     error: write 0)."""
@@ -41,7 +48,7 @@ def write_instance(folder: Path, *, schools: list[dict], villages: list[dict] | 
         pd.DataFrame(travel, columns=["origin_id", "school_id", "minutes"]).to_csv(folder / "travel.csv", index=False)
         inputs["travel"] = "travel.csv"
         inputs["complete"] = True
-    data = {"name": "tiny", "inputs": inputs}
+    data = {"name": "tiny", "inputs": inputs, **{k: dict(v) for k, v in UNPRICED.items()}}
     for key, value in (scenario or {}).items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):
             data[key] = {**data[key], **value}

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from consolidation import cli
 from consolidation.checks import check_inputs
-from consolidation.families import COST_TERMS, REGISTRY
+from consolidation.families import COST_TERMS, PUBLIC, PUBLIC_CATEGORIES, REGISTRY
 from consolidation.io import read_inputs
 from consolidation.pipeline import run_scenario
 from consolidation.plan import verify
@@ -33,9 +33,15 @@ NAMES = [f.name for f in REGISTRY]
 
 def test_registry_is_ordered_and_complete():
     assert NAMES[:3] == ["travel", "locks", "assign_once"]
-    assert {"capacity", "beds", "classes", "teacher_limit", "hub_size", "open_count", "costs",
+    assert {"capacity", "beds", "classes", "teacher_posts", "buses", "budget", "hub_size", "open_count", "costs",
             "teaching_points", "open_link", "boarder_cap"} <= set(NAMES)
-    assert COST_TERMS == ("schools_annual", "travel", "places_added", "beds_added", "boarders")
+    assert COST_TERMS == ("teachers", "life_teachers", "schools_annual", "closed_reuse", "travel", "places_added",
+                          "beds_added", "boarders", "boarder_subsidy", "meals", "buses", "bus_purchase")
+    # every cost term is the public's, in one of the budget's categories, except families' valued time
+    assert set(COST_TERMS) - set(PUBLIC) == {"travel"}
+    assert set(PUBLIC.values()) == set(PUBLIC_CATEGORIES)
+    for family in REGISTRY:  # a family that costs anything says so school by school too
+        assert (family.by_school is None) == (not family.cost_terms), family.name
     for family in REGISTRY:
         if family.define is not None:  # the algebra, with units or names, in the docstring
             assert family.define.__doc__ and "``" in family.define.__doc__, family.name

@@ -12,7 +12,7 @@ from consolidation.io import read_inputs
 from consolidation.checks import check_inputs
 from consolidation.pipeline import run_scenario
 from consolidation.report.html import render_report
-from consolidation.scenario import Teachers, load_scenario
+from consolidation.scenario import Scenario, Teachers, load_scenario
 from consolidation.teachers import (REDEPLOY_COLUMNS, Staffing, check_staffing, posts, redeploy, staffing,
                                     teacher_summary)
 
@@ -82,53 +82,74 @@ def flows(*rows: tuple[str, str, float]) -> pd.DataFrame:
                           "current_school_id": a, "moved": 1} for a, b, n in rows])
 
 
-def table(**schools: tuple[int, int]) -> pd.DataFrame:
-    """A staffing table from ``id=(surplus, shortfall)``."""
-    return pd.DataFrame([{"school_id": sid, "name": f"School {sid}", "surplus": float(s), "shortfall": float(d)}
-                         for sid, (s, d) in schools.items()])
+def table(**schools: tuple[int, int, int]) -> pd.DataFrame:
+    """A staffing table from ``id=(posts, life teachers, teachers today)``."""
+    return pd.DataFrame([{"school_id": sid, "name": f"School {sid}", "posts_needed": float(p),
+                          "life_teachers": float(life), "teachers_available": float(have)}
+                         for sid, (p, life, have) in schools.items()])
+
+
+def minutes(*trips: tuple[str, str, float]) -> pd.DataFrame:
+    """One-way minutes between schools from ``(a, b, minutes)`` (both ways); other pairs far apart."""
+    ids = sorted({c for a, b, _ in trips for c in (a, b)})
+    out = pd.DataFrame(999.0, index=ids, columns=ids)
+    for a, b, value in trips:
+        out.at[a, b] = out.at[b, a] = value
+    for sid in ids:
+        out.at[sid, sid] = 0.0
+    return out
+
+
+SCENARIO = Scenario.model_validate({"name": "t", "inputs": {"schools": "schools.csv"}})  # 90,000 / 50,000, 60 min
 
 
 def moved(result: pd.DataFrame) -> dict[tuple[str, str], int]:
     return {(r.from_school_id, r.to_school_id): r.teachers for r in result.itertuples()}
 
 
-def test_teachers_follow_their_pupils_in_proportion():
-    # C closes: 6 pupils to H1, 4 to H2, both short of 5 teachers: its 5 teachers go 3 and 2
-    result = redeploy(table(C=(5, 0), H1=(0, 5), H2=(0, 5)), flows(("C", "H1", 6), ("C", "H2", 4)))
-    assert list(result.columns) == REDEPLOY_COLUMNS
-    assert moved(result) == {("C", "H1"): 3, ("C", "H2"): 2}
+def test_teachers_fill_needs_within_reach_and_the_rest_is_recruited():
+    # C closes with 5 teachers; H1 (10 min) and H2 (90 min, beyond 60) each need 3 posts
+    moves, settled = redeploy(table(C=(0, 0, 5), H1=(3, 0, 0), H2=(3, 0, 0)),
+                              minutes(("C", "H1", 10), ("C", "H2", 90)), SCENARIO)
+    assert list(moves.columns) == REDEPLOY_COLUMNS
+    assert moved(moves) == {("C", "H1"): 3}
+    assert settled["recruited"].to_dict() == {"C": 0, "H1": 0, "H2": 3}
+    assert settled.at["C", "surplus"] == 2 and settled.at["C", "teachers_after"] == 2
 
 
-def test_whole_teachers_by_largest_remainder():
-    # 2 teachers, pupils to three hubs 3 : 2 : 1: shares 1, 0.67, 0.33 -> 1, 1, 0
-    result = redeploy(table(C=(2, 0), H1=(0, 5), H2=(0, 5), H3=(0, 5)),
-                      flows(("C", "H1", 3), ("C", "H2", 2), ("C", "H3", 1)))
-    assert moved(result) == {("C", "H1"): 1, ("C", "H2"): 1}
+def test_surplus_teachers_turn_into_life_teachers_before_any_are_recruited():
+    # H needs 4 posts and 2 life teachers and has 5 teachers: 4 teach, 1 turns into a life teacher, 1 recruited
+    moves, settled = redeploy(table(H=(4, 2, 5)), minutes(("H", "H", 0)), SCENARIO)
+    assert moves.empty
+    assert (settled.at["H", "recruited"], settled.at["H", "to_life"], settled.at["H", "life_recruited"]) == (0, 1, 1)
 
 
-def test_a_shortfall_caps_what_follows_and_the_rest_stays():
-    result = redeploy(table(C=(5, 0), H=(0, 3)), flows(("C", "H", 10)))
-    assert moved(result) == {("C", "H"): 3}
+def test_posts_are_filled_first_since_a_teacher_costs_more_to_recruit():
+    # A's one spare teacher could fill B's post (90,000 saved) or C's life-teacher need (50,000 saved)
+    moves, settled = redeploy(table(A=(0, 0, 1), B=(1, 0, 0), C=(0, 1, 0)),
+                              minutes(("A", "B", 20), ("A", "C", 5)), SCENARIO)
+    assert moved(moves) == {("A", "B"): 1} and settled["life_recruited"].sum() == 1
 
 
-def test_the_nearest_surplus_fills_what_the_pupils_leave():
-    # H lacks 4: C sends the 2 it has along its pupils, then the nearer of A (10 min) and B (30 min) the rest
-    minutes = pd.DataFrame([[0, 50, 50, 10], [50, 0, 20, 30], [50, 20, 0, 40], [10, 30, 40, 0]],
-                           index=list("ABCH"), columns=list("ABCH"), dtype=float)
-    result = redeploy(table(A=(1, 0), B=(5, 0), C=(2, 0), H=(0, 4)), flows(("C", "H", 10)), minutes)
-    assert moved(result) == {("C", "H"): 2, ("A", "H"): 1, ("B", "H"): 1}
-    assert result.set_index("from_school_id").at["B", "minutes"] == 30
+def test_the_nearest_teachers_move_when_the_payroll_is_the_same():
+    moves, _ = redeploy(table(A=(0, 0, 3), B=(0, 0, 3), H=(2, 0, 0)), minutes(("A", "H", 10), ("B", "H", 30)), SCENARIO)
+    assert moved(moves) == {("A", "H"): 2}
+    assert moves.set_index("from_school_id").at["A", "minutes"] == 10
 
 
 def test_summary_balances():
     t = staffing(plan_schools({"school_id": "C", "open": 0, "teachers": 5},
                               {"school_id": "H", "pupils_g1_3": 90, "boarders": 31, "teachers": 0},
                               {"school_id": "K", "pupils_g1_3": 40, "teachers": 1}), T)
-    result = redeploy(t, flows(("C", "H", 10)))
-    s = teacher_summary(t, result)
-    # H: 2 classes, 90 / 19 = 4.74 -> 5 posts + 2 life teachers, gets C's 5; K: 40 / 19 = 2.1 -> 3 posts, has 1
+    moves, settled = redeploy(t, minutes(("C", "H", 5), ("C", "K", 5), ("H", "K", 5)), SCENARIO)
+    after = t.assign(**{c: settled.rename(columns={"surplus": "surplus_after"})[c].to_numpy()
+                        for c in ("recruited", "life_recruited", "to_life", "surplus_after")})
+    s = teacher_summary(after, moves)
+    # H: 2 classes, 90 / 19 = 4.74 -> 5 posts + 2 life teachers; K: 40 / 19 = 2.1 -> 3 posts, has 1. Six
+    # teachers fill six of the eight posts: two posts and both life teachers are recruited
     assert s == {"teachers_needed": 10, "teachers_available": 6, "teachers_redeployed": 5, "life_teachers": 2,
-                 "posts_to_recruit": 4, "teachers_surplus": 0}
+                 "posts_to_recruit": 4, "teachers_surplus": 0, "teachers_recruited": 2,
+                 "life_teachers_recruited": 2, "teachers_to_life": 0}
     assert s["teachers_available"] - s["teachers_needed"] == s["teachers_surplus"] - s["posts_to_recruit"]
 
 
@@ -195,7 +216,7 @@ def test_a_closed_schools_teachers_follow_to_the_hub(instance, tmp_path):
     assert moves[["from_school_id", "to_school_id", "teachers"]].values.tolist() == [["C", "H", 5]]
     assert moves.at[0, "minutes"] == pytest.approx(6.0)
     schools = result.plan.schools.set_index("school_id")
-    assert schools.at["H", "posts_needed"] == 5 and schools.at["H", "teachers_after"] == 5
+    assert schools.at["H", "posts"] == 5 and schools.at["H", "teachers_after"] == 5
     assert schools.at["C", "teachers_after"] == 0
     html = (tmp_path / "run" / "report.html").read_text()
     assert "5 teachers from Cliff School (C) to Hill Central School (H), 6.0 min" in html
@@ -231,7 +252,7 @@ def test_the_example_county(young_by_bus):
     assert moves["teachers"].sum() == s["teachers_redeployed"] > 0
     schools = pd.read_csv(out / "schools.csv").set_index("school_id")
     closed = schools["role"] == "closed"
-    assert (schools.loc[closed, "posts_needed"] == 0).all() and (schools.loc[~closed, "posts_needed"] > 0).all()
+    assert (schools.loc[closed, "posts"] == 0).all() and (schools.loc[~closed, "posts"] > 0).all()
     after = schools["teachers"] + schools["teachers_junior"] - schools.index.map(
         moves.groupby("from_school_id")["teachers"].sum()).fillna(0) + schools.index.map(
         moves.groupby("to_school_id")["teachers"].sum()).fillna(0)

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .. import BANDS, i18n
-from ..families import COST_TERMS
+from ..families import COST_TERMS, PUBLIC_CATEGORIES
 from ..report.html import band_label, label
 from .runs import DataDifference, RunFolder
 from .shapes import HAS_PLAN
@@ -125,6 +125,23 @@ def _travel_specs(cmp: Comparison) -> list[tuple]:
     return specs
 
 
+def _public_specs(cmp: Comparison) -> list[tuple]:
+    """List the public yearly cost by category and its total, then families' pupil-minutes, when any run has them."""
+    if not any(run.summary.get("cost_public") for run in cmp.runs):
+        return []
+    t = cmp.t
+    specs: list[tuple] = [("group", t("cmp.group.public"))]
+    specs += [(("cost_public", key), t(f"budget.{key}"), "yuan", "lower", False) for key in PUBLIC_CATEGORIES]
+    specs += [(("cost_public", "total"), t("budget.total"), "yuan", "lower", True),
+              (("cost_families", "pupil_minutes"), t("cmp.m.pupil_minutes"), "int", "lower", False),
+              (("buses",), t("card.buses"), "int", "lower", False),
+              (("bus_riders",), t("cmp.m.bus_riders"), "pupils", None, False),
+              (("teachers_recruited",), t("cmp.m.teachers_recruited"), "int", "lower", False),
+              (("teachers_to_life",), t("teachers.card_to_life"), "int", None, False),
+              (("teachers_surplus",), t("teachers.card_surplus"), "int", None, False)]
+    return specs
+
+
 def _cost_specs(cmp: Comparison) -> list[tuple]:
     """List each cost term any run has (the shared terms first, in their order), the total and the capital."""
     t = cmp.t
@@ -139,13 +156,14 @@ def _cost_specs(cmp: Comparison) -> list[tuple]:
     specs += [("group", t("cmp.group.capital")),
               (("capital", "places"), t("capital.places"), "yuan", "lower", False),
               (("capital", "beds"), t("capital.beds"), "yuan", "lower", False),
+              (("capital", "buses"), t("capital.buses"), "yuan", "lower", False),
               (("capital", "total"), t("capital.total"), "yuan", "lower", True)]
     return specs
 
 
 def _metric_specs(cmp: Comparison) -> list[tuple]:
     """List ``("group", label)`` or ``(path, label, kind, direction, total)``; direction ``lower`` = lower is better."""
-    return _school_specs(cmp) + _teacher_specs(cmp) + _travel_specs(cmp) + _cost_specs(cmp)
+    return _school_specs(cmp) + _teacher_specs(cmp) + _travel_specs(cmp) + _public_specs(cmp) + _cost_specs(cmp)
 
 
 def _solved(run: RunFolder) -> bool:

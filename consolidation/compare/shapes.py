@@ -16,7 +16,8 @@ STATUSES = ("optimal", "feasible", "infeasible", "no_solution")
 SUMMARY_NUMBERS = ("objective", "gap", "seconds", "schools_open", "schools_closed", "hubs", "teaching_points",
                    "groups", "pupils_total", "pupils_moved", "boarders", "boarders_g1_3", "places_added",
                    "beds_added", "teachers_needed", "teachers_available", "teachers_redeployed", "life_teachers",
-                   "posts_to_recruit")
+                   "posts_to_recruit", "buses", "bus_riders", "teachers_recruited", "life_teachers_recruited",
+                   "teachers_to_life", "teachers_surplus")
 PLAN_KEYS = ("objective", "schools_open", "schools_closed")
 """What every summary.json of a plan holds, whatever the planner's version."""
 
@@ -54,7 +55,7 @@ def _numbers_shape(file: Path, summary: dict) -> list[str]:
         value = summary.get(key)
         if value is not None and not _is_number(value):
             bad.append(f"{file}: {key} is {value!r}, not a number; {FIX}")
-    for key in ("cost", "capital"):
+    for key in ("cost", "capital", "cost_public", "cost_families"):
         table = summary.get(key)
         if table is None:
             continue

@@ -44,6 +44,24 @@ COST_TERMS: tuple[str, ...] = tuple(term for family in REGISTRY for term in fami
 """The objective's terms by name, in the order the model, the plan, the report and comparisons list them."""
 
 
+PUBLIC_CATEGORIES: tuple[str, ...] = ("schools", "teachers", "life_teachers", "buses", "boarding", "meals",
+                                      "capital_annual")
+"""The public budget's yearly categories, in the order summary.json and the reports list them."""
+
+PUBLIC: dict[str, str] = {term: category for f in REGISTRY for term, category in f.public.items()}
+"""The public category of each cost term; terms not here are families' (their travel time valued)."""
+
+
+def public_parts(terms: dict[str, float]) -> dict[str, float]:
+    """Return the public yearly cost by category and its ``total`` (yuan a year) from the cost terms."""
+    out = {category: 0.0 for category in PUBLIC_CATEGORIES}
+    for term, value in terms.items():
+        if term in PUBLIC:
+            out[PUBLIC[term]] += float(value)
+    out["total"] = sum(out[c] for c in PUBLIC_CATEGORIES)
+    return out
+
+
 def family(name: str) -> Family:
     """Return the registered family called ``name``."""
     for f in REGISTRY:
@@ -73,4 +91,5 @@ def families_markdown() -> str:
     return "\n".join(out)
 
 
-__all__ = ["COST_TERMS", "REGISTRY", "Family", "PlanView", "Relaxation", "family", "families_markdown"]
+__all__ = ["COST_TERMS", "PUBLIC", "PUBLIC_CATEGORIES", "REGISTRY", "public_parts", "Family", "PlanView",
+           "Relaxation", "family", "families_markdown"]

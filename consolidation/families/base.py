@@ -183,6 +183,12 @@ class Family:
     lp_names
         Name prefixes of the rows (and columns) the family puts in an LP file; its golden LP file shows
         each of them.
+    public
+        The public budget's category of each cost term (``schools``, ``teachers``, ``life_teachers``,
+        ``buses``, ``boarding``, ``meals``, ``capital_annual``); a term not listed is families' (travel time).
+    by_school
+        ``by_school(assignments, schools, scenario)``: the cost terms school by school (yuan a year, indexed by
+        ``school_id``, a column per term); the columns add up to :attr:`recompute`'s terms.
     """
 
     name: str
@@ -197,6 +203,8 @@ class Family:
     check: Callable[[PlanView, Scenario], list[str]] | None = None
     relaxation: Relaxation | None = None
     lp_names: tuple[str, ...] = field(default=())
+    public: Mapping[str, str] = field(default_factory=dict)
+    by_school: Callable[[pd.DataFrame, pd.DataFrame, Scenario], pd.DataFrame] | None = None
 
     @property
     def doc(self) -> str:

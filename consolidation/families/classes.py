@@ -4,7 +4,7 @@ With ``schools.capacity_by = "classes"``, also a classroom for every class; plac
 at a time.
 
 Declares ``classes__S__B``, whole classes per school and band (integer, with ``capacity_by = "classes"`` or
-``teachers.within_available``, whose class floor counts them), and ``rooms__S``, classrooms added (integer,
+when teacher posts are in the model, whose class floor counts them), and ``rooms__S``, classrooms added (integer,
 up to ``(max_capacity - capacity) / class_size_primary``), with ``capacity_by = "classes"``.
 """
 
@@ -16,6 +16,7 @@ from ..errors import id_list
 from ..io import classrooms, school_classes
 from ..scenario import Scenario
 from ..tolerances import SOLVER
+from ._staff import active
 from .base import Builder, Family, PlanView
 
 
@@ -23,7 +24,7 @@ def declare(m: Builder, scenario: Scenario) -> None:
     """``classes`` (keyed by ``(school_id, band)``) and ``rooms`` (keyed by ``school_id``), when needed."""
     classes: dict = {}
     rooms: dict = {}
-    if scenario.schools.capacity_by == "classes" or scenario.teachers.within_available:
+    if scenario.schools.capacity_by == "classes" or active(scenario):
         for sid, band in m.pairs.table[["school_id", "band"]].drop_duplicates().itertuples(index=False):
             classes[(sid, band)] = m.variable(f"classes__{m.school_name(sid)}__{band}", low=0, kind="integer")
         if scenario.schools.capacity_by == "classes":
@@ -39,7 +40,9 @@ def declare(m: Builder, scenario: Scenario) -> None:
 def define(m: Builder, scenario: Scenario) -> None:
     """Whole classes: ``sum_{p at s, band b} n_p assign[p] <= size_b classes[s,b]`` (pupils).
 
-    Class sizes are 45 primary, 50 junior. With ``capacity_by = "classes"`` every class needs a classroom:
+    Class sizes are 45 primary, 50 junior. The strong form ``classes[s,b] >= assign[p]`` for every pair of
+    band ``b`` to ``s`` (any pupil needs a whole class) tightens the relaxation. With
+    ``capacity_by = "classes"`` every class needs a classroom:
     ``sum_b classes[s,b] <= rooms[s] open[s] + rooms_added[s]``, and places added are whole classrooms:
     ``places[s] = class_size_primary rooms_added[s]``.
     """
@@ -49,6 +52,9 @@ def define(m: Builder, scenario: Scenario) -> None:
     for (sid, band), load in m.loads(by=["school_id", "band"]).items():
         m.constrain(load - scenario.teachers.class_size(band) * classes[(sid, band)], "<=",
                     m.name("classes", sid, band), 0)
+    table = m.pairs.table
+    for var, sid, band in zip(m["assign"], table["school_id"].tolist(), table["band"].tolist()):
+        m.constrain(classes[(sid, band)] - var, ">=", f"class_link__{var.name[8:]}", 0)
     if scenario.schools.capacity_by != "classes":
         return
     existing = classrooms(m.schools, scenario)
@@ -82,9 +88,10 @@ FAMILY = Family(
     order=80,
     summary="Whole classes within the class size; with capacity_by = \"classes\", a classroom for each.",
     reads=("schools.capacity_by", "teachers.class_size_primary", "teachers.class_size_junior",
-           "teachers.within_available", "schools: classrooms, capacity, max_capacity"),
+           "teachers.within_available", "costs.teacher_salary", "costs.life_teacher_salary",
+           "schools: classrooms, capacity, max_capacity"),
     declare=declare,
     define=define,
     check=check,
-    lp_names=("classes__", "rooms__", "classrooms__", "whole_rooms__"),
+    lp_names=("classes__", "class_link__", "rooms__", "classrooms__", "whole_rooms__"),
 )

@@ -17,7 +17,7 @@ import jinja2
 import pandas as pd
 
 from .. import BANDS, __version__, pupils_column
-from ..families import COST_TERMS
+from ..families import COST_TERMS, PUBLIC_CATEGORIES
 from .. import i18n
 from ..i18n import fmt_int, fmt_minutes, fmt_pupils, fmt_share, fmt_yuan
 from ..i18n import missing as _missing
@@ -25,7 +25,7 @@ from .group_map import group_colors
 
 ROLE_ORDER = {"hub": 0, "kept": 1, "teaching_point": 2, "closed": 3}
 STATUS_TONE = {"optimal": "good", "feasible": "warn", "infeasible": "bad", "no_solution": "bad"}
-CAPITAL_TERMS = ("places", "beds")
+CAPITAL_TERMS = ("places", "beds", "buses")
 
 
 def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataFrame,
@@ -99,13 +99,14 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "schools": _school_rows(schools, lang),
         "trips": _trip_rows(assignments, names, _origin_names(origins), lang),
         "trips_moved": int((_num(assignments, "moved") > 0).sum()),
-        "costs": _cost_rows(summary.get("cost") or {}, lang) if has_plan else [],
+        "costs": _budget_rows(summary, lang) if has_plan else [],
         "capital": _capital_rows(summary.get("capital") or {}, lang) if has_plan else [],
         "footer": _footer(summary, lang),
         "version": __version__,
         **group_context(groups, groups_png, names, lang),
         **teacher_context(summary if has_plan else {}, redeployments, names, lang),
-        "school_posts": "posts_needed" in schools,
+        "school_posts": "posts" in schools or "posts_needed" in schools,
+        "school_budget": "cost_public" in schools,
     }
     return environment().get_template("report.html").render(**context)
 
@@ -183,11 +184,15 @@ def _cards(summary: dict, lang: str) -> list[dict]:
          "note": t("card.places_note"), "flag": False},
         {"label": t("card.beds"), "value": fmt_int(summary.get("beds_added")),
          "note": t("card.beds_note"), "flag": False},
-        {"label": t("card.cost"), "value": fmt_yuan((summary.get("cost") or {}).get("total"), lang),
-         "note": t("card.cost_note"), "flag": False},
+        {"label": t("card.buses"), "value": fmt_int(summary.get("buses")),
+         "note": t("card.buses_note", n=fmt_pupils(summary.get("bus_riders"))), "flag": False},
+        {"label": t("card.public"), "value": fmt_yuan((summary.get("cost_public") or {}).get("total"), lang),
+         "note": t("card.public_note"), "flag": False},
         {"label": t("card.capital"),
          "value": fmt_yuan((summary.get("capital") or {}).get("total"), lang),
          "note": t("card.capital_note"), "flag": False},
+        {"label": t("card.families"), "value": fmt_int((summary.get("cost_families") or {}).get("pupil_minutes")),
+         "note": t("card.families_note"), "flag": False},
     ]
 
 
@@ -247,6 +252,8 @@ def _school_rows(schools: pd.DataFrame, lang: str) -> list[dict]:
             "beds_added": fmt_int(_value(r, "beds_added")),
             "boarders": fmt_pupils(_value(r, "boarders")),
             "posts": _posts(r) if rl != "closed" else "–",
+            "buses": fmt_int(_value(r, "buses")),
+            "public": fmt_yuan(_value(r, "cost_public"), lang),
             "grows_places": not _missing(_value(r, "places_added")) and r["places_added"] > 0,
             "grows_beds": not _missing(_value(r, "beds_added")) and r["beds_added"] > 0,
         })
@@ -256,7 +263,7 @@ def _school_rows(schools: pd.DataFrame, lang: str) -> list[dict]:
 def _posts(row) -> str:
     """Return a school's staff posts, and its life teachers when it has any: ``25`` or ``25 + 1``."""
     life = _value(row, "life_teachers")
-    posts = fmt_int(_value(row, "posts_needed"))
+    posts = fmt_int(_value(row, "posts") if "posts" in row.index else _value(row, "posts_needed"))
     return posts if _missing(life) or not life else f"{posts} + {fmt_int(life)}"
 
 
@@ -301,6 +308,32 @@ def label(key: str, names: dict[str, str]) -> str:
     """``Name (id)`` when the id has a name, else the id, or a dash when empty."""
     name = names.get(key)
     return f"{name} ({key})" if name else (key or "–")
+
+
+def _budget_rows(summary: dict, lang: str) -> list[dict]:
+    """Return the public yearly cost by category with shares, its total, then families' time (and the objective)."""
+    public = summary.get("cost_public") or {}
+    if not public:  # a run folder written before the public budget existed: its cost terms as they were
+        return _cost_rows(summary.get("cost") or {}, lang)
+    total = public.get("total")
+    rows = []
+    for key in PUBLIC_CATEGORIES:
+        value = public.get(key)
+        share = None if _missing(total) or not total or _missing(value) else float(value) / float(total)
+        rows.append({"label": i18n.text(f"budget.{key}", lang), "value": fmt_yuan(value, lang),
+                     "share": fmt_share(share), "total": False})
+    rows.append({"label": i18n.text("budget.total", lang), "value": fmt_yuan(total, lang), "share": "",
+                 "total": True})
+    families = summary.get("cost_families") or {}
+    minutes = i18n.text("budget.families_minutes", lang, n=fmt_int(families.get("pupil_minutes")))
+    valued = families.get("yuan")
+    rows.append({"label": i18n.text("budget.families", lang) + " (" + minutes + ")",
+                 "value": fmt_yuan(valued, lang) if valued else i18n.text("budget.not_valued", lang),
+                 "share": "", "total": False})
+    if valued:
+        rows.append({"label": i18n.text("budget.objective", lang), "value": fmt_yuan(summary.get("objective"), lang),
+                     "share": "", "total": True})
+    return rows
 
 
 def _cost_rows(cost: dict, lang: str) -> list[dict]:
@@ -388,8 +421,11 @@ def teacher_context(summary: dict, moves: pd.DataFrame | None, names: dict[str, 
                        "note": t("teachers.card_available_note"), "flag": False},
                       {"label": t("teachers.card_redeployed"), "value": fmt_int(summary.get("teachers_redeployed")),
                        "note": t("teachers.card_redeployed_note"), "flag": False}]
-        cards += [{"label": t("teachers.card_recruit"), "value": fmt_int(recruit),
-                   "note": t("teachers.card_recruit_note"), "flag": recruit > 0},
+        cards += [{"label": t("teachers.card_to_life"), "value": fmt_int(summary.get("teachers_to_life")),
+                   "note": t("teachers.card_to_life_note"), "flag": False},
+                  {"label": t("teachers.card_recruit"), "value": fmt_int(recruit),
+                   "note": t("teachers.card_recruit_note", posts=fmt_int(summary.get("teachers_recruited")),
+                             life=fmt_int(summary.get("life_teachers_recruited"))), "flag": recruit > 0},
                   {"label": t("teachers.card_surplus"), "value": fmt_int(summary.get("teachers_surplus")),
                    "note": t("teachers.card_surplus_note"), "flag": False}]
     rows = []

@@ -6,7 +6,9 @@ Every instance starts from the same county and switches on its family's rule (:d
 - Villages V1 (10 pupils of G4_6, at A today), V2 (10, at B), V3 (10, at C).
 - Travel (minutes, complete): V1-A 5, V1-B 20; V2-A 20, V2-B 5; V3-A 50, V3-B 30, V3-C 5.
 - G4_6 may ride 40 minutes and may not board, so V3-A (50 min) has no variable (the ``travel`` family).
-- Costs: 1 yuan a pupil-minute, a place 100 and a bed 50 (over 10 years), 3 a boarder.
+- Costs: 1 yuan a pupil-minute, a place 100 and a bed 50 (over 10 years), 3 a boarder; teachers, buses, the
+  boarding subsidy and meals unpriced (``conftest.UNPRICED``) unless the family's instance prices them.
+- G4_6 rides a bus (no km given: bus minutes x 30 km/h, so every trip is beyond the 2 km walk).
 
 :func:`lp_text` builds an instance's model and returns its LP file; ``tests/golden/<family>.lp`` keeps the
 reviewed text, rewritten only by ``python tests/golden/regenerate.py``.
@@ -50,6 +52,11 @@ BOARDING = {"rules": {"G4_6": {"max_minutes": 15, "boarding": True}},
             "schools": {"A": {"beds": 5, "max_beds": 20}}}
 """G4_6 rides 15 minutes and may board beyond: V2 may board at A (20 min), which has 5 beds and room for 20."""
 
+PLACES = {"A": {"lon": 103.70, "lat": 36.03}, "B": {"lon": 103.71, "lat": 36.03}, "C": {"lon": 103.80, "lat": 36.03}}
+"""Coordinates for the teacher-posts instance: A and B 0.9 km apart (2 minutes by bus), C 9 km east (23)."""
+PLACES_V = {"V1": {"lon": 103.70, "lat": 36.04}, "V2": {"lon": 103.71, "lat": 36.04},
+            "V3": {"lon": 103.80, "lat": 36.04}}
+
 RULES: dict[str, dict[str, Any]] = {
     "travel": {},
     "locks": {"schools": {"A": {"lock": "open"}}},
@@ -60,13 +67,21 @@ RULES: dict[str, dict[str, Any]] = {
     "capacity": {"schools": {"B": {"max_capacity": 30}}},
     "beds": BOARDING,
     "classes": {"scenario": {"schools": {"capacity_by": "classes"}}, "schools": {"B": {"max_capacity": 65}}},
-    "teacher_limit": {"rules": BOARDING["rules"], "scenario": {"teachers": {"within_available": True}},
-                      "schools": {"A": {"teachers": 3, "beds": 5, "max_beds": 20}, "B": {"teachers": 2},
-                                  "C": {"teachers": 2}}},
+    "teacher_posts": {"rules": BOARDING["rules"],
+                      "scenario": {"teachers": {"within_available": True, "max_redeploy_minutes": 15},
+                                   "costs": {"teacher_salary": 90, "life_teacher_salary": 50}},
+                      "schools": {"A": {"teachers": 3, "beds": 5, "max_beds": 20, **PLACES["A"]},
+                                  "B": {"teachers": 2, **PLACES["B"]}, "C": {"teachers": 2, **PLACES["C"]}},
+                      "villages": PLACES_V},
     "hub_size": {"scenario": {"schools": {"min_hub_pupils": 15}}},
     "open_count": {"scenario": {"schools": {"max_open": 2, "open_exactly": 2}}},
-    "costs": {},
+    "costs": {**BOARDING, "scenario": {"costs": {"boarder_subsidy_primary": 4, "boarder_subsidy_share": 0.5,
+                                                 "boarder_meals_per_day": 1, "nutrition_per_pupil_day": 1,
+                                                 "school_days": 2, "closed_school_value": 7}}},
     "boarder_cap": {**BOARDING, "scenario": {"boarding": {"max_boarders_G4_6": 5}}},
+    "buses": {"scenario": {"buses": {"price": 1000, "annual": 100, "life_years": 10, "seats": 10, "runs": 1,
+                                     "walk_km": 2}}},
+    "budget": {"schools": {"B": {"max_capacity": 30}}, "scenario": {"budget": {"capital": 500, "annual": 5000}}},
 }
 """What each family's instance changes: ``scenario`` keys, and columns of ``schools`` and ``villages`` by ID
 (``rules`` is a shorthand for ``scenario.rules``)."""
