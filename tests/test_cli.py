@@ -105,9 +105,11 @@ def test_never_overwrites_without_asking(baseline_run):
 
 def test_overwrite_when_asked(tmp_path):
     out = tmp_path / "again"
-    assert invoke("run", BASELINE, "--out", out, "-q").exit_code == 0
+    # what is tested is the folder, not the plan: a short time limit keeps the solves short
+    assert invoke("run", BASELINE, "--out", out, "-q", "--time-limit", "3").exit_code == 0
     before = (out / "run.json").read_text()
-    result = invoke("run", BASELINE, "--out", out, "--overwrite", "-q", "--set", "rules.G4_6.max_minutes=60")
+    result = invoke("run", BASELINE, "--out", out, "--overwrite", "-q", "--set", "rules.G4_6.max_minutes=60",
+                    "--time-limit", "3")
     assert result.exit_code == 0
     assert (out / "run.json").read_text() != before and "max_minutes" in (out / "run.json").read_text()
     assert [p.name for p in tmp_path.iterdir()] == ["again"]
@@ -130,7 +132,7 @@ def test_interrupted_run_leaves_no_folder(tmp_path, monkeypatch):
 
     monkeypatch.setattr(folder, "draw_plan_map", broken)
     out = tmp_path / "broken"
-    result = CliRunner().invoke(cli.main, ["run", str(BASELINE), "--out", str(out), "-q"])
+    result = CliRunner().invoke(cli.main, ["run", str(BASELINE), "--out", str(out), "-q", "--time-limit", "3"])
     assert result.exit_code == 1 and "disk full" in result.output
     assert not out.exists() and list(tmp_path.iterdir()) == []
 

@@ -548,7 +548,7 @@ def wait_for(predicate, proc: subprocess.Popen, seconds: float = 60) -> None:
 @pytest.mark.parametrize("when", ["while solving", "while writing"])
 def test_sigterm_is_handled_like_ctrl_c(tmp_path, when):
     out = tmp_path / "run"
-    proc = subprocess.Popen(command("run", BASELINE, "--out", out, "-q"), stdout=subprocess.PIPE,
+    proc = subprocess.Popen(command("run", BASELINE, "--out", out, "-q", "--time-limit", "3"), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     if when == "while solving":
         wait_for(lambda: (tmp_path / ".run.lock").exists(), proc)
