@@ -92,7 +92,13 @@ def _write(name: str, minutes: np.ndarray, demand: np.ndarray, capacity: np.ndar
 
     folder = Path(cache) / name
     n, m = minutes.shape
-    if not (folder / "scenario.toml").exists():
+    scenario = SCENARIO.format(name=name, assignment=assignment, gap=gap, time_limit=time_limit,
+                               open_exactly="" if p is None else f"open_exactly = {p}\n")
+    cached = folder / "scenario.toml"
+    # a cached folder is reused only if its scenario is today's (a new scenario key must reach old caches);
+    # the scenario file is written last, so a half-written folder is never taken for a cached one
+    if not cached.exists() or cached.read_text() != scenario:
+        cached.unlink(missing_ok=True)
         folder.mkdir(parents=True, exist_ok=True)
         vids = [f"V{i + 1}" for i in range(n)]
         sids = [f"S{j + 1}" for j in range(m)]
@@ -103,9 +109,7 @@ def _write(name: str, minutes: np.ndarray, demand: np.ndarray, capacity: np.ndar
             .to_csv(folder / "schools.csv", index=False)
         pd.DataFrame({"origin_id": np.repeat(vids, m), "school_id": np.tile(sids, n),
                       "minutes": minutes.ravel()}).to_csv(folder / "travel.csv", index=False, float_format="%.10g")
-        (folder / "scenario.toml").write_text(SCENARIO.format(
-            name=name, assignment=assignment, gap=gap, time_limit=time_limit,
-            open_exactly="" if p is None else f"open_exactly = {p}\n"))
+        cached.write_text(scenario)
     return Instance(name, folder, minutes, demand, capacity, fixed, p, assignment)
 
 
