@@ -142,22 +142,12 @@ def county(n_villages: int = 1500, n_schools: int = 168, seed: int = 1) -> Path:
 
 def run_limited(scenario: Path, limit: float) -> dict:
     """Run the planner with ``solver.time_limit_s = limit``; return status, gap, objective and stage seconds."""
-    import logging
-
-    from benchmarks.spopt_compare import StageTimes
+    from benchmarks.spopt_compare import stage_times
     from consolidation.pipeline import run_scenario
     from consolidation.scenario import load_scenario
 
-    logger = logging.getLogger("consolidation")
-    handler, level = StageTimes(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
+    with stage_times() as t:
         result = run_scenario(load_scenario(scenario, [f"solver.time_limit_s={limit}"]))
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-    t = handler.timings
     return {"status": result.status, "gap": result.summary.get("gap"), "objective": result.summary.get("objective"),
             "limited_s": t.get("model", 0.0) + t.get("solve", 0.0), "read_s": t.get("read", 0.0) + t.get("travel", 0.0),
             "plan_s": t.get("plan", 0.0)}

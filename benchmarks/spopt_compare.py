@@ -17,6 +17,8 @@ import logging
 import sys
 import time
 from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,6 +41,20 @@ class StageTimes(logging.Handler):
         args = record.args if isinstance(record.args, tuple) else ()
         if record.msg == "%-8s %s (%.2f s)" and len(args) == 3:
             self.timings[str(args[0]).strip()] = float(args[2])
+
+
+@contextmanager
+def stage_times() -> Iterator[dict[str, float]]:
+    """Collect the planner's per-stage seconds (``read``, ``model``, ``solve``...) while the block runs."""
+    logger = logging.getLogger("consolidation")
+    handler, level = StageTimes(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield handler.timings
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def cost_matrix(folder: Path):
@@ -81,18 +97,10 @@ def run_planner(folder: Path) -> dict:
     from consolidation.pipeline import run_scenario
     from consolidation.scenario import load_scenario
 
-    logger = logging.getLogger("consolidation")
-    handler, level = StageTimes(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
+    with stage_times() as t:
         t0 = time.perf_counter()
         result = run_scenario(load_scenario(folder / "scenario.toml"))
         seconds = time.perf_counter() - t0
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-    t = handler.timings
     return {"objective": result.summary.get("objective"), "status": result.status, "seconds": seconds,
             "read_s": t.get("read", 0.0) + t.get("travel", 0.0), "build_s": t.get("model"), "solve_s": t.get("solve")}
 
