@@ -54,14 +54,14 @@ class _Data:
     split: bool
 
 
-def _data(model) -> _Data | None:
+def _data(model, costs: tuple[np.ndarray, np.ndarray] | None) -> _Data | None:
     problem, blocks = model.problem, model.variables
     table = model.pairs.table
     if table.empty:
         return None
     objective = problem.objective
     sids = list(blocks["open"])
-    cost, pair = pair_costs(model)
+    cost, pair = pair_costs(model) if costs is None else costs
     groups = table.groupby(["origin_id", "band"], sort=False).ngroup().to_numpy()
     n_groups = len(cost)
     pupils = np.zeros(n_groups)
@@ -243,18 +243,19 @@ def covers(model) -> bool:
             and all(name.startswith(KNOWN_ROWS) for name in model.problem._constraints))
 
 
-def start(model, seconds: float = 2.0) -> dict | None:
+def start(model, seconds: float = 2.0, costs: tuple[np.ndarray, np.ndarray] | None = None) -> dict | None:
     """Return a start: values by variable (``assign``, ``open``, ``places``, ``beds``).
 
     None where the heuristic does not apply or finds no plan. Spends at most about ``seconds`` on the interchange.
+    ``costs``: the model's :func:`~consolidation.model.radius.pair_costs`, when the caller has them already.
     """
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf where a group has one school or none
-        return _start(model, seconds)
+        return _start(model, seconds, costs)
 
 
-def _start(model, seconds: float) -> dict | None:
+def _start(model, seconds: float, costs: tuple[np.ndarray, np.ndarray] | None) -> dict | None:
     began = time.perf_counter()
-    d = _data(model)
+    d = _data(model, costs)
     if d is None:
         return None
     opened = _greedy_open(d)

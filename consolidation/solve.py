@@ -350,16 +350,17 @@ def solve(model: BuiltModel, settings: SolverSettings, *, started: float | None 
     called = time.perf_counter()
     began = called if started is None else started
     warm, values0 = False, None
+    radius = Radius.of(model) if settings.formulation == "auto" else None
     if settings.name == "highs" and highs_available():
         t = time.perf_counter()
         left = settings.time_limit_s - (t - began)
-        values0 = start(model, seconds=max(0.0, min(2.0, 0.1 * left)))
+        values0 = start(model, seconds=max(0.0, min(2.0, 0.1 * left)),
+                        costs=None if radius is None else (radius.cost, radius.pair))
         if values0:
             for var, v in values0.items():
                 var.setInitialValue(v)
             warm = True
         log.debug("start: %s (%.2f s)", "greedy + interchange" if warm else "none", time.perf_counter() - t)
-    radius = Radius.of(model) if settings.formulation == "auto" else None
     if warm and time.perf_counter() - began >= settings.time_limit_s and covers(model):
         # the time is spent (building and the start): the start plan is the plan; HiGHS would only load it
         for var, v in values0.items():
