@@ -42,6 +42,11 @@ class InputFiles(_Strict):
     travel: Path | None = Field(
         None, description="Travel CSV (origin_id, school_id, minutes[, km]); listed pairs override computed travel."
     )
+    enrolment: Path | None = Field(
+        None, description="Enrolment by year for a programme ([years]): CSV with origin_id (a village, or a school "
+        "without a villages file), year, pupils_g1_3, pupils_g4_6, pupils_g7_9; replaces the projection. Every "
+        "origin and every year of the programme must have a row."
+    )
     boundary: Path | None = Field(None, description="Polygon file drawn on the map.")
     crs: str | None = Field(
         None, description="CRS of x/y columns in CSV files, e.g. EPSG:4547 (CGCS2000 / 3-degree GK CM 114E)."
@@ -66,7 +71,7 @@ class InputFiles(_Strict):
         "coordinates are probably wrong); raise it to allow points outside the county."
     )
 
-    @field_validator("schools", "villages", "travel", "boundary", mode="before")
+    @field_validator("schools", "villages", "travel", "boundary", "enrolment", mode="before")
     @classmethod
     def _not_empty(cls, value: Any, info: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -216,6 +221,11 @@ class Teachers(_Strict):
         "(one way, by bus, straight line x travel.detour); teachers beyond reach of any need stay on the payroll "
         "as surplus. Placeholder: no national rule; 60 minutes is one G7_9 day trip."
     )
+    attrition_rate: float = Field(
+        0.03, ge=0, lt=1, description="Share of today's teachers who leave each year (retirement and leaving; "
+        "domain brief: 3 %, [M]). In a programme, year k after the first keeps (1 - rate)^k of each school's "
+        "teachers: savings in posts come through attrition, not dismissal. No effect on a one-year plan."
+    )
 
     def class_size(self, band: str) -> int:
         """Largest class of ``band``, pupils: ``class_size_junior`` for G7_9, ``class_size_primary`` otherwise."""
@@ -338,6 +348,10 @@ class Costs(_Strict):
         0, ge=0, le=YUAN_MAX, description="Yuan a year a closed school's building brings in when reused or let "
         "(a saving from closing). Placeholder: 0, no reuse counted."
     )
+    discount_rate: float = Field(
+        0.035, ge=0, le=0.5, description="A programme's yearly costs are discounted at this rate a year to its "
+        "first year (domain brief: 3.5 %, [M]); no effect on a one-year plan."
+    )
 
 
 class Buses(_Strict):
@@ -369,6 +383,66 @@ class Buses(_Strict):
     )
 
 
+class Years(_Strict):
+    """``[years]``: a programme over several years (absent: a plan of one year, on the data's enrolment).
+
+    The data's enrolment is that of ``first``; later years are projected (or read from ``inputs.enrolment``).
+    """
+
+    first: int | None = Field(None, ge=1990, le=2100, description="First year of the programme (the data's "
+                              "enrolment is this year's), e.g. 2026. With last; absent: a one-year plan.")
+    last: int | None = Field(None, ge=1990, le=2100, description="Last year of the programme, e.g. 2031.")
+    step: int = Field(1, ge=1, le=10, description="Years between planned years (1: every year).")
+    lead_years: int = Field(
+        1, ge=0, le=10, description="Places, beds and classrooms built in a year are usable this many years later "
+        "(build before close: nothing built is usable in the first lead_years of the programme)."
+    )
+    max_closures_per_year: int | None = Field(
+        None, ge=0, description="Most schools closed in any one planned year; absent: no limit."
+    )
+    intake_rate: float = Field(
+        0.0, ge=-0.5, le=0.5, description="Cohort projection: grade-1 intake changes by this share a year "
+        "(e.g. -0.05), when no births series is given."
+    )
+    births: dict[int, float] = Field(
+        default_factory=dict, description="Cohort projection: births by year (any unit, e.g. millions); grade-1 "
+        "intake in year t is the first year's intake x births[t-6] / births[first-6]. Every year first-6 .. "
+        "last-6 must be given. Replaces intake_rate."
+    )
+    intake_rate_column: str | None = Field(
+        None, description="Cohort projection: a villages (or schools) column with each origin's own yearly "
+        "change of intake, added to intake_rate or to the births series' change."
+    )
+    migration_rate: float = Field(
+        0.0, ge=-0.5, le=0.5, description="Cohort projection: every band's pupils change by this share a year "
+        "(families moving away, e.g. -0.02; or to town, +0.03)."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Years:
+        if (self.first is None) != (self.last is None):
+            raise ValueError("give both first and last (e.g. first = 2026, last = 2031), or neither for a "
+                             "one-year plan")
+        if self.first is not None and self.last is not None and self.last < self.first:
+            raise ValueError(f"last ({self.last}) is before first ({self.first})")
+        for year, value in self.births.items():
+            if not value > 0:
+                raise ValueError(f"births for {year} is {value}: births must be positive")
+        return self
+
+    @property
+    def programme(self) -> bool:
+        """True when the scenario plans several years (or one named year)."""
+        return self.first is not None
+
+    @property
+    def planned(self) -> tuple[int, ...]:
+        """The planned years, first to last by step (empty for a one-year plan)."""
+        if self.first is None or self.last is None:
+            return ()
+        return tuple(range(self.first, self.last + 1, self.step))
+
+
 class Budget(_Strict):
     """``[budget]``: hard limits on what a plan may cost the public. Absent: no limit."""
 
@@ -379,6 +453,10 @@ class Budget(_Strict):
     annual: float | None = Field(
         None, ge=0, le=YUAN_MAX, description="Most public yuan a year (the public cost's total, families' time "
         "not included)."
+    )
+    capital_per_year: float | None = Field(
+        None, ge=0, le=YUAN_MAX, description="A programme ([years]): most one-off yuan spent in any one year on "
+        "places, beds and classrooms built that year and buses bought."
     )
 
 
@@ -408,6 +486,7 @@ class Scenario(_Strict):
     costs: Costs = Field(default_factory=Costs)
     buses: Buses = Field(default_factory=Buses)
     budget: Budget = Field(default_factory=Budget)
+    years: Years = Field(default_factory=Years)
     solver: SolverSettings = Field(default_factory=SolverSettings)
     teaching_points: TeachingPoints = Field(default_factory=TeachingPoints)
     teachers: Teachers = Field(default_factory=Teachers)
@@ -439,6 +518,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "costs": Costs,
     "buses": Buses,
     "budget": Budget,
+    "years": Years,
     "solver": SolverSettings,
     "teaching_points": TeachingPoints,
     "teachers": Teachers,
@@ -481,7 +561,7 @@ def _read_toml(path: Path, role: str = "scenario file") -> dict[str, Any]:
         raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
 
 
-INPUT_PATHS = ("schools", "villages", "travel", "boundary")
+INPUT_PATHS = ("schools", "villages", "travel", "boundary", "enrolment")
 
 
 def _absolute_inputs(raw: dict[str, Any], base: Path) -> None:
