@@ -20,11 +20,12 @@ from .errors import InfeasibleError, OutputError, VerificationError
 from .explain import relaxed_reasons
 from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups
 from .io import Inputs, read_inputs
-from .model import build_model, write_lp
+from .model import build_model, build_programme, write_lp
 from .paths import scenario_paths
 from .plan import Plan, make_plan
+from .programme import Programme, inputs_by_year, make_programme
 from .scenario import LoadedScenario, Scenario
-from .solve import solve
+from .solve import solve, solve_programme
 from .teachers import Staffing, assess, check_staffing, with_staffing
 from .travel import Pairs, build_pairs
 
@@ -43,6 +44,8 @@ class RunResult:
     """Education groups formed among the plan's open schools (with ``[groups] enabled = true``)."""
     staffing: Staffing | None = None
     """Staff posts, life teachers and teachers redeployed after the plan."""
+    programme: Programme | None = None
+    """A programme's verified plans year by year (with ``[years]``); ``plan`` is then its last year's."""
 
 
 class _Clock:
@@ -108,6 +111,9 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
         from .report.folder import RunRecord, write_run  # maps and HTML only when writing
     clock = _Clock()
     inputs, pairs = prepare(loaded, clock)
+    if scenario.years.programme:
+        return _run_programme(loaded, inputs, out=out, overwrite=overwrite, lang=lang, while_solving=while_solving,
+                              save_lp=save_lp, clock=clock, started=started)
     plan = groups = staff = None
     reasons = infeasibility_reasons(pairs, inputs, scenario)
     base = {"scenario": scenario.name, "description": scenario.description, "objective": None, "gap": None,
@@ -165,6 +171,87 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
         clock.stage("report", t, f"wrote {written}")
     return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, groups=groups,
                      staffing=staff)
+
+
+def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, overwrite: bool, lang: str,
+                   while_solving: Callable[[float], AbstractContextManager] | None, save_lp: Path | None,
+                   clock: _Clock, started: str) -> RunResult:
+    """Plan a programme of several years ([years]): one model over every planned year, verified year by year."""
+    scenario = loaded.scenario
+    t = time.perf_counter()
+    by_year = inputs_by_year(inputs, scenario)
+    pairs = {year: build_pairs(data, scenario) for year, data in by_year.items()}
+    pupils = ", ".join(f"{y} {p.demand['pupils'].sum():,.0f}" for y, p in pairs.items())
+    clock.stage("years", t, f"{len(pairs)} planned years, pupils {pupils}")
+    reasons = [f"{year}: {r}" for year, p in pairs.items() for r in infeasibility_reasons(p, by_year[year], scenario)]
+    base = {"scenario": scenario.name, "description": scenario.description, "objective": None, "gap": None,
+            "solver": scenario.solver.name, "seconds": 0.0, "reasons": reasons}
+    programme = None
+    if reasons:
+        summary = {**base, "status": "infeasible"}
+        log.info("checks   infeasible before solving: %d reason(s)", len(reasons))
+    else:
+        t = building = time.perf_counter()
+        model = build_programme(pairs, {y: d.schools.set_index("school_id") for y, d in by_year.items()}, scenario)
+        clock.stage("model", t, f"{model.problem.numVariables()} variables, "
+                                f"{model.problem.numConstraints()} constraints over {len(pairs)} years")
+        if save_lp is not None:
+            log.info("model    written to %s", write_lp(model.models[0], save_lp))
+        t = time.perf_counter()
+        log.info("solve    %s, time limit %g s, gap %g ...", scenario.solver.name, scenario.solver.time_limit_s,
+                 scenario.solver.gap)
+        with (while_solving or (lambda limit: nullcontext()))(scenario.solver.time_limit_s):
+            outcome, outcomes = solve_programme(model, scenario.solver, started=building)
+        gap = "" if outcome.gap is None else f", gap {outcome.gap:.2%}"
+        clock.stage("solve", t, f"{outcome.status}{gap}, {outcome.solver}")
+        if outcome.has_plan:
+            t = time.perf_counter()
+            programme = make_programme(outcome, outcomes, pairs, by_year, scenario, model.weights,
+                                       staff=lambda plan, data: _staff(plan, data, scenario, clock)[0])
+            summary = {**programme.last.summary, "programme": programme.summary}
+            clock.stage("plan", t, f"verified {len(pairs)} years: {_describe_years(programme)}")
+        else:
+            summary = {**base, "status": outcome.status, "solver": outcome.solver, "seconds": outcome.seconds,
+                       "reasons": [_programme_without_plan(outcome, scenario)]}
+    summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
+    written = None
+    if out is not None:
+        from .report.folder import RunRecord, write_run
+        t = time.perf_counter()
+        record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
+                           finished=datetime.now(UTC).isoformat(timespec="seconds"))
+        written = write_run(Path(out), loaded=loaded, inputs=inputs, plan=None if programme is None else programme.last,
+                            summary=summary, record=record, overwrite=overwrite, protect=scenario_paths(loaded),
+                            lang=lang, programme=programme)
+        clock.stage("report", t, f"wrote {written}")
+    return RunResult(status=summary["status"], summary=summary, plan=None if programme is None else programme.last,
+                     out=written, programme=programme)
+
+
+def _describe_years(programme: Programme) -> str:
+    """One line: schools open and closures year by year."""
+    t = programme.table
+    return "; ".join(f"{y} {n} open ({c} closed)" for y, n, c in zip(t["year"], t["schools_open"], t["closures"]))
+
+
+def _programme_without_plan(outcome: Any, scenario: Scenario) -> str:
+    """Why a programme has no plan, naming the rules that link the years."""
+    if outcome.status != "infeasible":
+        return (f"No programme was found: {outcome.stopped}." if outcome.stopped else
+                f"No programme was found within the time limit of {scenario.solver.time_limit_s:g} s: raise "
+                "[solver] time_limit_s (or --time-limit).")
+    y, b = scenario.years, scenario.budget
+    links = [f"nothing built is usable before {y.first + y.lead_years} ([years] lead_years = {y.lead_years}), so the "
+             "first years must fit today's places and beds"]
+    if y.max_closures_per_year is not None:
+        links.append(f"at most {y.max_closures_per_year} closures a year")
+    if b.capital_per_year is not None:
+        links.append(f"at most {b.capital_per_year:,.0f} yuan of capital a year ([budget] capital_per_year)")
+    if b.capital is not None:
+        links.append(f"at most {b.capital:,.0f} yuan of capital in all ([budget] capital)")
+    return ("No programme meets the rules of every year and the rules between years: " + "; ".join(links)
+            + ". Check each year alone with a one-year run (remove [years]), then loosen the rule between years "
+            "that binds.")
 
 
 def _check_lp_destination(path: Path, loaded: LoadedScenario, out: Path | None) -> None:

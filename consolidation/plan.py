@@ -79,7 +79,15 @@ def _assignments(pairs: Pairs, outcome: Outcome, scenario: Scenario) -> pd.DataF
     return out[ASSIGNMENT_COLUMNS].reset_index(drop=True)
 
 
-def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenario: Scenario) -> pd.DataFrame:
+def _kept(schools: pd.DataFrame, kept: pd.DataFrame | None, column: str) -> pd.Series:
+    """Return what a programme's earlier years added to ``column`` and the school keeps (0 for a one-year plan)."""
+    if kept is None or column not in kept.columns:
+        return pd.Series(0.0, index=schools.index)
+    return schools["school_id"].map(kept[column]).fillna(0.0)
+
+
+def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenario: Scenario,
+             kept: pd.DataFrame | None = None) -> pd.DataFrame:
     schools = inputs.schools.copy()
     sid = schools["school_id"]
     schools["pupils_before"] = schools[[pupils_column(b) for b in BANDS]].sum(axis=1)
@@ -94,7 +102,8 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     point = teaches_only(schools, scenario.teaching_points.bands) | sid.map(
         lambda s: outcome.full.get(s, 1.0) < 0.5).astype(bool)
     schools.loc[(schools["open"] == 1) & point, "role"] = "teaching_point"
-    schools["places_added"] = _excess(schools["pupils"], schools["capacity"]).where(schools["open"] == 1, 0.0)
+    schools["places_added"] = np.maximum(_excess(schools["pupils"], schools["capacity"]),
+                                         _kept(schools, kept, "places_added")).where(schools["open"] == 1, 0.0)
     if scenario.schools.capacity_by == "classes":  # whole classes in whole classrooms
         size = scenario.teachers.class_size_primary
         schools["classes"] = school_classes(schools, scenario.teachers)
@@ -106,7 +115,8 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     boarders = sid.map(assignments[assignments["boards"] == 1].groupby("school_id")["pupils"].sum()).fillna(0.0)
     schools["boarders"] = boarders
     schools["beds_used"] = boarders
-    schools["beds_added"] = _excess(boarders, schools["beds"]).where(schools["open"] == 1, 0.0)
+    schools["beds_added"] = np.maximum(_excess(boarders, schools["beds"]),
+                                       _kept(schools, kept, "beds_added")).where(schools["open"] == 1, 0.0)
     buses = fleet(assignments, pd.Index(sid), scenario)
     schools["bus_riders"] = buses["bus_riders"].to_numpy()
     schools["buses"] = buses["buses"].to_numpy()
@@ -171,10 +181,15 @@ def _travel_stats(assignments: pd.DataFrame, scenario: Scenario, demand: pd.Data
     return out
 
 
-def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario) -> Plan:
-    """Turn a solved outcome into a :class:`Plan`, verified by :func:`verify` (raises on any violation)."""
+def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario,
+              kept: pd.DataFrame | None = None) -> Plan:
+    """Turn a solved outcome into a :class:`Plan`, verified by :func:`verify` (raises on any violation).
+
+    ``kept`` (a programme's later years): the previous year's ``places_added`` and ``beds_added`` by
+    ``school_id``; what was built stays at a school while it is open, so a year's additions are at least those.
+    """
     assignments = _assignments(pairs, outcome, scenario)
-    schools = _schools(inputs, assignments, outcome, scenario)
+    schools = _schools(inputs, assignments, outcome, scenario, kept)
     costs = cost_terms(assignments, schools, scenario)
     schools["cost_public"] = public_by_school(assignments, schools, scenario).to_numpy()
     c = scenario.costs

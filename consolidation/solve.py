@@ -17,7 +17,7 @@ import numpy as np
 import pulp
 
 from .heuristic import covers, start
-from .model import BuiltModel
+from .model import BuiltModel, ProgrammeModel
 from .model.radius import Radius
 from .scenario import SolverSettings
 from .status import WITH_SOLUTION, Status
@@ -374,7 +374,12 @@ def solve(model: BuiltModel, settings: SolverSettings, *, started: float | None 
         status, objective, gap, label, _, stopped = _run_with_reason(
             model.problem, settings, warm, time.perf_counter() - began)
     seconds = time.perf_counter() - called
-    found = status in WITH_SOLUTION
+    return Outcome(status=status, objective=objective, gap=gap, solver=label, seconds=seconds,
+                   values=_values(model, status in WITH_SOLUTION), stopped=stopped)
+
+
+def _values(model: BuiltModel, found: bool) -> dict[str, Any]:
+    """Every variable block's values (0 without a solution): ``assign`` as an array, the others as dicts."""
 
     def value(var: pulp.LpVariable) -> float:
         return float(var.varValue or 0.0) if found else 0.0
@@ -385,8 +390,30 @@ def solve(model: BuiltModel, settings: SolverSettings, *, started: float | None 
             values[block] = {key: value(v) for key, v in variables.items()}
         else:
             values[block] = np.array([value(v) for v in variables], float)
-    return Outcome(status=status, objective=objective, gap=gap, solver=label, seconds=seconds, values=values,
-                   stopped=stopped)
+    return values
+
+
+def solve_programme(programme: ProgrammeModel, settings: SolverSettings, *, started: float | None = None
+                    ) -> tuple[Outcome, tuple[Outcome, ...]]:
+    """Solve a programme's model; return the whole outcome and one outcome per planned year.
+
+    A one-year plan is solved by :func:`solve` (start plan, radius formulation). A programme of several years
+    is solved whole by the solver; each year's outcome carries the whole run's status, gap and solver, its own
+    variable values and, as its ``objective``, that year's terms undiscounted (yuan a year).
+    """
+    if programme.years == (None,):
+        outcome = solve(programme.models[0], settings, started=started)
+        return outcome, (outcome,)
+    called = time.perf_counter()
+    spent = called - (called if started is None else started)
+    status, objective, gap, label, _, stopped = _run_with_reason(programme.problem, settings, False, spent)
+    seconds = time.perf_counter() - called
+    found = status in WITH_SOLUTION
+    years = tuple(Outcome(status=status, objective=float(pulp.value(m.objective) or 0.0) if found else None,
+                          gap=gap, solver=label, seconds=seconds, values=_values(m, found), stopped=stopped)
+                  for m in programme.models)
+    return Outcome(status=status, objective=objective, gap=gap, solver=label, seconds=seconds,
+                   stopped=stopped), years
 
 
 def _dual_bound(problem: pulp.LpProblem) -> float:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .base import Family, PlanView, Relaxation
+from .base import Family, PlanView, ProgrammeView, Relaxation
 
 
 def _discover() -> tuple[Family, ...]:
@@ -88,8 +88,12 @@ def families_markdown() -> str:
     for f in REGISTRY:
         if f.define is not None:
             out.append(f"- `{f.name}`: {f.doc}")
+    out += ["", "Across the years of a programme (`[years]`), the rows linking one year's block to the next:", ""]
+    for f in REGISTRY:
+        if f.across is not None:
+            out.append(f"- `{f.name}`: {' '.join((f.across.__doc__ or '').split())}")
     return "\n".join(out)
 
 
 __all__ = ["COST_TERMS", "PUBLIC", "PUBLIC_CATEGORIES", "REGISTRY", "public_parts", "Family", "PlanView",
-           "Relaxation", "family", "families_markdown"]
+           "ProgrammeView", "Relaxation", "family", "families_markdown"]

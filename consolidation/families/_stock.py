@@ -8,9 +8,11 @@ school whose stock holds every pupil of every pair that may reach it needs neith
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
+
+from ..errors import id_list
 
 from .base import Builder
 
@@ -48,3 +50,55 @@ def define_rows(m: Builder, mask: np.ndarray, column: str, block: str, row: str,
         m.constrain(load - rhs, "<=", m.name(row, sid), 0)
     for sid, var in added.items():
         m.constrain(var - var.upBound * open_[sid], "<=", m.name(link, sid), 0)
+
+
+def link_years(builders: Sequence[Builder], scenario, block: str, column: str, ceiling: str) -> None:
+    """Link a stock's years: usable only ``years.lead_years`` after the programme starts, and kept.
+
+    ``block[s,y] = 0`` in the first ``lead_years`` planned years (build before close: nothing built is usable
+    yet); ``block[s,y] >= block[s,y-1] - room[s] (1 - open[s,y])`` (named ``<block>_kept``): a stock stays
+    while its school is open. When a budget caps capital, ``<block>_built[s,y] >= block[s,y] - block[s,y-1]``
+    (the stock built for year ``y``, paid ``lead_years`` before) is declared on year ``y``'s builder.
+    """
+    years = scenario.years
+    first, lead = builders[0].year, years.lead_years
+    priced = scenario.budget.capital is not None or scenario.budget.capital_per_year is not None
+    for k, m in enumerate(builders):
+        added, open_ = m[block], m["open"]
+        before = builders[k - 1][block] if k else {}
+        room = (m.schools[ceiling] - m.schools[column]).clip(lower=0)
+        for sid, var in added.items():
+            if sid in before:
+                m.constrain(var - before[sid] - float(room[sid]) * open_[sid], ">=", m.name(f"{block}_kept", sid),
+                            -float(room[sid]))
+        built = {}
+        if priced:
+            for sid, var in added.items():
+                built[sid] = m.variable(f"{block}_built__{m.school_name(sid)}", low=0)
+                m.constrain(built[sid] - var + (before[sid] if sid in before else 0), ">=",
+                            m.name(f"{block}_new", sid), 0)
+        m.declare(f"{block}_built", built)
+        if m.year - first < lead:
+            for var in added.values():
+                m.fix(var, 0.0)
+
+
+def check_years(programme, scenario, column: str, what: str) -> list[str]:
+    """Check a stock's rules across years from the plans' tables: none in the first ``lead_years``, then kept.
+
+    ``column`` is the schools column of the stock added (``places_added``, ``beds_added``).
+    """
+    stock = programme.by_year(column)
+    open_ = programme.by_year("open")
+    first, lead, problems = programme.years[0], scenario.years.lead_years, []
+    for k, year in enumerate(programme.years):
+        if year - first < lead:
+            early = stock.index[stock[year] > 1e-6]
+            if len(early):
+                problems.append(f"{what} added at {id_list(early)} in {year}, before anything built is usable "
+                                f"([years] lead_years = {lead})")
+        elif k:
+            lost = stock.index[(open_[year] == 1) & (stock[year] + 1e-6 < stock[programme.years[k - 1]])]
+            if len(lost):
+                problems.append(f"{what} added earlier are gone in {year} at the open schools {id_list(lost)}")
+    return problems

@@ -10,7 +10,7 @@ comparison stages can walk the registry (checks, cost terms) without loading the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, Protocol
@@ -35,6 +35,8 @@ class Builder(Protocol):
     """The eligible pairs; ``pairs.table`` rows are aligned with the ``assign`` block."""
     schools: pd.DataFrame
     """The schools' data, indexed by ``school_id``."""
+    year: int | None
+    """The planned year of this block of a programme (None for a one-year plan)."""
 
     def school_name(self, sid: str) -> str:
         """Return the LP-safe name of a school in variable names."""
@@ -83,6 +85,7 @@ class Builder(Protocol):
 
 
 Declare = Callable[[Builder, Scenario], None]
+Across = Callable[[Sequence[Builder], Scenario], None]
 Define = Callable[[Builder, Scenario], None]
 Objective = Callable[[Builder, Scenario], Mapping[str, Any]]
 
@@ -126,6 +129,29 @@ class PlanView:
     def school_of_row(self) -> pd.DataFrame:
         """The school row of each assignment row (aligned with :attr:`assignments`)."""
         return self.schools.reindex(self.assignments["school_id"])
+
+
+@dataclass(frozen=True)
+class ProgrammeView:
+    """A finished programme's plans, year by year, as the families' checks across years read them.
+
+    Attributes
+    ----------
+    years
+        The planned years, in order.
+    plans
+        Each year's verified plan (:class:`consolidation.plan.Plan`), in the order of :attr:`years`.
+    capital
+        One-off yuan by the calendar year it is spent (:func:`consolidation.programme.capital_by_year`).
+    """
+
+    years: tuple[int, ...]
+    plans: tuple[Any, ...]
+    capital: pd.DataFrame
+
+    def by_year(self, column: str) -> pd.DataFrame:
+        """Return a schools column year by year: rows ``school_id``, columns the years."""
+        return pd.DataFrame({y: p.schools.set_index("school_id")[column] for y, p in zip(self.years, self.plans)})
 
 
 @dataclass(frozen=True)
@@ -189,6 +215,12 @@ class Family:
     by_school
         ``by_school(assignments, schools, scenario)``: the cost terms school by school (yuan a year, indexed by
         ``school_id``, a column per term); the columns add up to :attr:`recompute`'s terms.
+    across
+        ``across(builders, scenario)``: in a programme, the rows linking the years' blocks (one builder per
+        planned year, in order); its docstring states the algebra.
+    check_years
+        ``check_years(programme, scenario)`` on a :class:`ProgrammeView`: every violation of the family's rule
+        across years, in words.
     """
 
     name: str
@@ -205,6 +237,8 @@ class Family:
     lp_names: tuple[str, ...] = field(default=())
     public: Mapping[str, str] = field(default_factory=dict)
     by_school: Callable[[pd.DataFrame, pd.DataFrame, Scenario], pd.DataFrame] | None = None
+    across: Across | None = None
+    check_years: Callable[[ProgrammeView, Scenario], list[str]] | None = None
 
     @property
     def doc(self) -> str:

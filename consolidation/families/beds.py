@@ -13,6 +13,7 @@ from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
+from . import _stock
 from ._stock import always_fits, declare_added, define_rows
 from .base import Builder, Family, PlanView, Relaxation
 
@@ -33,6 +34,8 @@ def declare(m: Builder, scenario: Scenario) -> None:
     """
     table = m.pairs.table
     boarding_schools = set(table.loc[table["boards"], "school_id"]) - cannot_bind(m)
+    if m.year is not None:  # in a programme, beds may be kept from an earlier year at any open school
+        boarding_schools = set(m.schools.index)
     declare_added(m, "beds", "beds", "max_beds", boarding_schools.__contains__)
 
 
@@ -75,6 +78,19 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     return f"Not enough beds for the pupils who must board: hubs lack beds beyond max_beds: {detail}."
 
 
+def across(builders, scenario: Scenario) -> None:
+    """Beds added are usable ``years.lead_years`` after the programme starts and stay while the school is open.
+
+    ``beds[s,y] = 0`` in the first ``lead_years`` years; ``beds[s,y] >= beds[s,y-1] - room[s] (1 - open[s,y])``.
+    """
+    _stock.link_years(builders, scenario, "beds", "beds", "max_beds")
+
+
+def check_years(programme, scenario: Scenario) -> list[str]:
+    """Nothing added in the first ``lead_years`` years; what was added stays while the school is open."""
+    return _stock.check_years(programme, scenario, "beds_added", "beds")
+
+
 FAMILY = Family(
     name="beds",
     order=70,
@@ -84,5 +100,7 @@ FAMILY = Family(
     define=define,
     check=check,
     relaxation=Relaxation(label="beds", relax=relax, explain=explain),
+    across=across,
+    check_years=check_years,
     lp_names=("beds__", "beds_open__"),
 )

@@ -34,7 +34,7 @@ def define(m: Builder, scenario: Scenario) -> None:
     from . import PUBLIC, REGISTRY  # the registry is complete by the time a model is built
 
     b = scenario.budget
-    if b.capital is not None:
+    if b.capital is not None and not scenario.years.programme:  # a programme's capital is capped across years
         m.constrain(capital_expr(m, scenario), "<=", "budget_capital", b.capital)
     if b.annual is not None:
         terms: dict[str, Any] = {}
@@ -42,6 +42,51 @@ def define(m: Builder, scenario: Scenario) -> None:
             if family.objective is not None:
                 terms.update(family.objective(m, scenario))
         m.constrain(m.total([v for k, v in terms.items() if k in PUBLIC]), "<=", "budget_annual", b.annual)
+
+
+def across(builders, scenario: Scenario) -> None:
+    """Capital across years: what is built for year ``y`` is paid in ``y - lead_years``, buses the year bought.
+
+    ``sum_s per_place_added places_built[s,y+lead] + per_bed_added beds_built[s,y+lead] + bus price
+    buses_bought[y] <= capital_per_year`` for every year ``y`` something is paid (``budget_capital_year``), and
+    the same summed over the programme ``<= capital`` (``budget_capital``).
+    """
+    b = scenario.budget
+    if b.capital is None and b.capital_per_year is None:
+        return
+    lead = scenario.years.lead_years
+    spent: dict[int, list] = {}
+    for m in builders:
+        for block, price in (("places_built", scenario.costs.per_place_added),
+                             ("beds_built", scenario.costs.per_bed_added)):
+            variables = list(m.get(block, {}).values())
+            if variables:
+                spent.setdefault(m.year - lead, []).append(m.expr(variables, np.full(len(variables), price)))
+        bought = list(m.get("buses_bought", {}).values())
+        if bought:
+            spent.setdefault(m.year, []).append(m.expr(bought, np.full(len(bought), scenario.buses.price)))
+    first = builders[0]
+    if b.capital_per_year is not None:
+        for year, parts in sorted(spent.items()):
+            first.constrain(first.total(parts), "<=", f"budget_capital_year__{year}", b.capital_per_year)
+    if b.capital is not None:
+        first.constrain(first.total([p for parts in spent.values() for p in parts]), "<=", "budget_capital",
+                        b.capital)
+
+
+def check_years(programme, scenario: Scenario) -> list[str]:
+    """Capital spent in every year within ``capital_per_year``, and over the programme within ``capital``."""
+    b, problems = scenario.budget, []
+    by_year = programme.capital.set_index("year")["total"]
+    if b.capital_per_year is not None:
+        for year, value in by_year.items():
+            if value > b.capital_per_year + slack(b.capital_per_year):
+                problems.append(f"{value:,.0f} yuan of capital spent in {year}, [budget] capital_per_year = "
+                                f"{b.capital_per_year:,.0f}")
+    if b.capital is not None and by_year.sum() > b.capital + slack(b.capital):
+        problems.append(f"the programme needs {by_year.sum():,.0f} yuan of capital, [budget] capital = "
+                        f"{b.capital:,.0f}")
+    return problems
 
 
 def _figures(summary: dict) -> tuple[float, float]:
@@ -54,7 +99,7 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     """Check the plan's capital and public yearly cost, recomputed from its tables, against the caps."""
     b, problems = scenario.budget, []
     capital, annual = _figures(dict(plan.summary))
-    if b.capital is not None and capital > b.capital + slack(b.capital):
+    if b.capital is not None and not scenario.years.programme and capital > b.capital + slack(b.capital):
         problems.append(f"the plan needs {capital:,.0f} yuan of capital, [budget] capital = {b.capital:,.0f}")
     if b.annual is not None and annual > b.annual + slack(b.annual):
         problems.append(f"the plan costs the public {annual:,.0f} yuan a year, [budget] annual = {b.annual:,.0f}")
@@ -63,10 +108,11 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
 
 def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scenario] | None:
     """No budget caps."""
-    if scenario.budget.capital is None and scenario.budget.annual is None:
+    b = scenario.budget
+    if b.capital is None and b.annual is None and b.capital_per_year is None:
         return None
-    return inputs, scenario.model_copy(update={"budget": scenario.budget.model_copy(
-        update={"capital": None, "annual": None})})
+    return inputs, scenario.model_copy(update={"budget": b.model_copy(
+        update={"capital": None, "annual": None, "capital_per_year": None})})
 
 
 def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
@@ -93,9 +139,11 @@ FAMILY = Family(
     name="budget",
     order=140,
     summary="Hard caps on one-off capital (places, beds, buses) and on the public yearly cost.",
-    reads=("budget.capital", "budget.annual"),
+    reads=("budget.capital", "budget.annual", "budget.capital_per_year", "years.lead_years"),
     define=define,
     check=check,
     relaxation=Relaxation(label="the budget caps", relax=relax, explain=explain),
+    across=across,
+    check_years=check_years,
     lp_names=("budget_capital", "budget_annual"),
 )

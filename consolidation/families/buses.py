@@ -144,6 +144,24 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     return problems
 
 
+def across(builders, scenario: Scenario) -> None:
+    """When a budget caps capital: ``bought[y] >= sum_s buses[s,y] - sum_s buses[s,y-1]`` (``buses_bought``).
+
+    Buses are county-owned and move between schools; a year buys only what its fleet adds.
+    """
+    if scenario.budget.capital is None and scenario.budget.capital_per_year is None:
+        for m in builders:
+            m.declare("buses_bought", {})
+        return
+    previous: list = []
+    for m in builders:
+        fleet_now = list(m["buses"].values())
+        bought = m.variable("buses_bought", low=0)
+        m.constrain(bought - m.total(fleet_now) + m.total(previous), ">=", "buses_bought_row", 0)
+        m.declare("buses_bought", {"county": bought})
+        previous = fleet_now
+
+
 FAMILY = Family(
     name="buses",
     order=125,
@@ -160,4 +178,5 @@ FAMILY = Family(
     lp_names=("buses__", "bus_seats__", "bus_link__"),
     public={"buses": "buses", "bus_purchase": "capital_annual"},
     by_school=by_school,
+    across=across,
 )

@@ -13,6 +13,7 @@ from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
+from . import _stock
 from ._stock import always_fits, declare_added, define_rows
 from .base import Builder, Family, PlanView, Relaxation
 
@@ -34,7 +35,8 @@ def declare(m: Builder, scenario: Scenario) -> None:
     None where places can never be needed (:func:`cannot_bind`), except with ``capacity_by = "classes"``, where
     places also pay for classrooms.
     """
-    idle = cannot_bind(m) if scenario.schools.capacity_by != "classes" else set()
+    # in a programme, places may be kept from an earlier year at any open school: declared at all of them
+    idle = cannot_bind(m) if scenario.schools.capacity_by != "classes" and m.year is None else set()
     declare_added(m, "places", "capacity", "max_capacity", lambda sid: sid not in idle)
 
 
@@ -75,6 +77,19 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     return f"Not enough places: a plan exists only if schools can hold more than their max_capacity: {detail}."
 
 
+def across(builders, scenario: Scenario) -> None:
+    """Places added are usable ``years.lead_years`` after the programme starts and stay while the school is open.
+
+    ``places[s,y] = 0`` in the first ``lead_years`` years; ``places[s,y] >= places[s,y-1] - room[s] (1 - open[s,y])``.
+    """
+    _stock.link_years(builders, scenario, "places", "capacity", "max_capacity")
+
+
+def check_years(programme, scenario: Scenario) -> list[str]:
+    """Nothing added in the first ``lead_years`` years; what was added stays while the school is open."""
+    return _stock.check_years(programme, scenario, "places_added", "places")
+
+
 FAMILY = Family(
     name="capacity",
     order=60,
@@ -84,5 +99,7 @@ FAMILY = Family(
     define=define,
     check=check,
     relaxation=Relaxation(label="places", relax=relax, explain=explain),
+    across=across,
+    check_years=check_years,
     lp_names=("places__", "capacity__", "places_open__"),
 )

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..io import Inputs
 from ..scenario import Scenario
+from ..errors import id_list
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -45,6 +46,47 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
             f"{plan.summary['schools_open']} open schools.")
 
 
+def across(builders, scenario: Scenario) -> None:
+    """At most ``years.max_closures_per_year`` closures a year (``closures``).
+
+    The first year: ``sum_s (1 - open[s,first]) <= max`` over schools not locked closed (schools without an
+    ``open`` variable count as closed); later years: ``sum_s open[s,y-1] - open[s,y] <= max``.
+    """
+    most = scenario.years.max_closures_per_year
+    if most is None:
+        return
+    first = builders[0]
+    eligible = first.schools.index[first.schools["lock"] != "closed"]
+    open_ = first["open"]
+    unreached = sum(1 for sid in eligible if sid not in open_)
+    first.constrain(-first.total([open_[sid] for sid in eligible if sid in open_]), "<=", "closures",
+                    most - len(eligible) + unreached)
+    for before, m in zip(builders, builders[1:]):
+        was = before["open"]
+        now = [m["open"][sid] for sid in was if sid in m["open"]]
+        m.constrain(m.total(was.values()) - m.total(now), "<=", "closures", most)
+
+
+def closures(programme) -> dict[int, list[str]]:
+    """Return the schools closed in each planned year (the first year: those open in the data and closed)."""
+    open_ = programme.by_year("open")
+    locked = programme.plans[0].schools.set_index("school_id")["lock"] == "closed"
+    out, before = {}, (~locked).astype(int)
+    for year in programme.years:
+        out[year] = list(open_.index[(before == 1) & (open_[year] == 0)])
+        before = open_[year]
+    return out
+
+
+def check_years(programme, scenario: Scenario) -> list[str]:
+    """At most ``max_closures_per_year`` schools closed in any planned year."""
+    most = scenario.years.max_closures_per_year
+    if most is None:
+        return []
+    return [f"{len(ids)} schools closed in {year} ({id_list(ids)}), [years] max_closures_per_year = {most}"
+            for year, ids in closures(programme).items() if len(ids) > most]
+
+
 FAMILY = Family(
     name="open_count",
     order=110,
@@ -54,4 +96,6 @@ FAMILY = Family(
     check=check,
     relaxation=Relaxation(label="the open-school count", relax=relax, explain=explain),
     lp_names=("max_open", "open_exactly"),
+    across=across,
+    check_years=check_years,
 )

@@ -44,6 +44,30 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     return [f"pupils assigned to closed schools {id_list(closed)}"] if len(closed) else []
 
 
+def across(builders, scenario: Scenario) -> None:
+    """Close a school at most once, for good: ``open[s,y] <= open[s,y-1]`` (``stays_closed``).
+
+    A school with no ``open`` variable in year ``y-1`` (no pupil could reach it) is closed then, and stays so.
+    """
+    for before, m in zip(builders, builders[1:]):
+        for sid, var in m["open"].items():
+            if sid in before["open"]:
+                m.constrain(var - before["open"][sid], "<=", m.name("stays_closed", sid), 0)
+            else:
+                m.fix(var, 0.0)
+
+
+def check_years(programme, scenario: Scenario) -> list[str]:
+    """No school reopens after it closed."""
+    open_ = programme.by_year("open")
+    problems = []
+    for a, b in zip(programme.years, programme.years[1:]):
+        again = open_.index[(open_[a] == 0) & (open_[b] == 1)]
+        if len(again):
+            problems.append(f"schools {id_list(again)} closed in {a} and open again in {b}")
+    return problems
+
+
 FAMILY = Family(
     name="open_link",
     order=40,
@@ -53,4 +77,6 @@ FAMILY = Family(
     define=define,
     check=check,
     lp_names=("open__", "link__"),
+    across=across,
+    check_years=check_years,
 )

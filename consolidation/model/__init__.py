@@ -11,6 +11,7 @@ is :mod:`consolidation.group_model`); model code never reads files.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import re
 from collections.abc import Mapping
@@ -72,10 +73,15 @@ class ModelBuilder:
         The schools' data (the canonical columns), indexed by ``school_id``.
     """
 
-    def __init__(self, pairs: Pairs, schools: pd.DataFrame, name: str):
-        self.problem = pulp.LpProblem(lp_name("plan", name), pulp.LpMinimize)
+    def __init__(self, pairs: Pairs, schools: pd.DataFrame, name: str, *, problem: pulp.LpProblem | None = None,
+                 year: int | None = None, tag: str = ""):
+        self.problem = problem if problem is not None else pulp.LpProblem(lp_name("plan", name), pulp.LpMinimize)
         self.pairs = pairs
         self.schools = schools
+        self.year = year
+        """The planned year of this block of a programme (None for a one-year plan)."""
+        self.tag = tag
+        """Suffix of every name in this year's block (``y2027``; empty for a one-year plan)."""
         self._blocks: dict[str, Any] = {}
         self._school_names = unique_names(schools.index.to_series())
         self._origin_names = unique_names(pd.Series(pd.unique(pairs.table["origin_id"])))
@@ -93,7 +99,10 @@ class ModelBuilder:
     def variable(self, name: str, *, low: float | None = 0, up: float | None = None,
                  kind: Literal["continuous", "integer", "binary"] = "continuous") -> Any:
         """Create a new variable of the problem (``kind`` binary: in {0, 1}, whatever ``low`` and ``up`` say)."""
-        return self.problem.add_variable(name, lowBound=low, upBound=up, cat=_KINDS[kind])
+        return self.problem.add_variable(self._tagged(name), lowBound=low, upBound=up, cat=_KINDS[kind])
+
+    def _tagged(self, name: str) -> str:
+        return f"{name}__{self.tag}" if self.tag else name
 
     @staticmethod
     def fix(variable: Any, value: float) -> None:
@@ -131,7 +140,7 @@ class ModelBuilder:
 
     def constrain(self, lhs: Any, sense: Literal["<=", ">=", "=="], name: str, rhs: float = 0) -> None:
         """Add ``lhs sense rhs`` (``rhs`` a number) under ``name``."""
-        self.problem.addConstraint(pulp.LpConstraint(lhs, _SENSES[sense], name, rhs))
+        self.problem.addConstraint(pulp.LpConstraint(lhs, _SENSES[sense], self._tagged(name), rhs))
 
     def loads(self, mask: np.ndarray | None = None, *, by: str | list[str] = "school_id") -> dict:
         """Return pupils assigned, ``sum_p n_p assign[p]`` over the pairs of ``mask``, keyed by ``by``.
@@ -151,7 +160,7 @@ class ModelBuilder:
     def freeze(self) -> BuiltModel:
         """Return the finished model, its variable blocks read-only."""
         return BuiltModel(problem=self.problem, pairs=self.pairs, schools=self.schools,
-                          variables=MappingProxyType(dict(self._blocks)))
+                          variables=MappingProxyType(dict(self._blocks)), year=self.year)
 
 
 @dataclass(frozen=True)
@@ -168,32 +177,89 @@ class BuiltModel:
     schools: pd.DataFrame
     """School parameters used by the model, indexed by ``school_id``."""
     variables: Mapping[str, Any]
+    year: int | None = None
+    """The planned year of this block of a programme (None for a one-year plan)."""
+    objective: Any = None
+    """This year's objective terms (yuan a year, undiscounted) as one expression; None for a one-year plan,
+    whose objective is the problem's."""
 
 
-def build_model(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> BuiltModel:
-    """Build the MIP from the registry's families.
+@dataclass(frozen=True)
+class ProgrammeModel:
+    """A programme's MIP: one block of every family's variables and rows per planned year, in one problem.
 
-    Every family declares its variables (eligible pairs only), then the objective is the sum of the
-    families' cost terms, then each family adds its constraints, in order.
+    The blocks are linked by the families' rules across years (:attr:`Family.across`); the objective is the
+    sum over years of ``weight[y] x`` the year's terms (its discount factor times the years it stands for).
+    A one-year plan is the programme of one block, without tags, weights or links.
+    """
+
+    problem: pulp.LpProblem
+    models: tuple[BuiltModel, ...]
+    weights: tuple[float, ...]
+
+    @property
+    def years(self) -> tuple[int | None, ...]:
+        """The planned years, in order (``(None,)`` for a one-year plan)."""
+        return tuple(m.year for m in self.models)
+
+
+def year_weights(years: list[int], scenario: Scenario) -> list[float]:
+    """Return each planned year's weight: the discount factors of the years it stands for, summed.
+
+    Planned year ``y`` stands for ``y .. y + step - 1``; year ``t`` is discounted by
+    ``(1 + costs.discount_rate) ** -(t - first)``.
+    """
+    rate, step, first = scenario.costs.discount_rate, scenario.years.step, years[0]
+    return [float(sum((1 + rate) ** -(y + k - first) for k in range(step))) for y in years]
+
+
+def build_programme(pairs: Mapping[int | None, Pairs], schools: Mapping[int | None, pd.DataFrame],
+                    scenario: Scenario) -> ProgrammeModel:
+    """Build the MIP of a programme: every family's block for every year, then the links between years.
+
+    ``pairs`` and ``schools`` (indexed by ``school_id``) are keyed by planned year, in order; a one-year plan
+    has the one key None. Per year, every family declares its variables, then the objective is the weighted
+    sum of the years' cost terms, then each family adds its constraints (year by year), then each family
+    links the years (:attr:`Family.across`, in registry order).
 
     Python's cyclic garbage collector is paused while building: PuLP makes a few objects per pair, none of
     them garbage, and the collector's repeated passes over them cost a fifth of the build on large models.
     """
+    years = list(pairs)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        m = ModelBuilder(pairs, inputs.schools.set_index("school_id"), scenario.name)
-        for family in REGISTRY:
-            if family.declare is not None:
-                family.declare(m, scenario)
-        m.problem.setObjective(pulp.lpSum(objective_terms(m, scenario).values()))
-        for family in REGISTRY:
-            if family.define is not None:
-                family.define(m, scenario)
-        return m.freeze()
+        several = years != [None]
+        problem = pulp.LpProblem(lp_name("plan", scenario.name), pulp.LpMinimize)
+        builders = [ModelBuilder(pairs[y], schools[y], scenario.name, problem=problem, year=y,
+                                 tag=f"y{y}" if several else "") for y in years]
+        for m in builders:
+            for family in REGISTRY:
+                if family.declare is not None:
+                    family.declare(m, scenario)
+        objectives = [pulp.lpSum(objective_terms(m, scenario).values()) for m in builders]
+        weights = year_weights(years, scenario) if several else [1.0]
+        problem.setObjective(objectives[0] if not several else
+                             pulp.lpSum(w * o for w, o in zip(weights, objectives)))
+        for m in builders:
+            for family in REGISTRY:
+                if family.define is not None:
+                    family.define(m, scenario)
+        if several:
+            for family in REGISTRY:
+                if family.across is not None:
+                    family.across(builders, scenario)
+        models = tuple(dataclasses.replace(m.freeze(), objective=o if several else None)
+                       for m, o in zip(builders, objectives))
+        return ProgrammeModel(problem=problem, models=models, weights=tuple(weights))
     finally:
         if was_enabled:
             gc.enable()
+
+
+def build_model(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> BuiltModel:
+    """Build the MIP of a one-year plan: the programme of one block (:func:`build_programme`)."""
+    return build_programme({None: pairs}, {None: inputs.schools.set_index("school_id")}, scenario).models[0]
 
 
 def objective_terms(m: ModelBuilder, scenario: Scenario) -> dict[str, Any]:

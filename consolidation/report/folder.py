@@ -96,7 +96,7 @@ def _geo_layers(plan: Plan, inputs: Inputs) -> tuple[gpd.GeoDataFrame, gpd.GeoDa
 def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
               summary: dict[str, Any], record: RunRecord, overwrite: bool = False, lang: str = "en",
               groups: GroupResult | None = None, redeployments: pd.DataFrame | None = None,
-              protect: Iterable[tuple[str, Path]] = ()) -> Path:
+              protect: Iterable[tuple[str, Path]] = (), programme: Any = None) -> Path:
     """Write the run folder ``out`` atomically and return it.
 
     With a ``plan``: summary.json, assignments.csv, schools.csv, plan.gpkg and map.png (when the data
