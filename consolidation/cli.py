@@ -209,7 +209,10 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
         gap = "" if s.get("gap") is None else f" (gap {s['gap']:.2%})"
         if result.status == "feasible" and s.get("gap") is None:
             gap = " (stopped by the time limit before a bound was proven: the gap is not known)"
-        click.echo(f"{s['scenario']}: {result.status}{gap}. {s['schools_open']} schools open, "
+        if s.get("programme"):
+            _echo_programme(s["programme"], result.programme)
+        year = f" {s['year']}" if s.get("year") is not None else ""
+        click.echo(f"{s['scenario']}{year}: {result.status}{gap}. {s['schools_open']} schools open, "
                    f"{s['schools_closed']} closed, {s['hubs']} hubs; {s['pupils_moved']:,.0f} of "
                    f"{s['pupils_total']:,.0f} pupils move, {s['boarders']:,.0f} board; "
                    f"+{s['places_added']:,.0f} places, +{s['beds_added']:,.0f} beds, {s['buses']:,} buses; "
@@ -228,6 +231,21 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
         click.echo(f"- {reason}", err=True)
     click.echo(f"report: {result.out / 'report.html'}", err=True)
     sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_NO_SOLUTION)
+
+
+def _echo_programme(p: dict, programme) -> None:
+    """Print a programme's lines: the discounted totals, then schools open and closures year by year."""
+    click.echo(f"programme {p['first']}-{p['last']}: discounted public cost {p['cost_public_discounted']:,.0f} yuan "
+               f"(at {p['discount_rate']:.1%} a year), capital {p['capital_total']:,.0f} yuan; anything built is usable "
+               f"{p['lead_years']} year(s) on.")
+    if programme is None:
+        return
+    for row in programme.table.itertuples(index=False):
+        closed = f", closing {row.closed_schools.replace(';', ', ')}" if row.closures else ""
+        built = (f", {row.places_built:,.0f} places and {row.beds_built:,.0f} beds newly in use"
+                 if row.places_built or row.beds_built else "")
+        click.echo(f"  {row.year}: {row.pupils:,.0f} pupils, {row.schools_open} schools open{closed}{built}; "
+                   f"public cost {row.cost_public:,.0f} yuan, capital paid {row.capital:,.0f} yuan.")
 
 
 @main.command()
