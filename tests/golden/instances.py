@@ -121,3 +121,39 @@ def lp_text(family: str) -> str:
         inputs = check_inputs(read_inputs(scenario), scenario)
         model = build_model(build_pairs(inputs, scenario), inputs, scenario)
         return write_lp(model, Path(tmp) / "model.lp").read_text()
+
+
+PROGRAMME = {"years": {"first": 2026, "last": 2027, "lead_years": 1, "max_closures_per_year": 1},
+             "budget": {"capital_per_year": 400}}
+"""The programme's instance: the county over 2026 and 2027 with B at 15 places (room to 30), the same enrolment
+both years (an enrolment table), places usable a year after they are built, at most one closure and 400 yuan
+of capital a year."""
+
+
+def programme_lp_text() -> str:
+    """The LP file of the programme's two-year model (:data:`PROGRAMME`)."""
+    import pandas as pd
+
+    from consolidation.checks import check_inputs
+    from consolidation.io import read_inputs
+    from consolidation.model import build_programme, write_lp
+    from consolidation.programme import inputs_by_year
+    from consolidation.scenario import load_scenario
+    from consolidation.travel import build_pairs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "instance"
+        schools = [{**s, **({"capacity": 15, "max_capacity": 30} if s["school_id"] == "B" else {})} for s in SCHOOLS]
+        path = write_instance(folder, schools=schools, villages=VILLAGES, travel=TRAVEL,
+                              scenario=_merge(SCENARIO, PROGRAMME))
+        pd.DataFrame([{"origin_id": v["village_id"], "year": y, "pupils_g1_3": 0, "pupils_g4_6": 10,
+                       "pupils_g7_9": 0} for v in VILLAGES for y in (2026, 2027)]).to_csv(folder / "enrolment.csv",
+                                                                                         index=False)
+        path.write_text(path.read_text().replace('name = "tiny"', 'name = "golden_programme"')
+                        .replace("[inputs]\n", '[inputs]\nenrolment = "enrolment.csv"\n'))
+        scenario = load_scenario(path).scenario
+        inputs = check_inputs(read_inputs(scenario), scenario)
+        years = inputs_by_year(inputs, scenario)
+        model = build_programme({y: build_pairs(d, scenario) for y, d in years.items()},
+                                {y: d.schools.set_index("school_id") for y, d in years.items()}, scenario)
+        return write_lp(model.models[0], Path(tmp) / "model.lp").read_text()

@@ -12,7 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from instances import RULES, lp_text  # noqa: E402
+from instances import RULES, lp_text, programme_lp_text  # noqa: E402
 
 from consolidation.families import REGISTRY  # noqa: E402
 
@@ -28,6 +28,11 @@ def main() -> int:
         changed = not path.exists() or path.read_text() != text
         path.write_text(text)
         print(f"{'wrote    ' if changed else 'unchanged'} {path.relative_to(HERE.parent.parent)}")
+    path = HERE / "programme.lp"
+    text = programme_lp_text()
+    changed = not path.exists() or path.read_text() != text
+    path.write_text(text)
+    print(f"{'wrote    ' if changed else 'unchanged'} {path.relative_to(HERE.parent.parent)}")
     return 0
 
 

@@ -1,0 +1,155 @@
+"""Programmes over several years: the model's links between years, checked by hand on a tiny county.
+
+The county (``tests/golden/instances.py``): schools A (40 places), B and C (20 each); villages V1, V2, V3 with 10
+pupils of G4_6 each, at A, B and C today. Here B has 15 places and may grow to 30, so closing C (1,100 yuan a
+year) sends V3's 10 pupils to B (30 minutes, 300 yuan a year against 50 at C) and needs 5 places at B (100 yuan
+each over 10 years: 50 a year). Closing C saves 1,100 - 250 - 50 = 800 yuan a year, so every plan closes it as
+soon as the rules let it. Enrolment is the same every year (an explicit enrolment table).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+
+import pandas as pd
+import pytest
+
+from consolidation.errors import VerificationError
+from consolidation.families import REGISTRY, ProgrammeView
+from consolidation.pipeline import run_scenario
+from consolidation.programme import capital_by_year
+from consolidation.scenario import load_scenario
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "tests" / "golden"))
+
+from instances import SCENARIO, SCHOOLS, TRAVEL, VILLAGES, _merge, programme_lp_text  # noqa: E402
+
+YEARS = (2026, 2027, 2028)
+
+
+def _county(instance, years: dict | None = None, *, schools: dict | None = None, budget: dict | None = None,
+            enrolment: bool = True, first: int = 2026, last: int = 2028):
+    rows = [{**s, **(schools or {}).get(s["school_id"], {})} for s in SCHOOLS]
+    rows = [{**r, "capacity": 15, "max_capacity": 30} if r["school_id"] == "B" and "B" not in (schools or {})
+            else r for r in rows]
+    scenario = _merge(SCENARIO, {"years": {"first": first, "last": last, **(years or {})}})
+    if budget:
+        scenario["budget"] = budget
+    path = instance(schools=rows, villages=VILLAGES, travel=TRAVEL, scenario=scenario)
+    if enrolment:
+        table = pd.DataFrame([{"origin_id": v["village_id"], "year": y, "pupils_g1_3": 0, "pupils_g4_6": 10,
+                               "pupils_g7_9": 0} for v in VILLAGES for y in range(first, last + 1)])
+        table.to_csv(path.parent / "enrolment.csv", index=False)
+        path.write_text(path.read_text().replace("[inputs]\n", '[inputs]\nenrolment = "enrolment.csv"\n'))
+    return path
+
+
+def _open(result) -> dict[int, set[str]]:
+    return {y: set(p.schools.loc[p.schools["open"] == 1, "school_id"]) for y, p in
+            zip(result.programme.years, result.programme.plans)}
+
+
+def test_build_before_close_delays_the_closure_until_the_places_are_usable(instance):
+    result = run_scenario(load_scenario(_county(instance, {"lead_years": 1})))
+    assert result.status == "optimal"
+    assert _open(result) == {2026: {"A", "B", "C"}, 2027: {"A", "B"}, 2028: {"A", "B"}}
+    t = result.programme.table.set_index("year")
+    assert t.loc[2027, "closed_schools"] == "C" and t.loc[2027, "places_built"] == pytest.approx(5)
+    assert t.loc[2028, "places_added"] == pytest.approx(5) and t.loc[2028, "places_built"] == 0
+    capital = result.programme.capital.set_index("year")["total"]
+    assert capital[2026] == pytest.approx(500)  # 5 places paid the year before they are used
+    # the objective: each year's cost discounted at 3.5 % a year, recomputed from the tables
+    weights = [1, 1 / 1.035, 1 / 1.035 ** 2]
+    assert list(t["weight"]) == pytest.approx(weights)
+    yearly = [p.summary["objective"] for p in result.programme.plans]
+    assert result.programme.summary["objective"] == pytest.approx(sum(w * c for w, c in zip(weights, yearly)))
+    # by hand: 2026 all open, everyone at home (900 + 1000 + 1100 + 3 x 10 pupils x 5 min = 3,150);
+    # 2027 on: A and B, V3 at B (900 + 1000 + 50 + 50 + 300 + 50 places = 2,350)
+    assert yearly == pytest.approx([3150, 2350, 2350])
+
+
+def test_without_lead_years_the_school_closes_at_once(instance):
+    result = run_scenario(load_scenario(_county(instance, {"lead_years": 0})))
+    assert _open(result) == {y: {"A", "B"} for y in YEARS}
+
+
+def test_one_year_programme_is_the_one_year_plan(instance):
+    path = _county(instance, {"lead_years": 0}, enrolment=False, first=2026, last=2026)
+    programme = run_scenario(load_scenario(path))
+    text = path.read_text()
+    path.write_text(re.sub(r"\[years\][^\[]*", "", text))
+    one_year = run_scenario(load_scenario(path))
+    assert programme.programme is not None and one_year.programme is None
+    assert programme.summary["objective"] == pytest.approx(one_year.summary["objective"])
+    assert programme.summary["schools_open"] == one_year.summary["schools_open"]
+
+
+def test_at_most_the_closures_a_year_allowed(instance):
+    result = run_scenario(load_scenario(_county(instance, {"lead_years": 0, "max_closures_per_year": 0})))
+    assert _open(result) == {y: {"A", "B", "C"} for y in YEARS}
+
+
+def test_capital_a_year_caps_what_is_paid_each_year(instance):
+    budget = {"capital_per_year": 400}  # the 5 places at B cost 500: never affordable in one year
+    result = run_scenario(load_scenario(_county(instance, {"lead_years": 1}, budget=budget)))
+    assert result.status == "optimal"
+    assert _open(result) == {y: {"A", "B", "C"} for y in YEARS}
+    assert result.programme.capital["total"].max() <= 400
+
+
+def test_every_rule_across_years_is_checked_from_the_tables(instance):
+    result = run_scenario(load_scenario(_county(instance, {"lead_years": 1, "max_closures_per_year": 1})))
+    scenario = load_scenario(_county(instance, {"lead_years": 1, "max_closures_per_year": 0},
+                                     budget={"capital_per_year": 100})).scenario
+    plans = list(result.programme.plans)
+    # C reopened in 2028, places at B in 2026 (before lead_years), and B's places gone in 2028 while open
+    p26, p28 = plans[0], plans[2]
+    s26 = p26.schools.copy()
+    s26.loc[s26["school_id"] == "B", "places_added"] = 3.0
+    s28 = p28.schools.copy()
+    s28.loc[s28["school_id"] == "C", "open"] = 1
+    s28.loc[s28["school_id"] == "B", "places_added"] = 1.0
+    plans[0] = dataclasses.replace(p26, schools=s26)
+    plans[2] = dataclasses.replace(p28, schools=s28)
+    years = result.programme.years
+    view = ProgrammeView(years=years, plans=tuple(plans), capital=capital_by_year(years, tuple(plans), scenario))
+    problems = [p for f in REGISTRY if f.check_years is not None for p in f.check_years(view, scenario)]
+    text = "\n".join(problems)
+    assert "closed in 2027 and open again in 2028" in text
+    assert "places added at B in 2026, before anything built is usable" in text
+    assert "places added earlier are gone in 2028 at the open schools B" in text
+    assert "schools closed in 2027" in text and "max_closures_per_year = 0" in text
+    assert "capital_per_year = 100" in text
+
+
+def test_a_programme_that_breaks_verification_is_refused(instance, monkeypatch):
+    from consolidation.families import open_count
+
+    # the check counts four closures a year where one is allowed: the run must stop, not report the plan
+    monkeypatch.setattr(open_count, "closures", lambda view: {y: ["A", "B", "C", "D"] for y in view.years})
+    with pytest.raises(VerificationError, match="4 schools closed in 2026"):
+        run_scenario(load_scenario(_county(instance, {"lead_years": 1, "max_closures_per_year": 1})))
+
+
+def test_programme_outputs_carry_every_year(instance):
+    result = run_scenario(load_scenario(_county(instance, {"lead_years": 1})))
+    t = result.programme.table
+    assert list(t["year"]) == list(YEARS)
+    assert list(t["pupils"]) == pytest.approx([30, 30, 30])
+    assert list(t["closures"]) == [0, 1, 0]
+    assert result.summary["programme"]["closures"] == {2026: [], 2027: ["C"], 2028: []}
+    assert result.summary["year"] == 2028
+
+
+def test_golden_programme_lp_shows_the_links_between_years():
+    text = (REPO / "tests" / "golden" / "programme.lp").read_text()
+    assert programme_lp_text() == text, "the programme's model changed: run python tests/golden/regenerate.py"
+    for row in ("stays_closed__B__y2027", "places_kept__B__y2027", "closures__y2026", "closures__y2027",
+                "places_new__B__y2027", "budget_capital_year__2026", "budget_capital_year__2027"):
+        assert re.search(rf"^{row}:", text, re.M), row
+    assert re.search(r"^ places__B__y2026 = 0$", text, re.M)  # nothing built is usable in the first year
+    assert "assign__V1__G4_6__A__y2026" in text and "assign__V1__G4_6__A__y2027" in text
