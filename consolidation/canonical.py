@@ -254,6 +254,9 @@ def canonical_villages(frame: pd.DataFrame, path: Path, rows: pd.Series, scenari
                        problems: list[str]) -> pd.DataFrame | None:
     """Return the villages as origins: ``origin_id``, ``kind`` (village), ``name``, pupils, ``current_<band>``.
 
+    The column ``[years] intake_rate_column`` names is carried over as the file holds it (raw cells; see
+    :func:`intake_rates`); no other extra column is.
+
     Parameters
     ----------
     frame
@@ -264,7 +267,7 @@ def canonical_villages(frame: pd.DataFrame, path: Path, rows: pd.Series, scenari
     rows
         Row names ("row 3", "feature 2") for rows whose ID is blank.
     scenario
-        For ``[inputs] max_village_pupils`` and ``fractional_pupils``.
+        For ``[inputs] max_village_pupils`` and ``fractional_pupils``, and ``[years] intake_rate_column``.
     problems
         Every problem found is appended here.
 
@@ -295,18 +298,23 @@ def canonical_villages(frame: pd.DataFrame, path: Path, rows: pd.Series, scenari
         column = "school_id_" + band.lower()
         own = text_cells(frame[column]) if column in frame.columns else pd.Series("", index=frame.index)
         out["current_" + band] = own.where(own != "", current)
+    rate = scenario.years.intake_rate_column
+    if rate and rate in frame.columns and rate not in out.columns:  # the projection's per-origin intake change
+        out[rate] = frame[rate].to_numpy()
     if isinstance(frame, gpd.GeoDataFrame):
         out = gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=frame.crs)
     return out
 
 
-def origins_from_schools(schools: pd.DataFrame) -> pd.DataFrame:
+def origins_from_schools(schools: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """Origins when there is no villages file: each school's own pupils live at the school.
 
     Parameters
     ----------
     schools
         Canonical schools.
+    extra
+        Columns of ``schools`` to carry over where present (``[years] intake_rate_column``).
 
     Returns
     -------
@@ -318,6 +326,9 @@ def origins_from_schools(schools: pd.DataFrame) -> pd.DataFrame:
         out[column] = schools[column]
     for band in BANDS:
         out["current_" + band] = schools["school_id"]
+    for column in extra:
+        if column in schools.columns and column not in out.columns:
+            out[column] = schools[column]
     if isinstance(schools, gpd.GeoDataFrame):
         out = gpd.GeoDataFrame(out, geometry=schools.geometry.values, crs=schools.crs)
     return out
@@ -356,3 +367,167 @@ def canonical_travel(frame: pd.DataFrame, path: Path, rows: pd.Series, problems:
     out["km"] = _numbers(frame, path, "km", labels, "pair", np.nan, problems)
     return out
 
+
+
+ENROLMENT_COLUMNS = ["origin_id", "year", *PUPIL_COLUMNS]
+"""Columns of the enrolment table (``[inputs] enrolment``), every one required."""
+
+
+def _enrolment_cells(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, problems: list[str], *,
+                     year: bool = False) -> pd.Series:
+    """Return a year or pupils column of the enrolment table as floats, each bad cell said (NaN where bad).
+
+    A year is a whole number; pupils are a finite number, 0 or more (fractions allowed: projections).
+    """
+    raw = frame[column]
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    blank = raw.isna() | (raw.astype(str).str.strip().isin(["", "nan", "NaN"]))
+    what = "a whole year such as 2027" if year else "a number of pupils, 0 or more (0 where there are none)"
+    checks = [
+        (blank, "is blank (or NaN)", "fill it in"),
+        (values.isna() & ~blank, "is not a number", "write plain numbers"),
+        (np.isinf(values), "is infinite", "write a finite number"),
+    ]
+    if year:
+        checks.append((np.isfinite(values) & ((values - values.round()).abs() > 1e-9), "is not a whole year",
+                       "write the calendar year"))
+    else:
+        checks.append((values < 0, "is negative", "pupils cannot be fewer than 0"))
+    bad = pd.Series(False, index=frame.index)
+    for mask, said, fix in checks:
+        if mask.any():
+            problems.append(f"{path}: column {column} {said} for origin_id {id_list(labels[mask])}: {fix}; each "
+                            f"{column} is {what}")
+            bad |= mask
+    return values.where(~bad, np.nan)
+
+
+def canonical_enrolment(frame: pd.DataFrame, path: Path, rows: pd.Series, problems: list[str]) -> pd.DataFrame | None:
+    """Return the enrolment table: ``origin_id`` (str), ``year`` (int), pupils per band (floats, fractions allowed).
+
+    Parameters
+    ----------
+    frame
+        The raw table of ``[inputs] enrolment``.
+    path
+        The file, for messages.
+    rows
+        Row names ("row 3") for messages: each row is named by its origin ID and row, e.g. ``V01 (row 3)``.
+    problems
+        Every problem found is appended here: missing columns, blank origin IDs, a year that is not a whole
+        number, blank, word, infinite or negative pupils. That the IDs are known and every origin and year has
+        one row is :func:`enrolment_problems`'s check.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        One row per row of the file (bad cells: year -1, pupils NaN), or None when a column is missing or
+        there are no rows.
+    """
+    if not _require(frame, path, ENROLMENT_COLUMNS, problems):
+        return None
+    if len(frame) == 0:
+        problems.append(f"{path}: the enrolment file has no rows (only a header): give one row per origin and year "
+                        "of the programme")
+        return None
+    ids = text_cells(frame["origin_id"])
+    if (ids == "").any():
+        problems.append(f"{path}: origin_id is blank in {id_list(rows[ids == ''])} (counting the header as row 1): "
+                        "write the village ID (the school ID when there is no villages file), or delete the row")
+    labels = (ids + " (" + rows + ")").where(ids != "", rows)
+    out = pd.DataFrame({"origin_id": ids})
+    out["year"] = _enrolment_cells(frame, path, "year", labels, problems, year=True).fillna(-1).round().astype(int)
+    for column in PUPIL_COLUMNS:
+        out[column] = _enrolment_cells(frame, path, column, labels, problems)
+    return out
+
+
+def enrolment_problems(enrolment: pd.DataFrame, origins: pd.DataFrame, planned: tuple[int, ...], path,
+                       origin_file, kind: str) -> list[str]:
+    """List enrolment rows of unknown origins, origin and year pairs given twice, and planned pairs with no row.
+
+    Parameters
+    ----------
+    enrolment
+        The canonical enrolment table (:func:`canonical_enrolment`).
+    origins
+        The canonical origins (``origin_id``).
+    planned
+        The planned years (``[years]``); empty: the coverage is not checked.
+    path, origin_file
+        The enrolment file and the file the origins come from, for messages.
+    kind
+        ``village`` or ``school``: what an origin is.
+
+    Returns
+    -------
+    list of str
+        One message a kind of problem, with the IDs and the fix; rows for years outside the programme are
+        not problems (they are not used). An origin with a row whose year could not be read (said by
+        :func:`canonical_enrolment`) is not said to lack a year.
+    """
+    problems: list[str] = []
+    named = enrolment[enrolment["origin_id"] != ""]
+    unknown = sorted(set(named["origin_id"]) - set(origins["origin_id"]))
+    if unknown:
+        problems.append(f"{path}: column origin_id names {kind}s not in the {kind}s file {origin_file}: "
+                        f"{id_list(unknown)}: write {kind}_id values of that file, or delete those rows")
+    valid = named[named["year"] >= 0]
+    pair = valid["origin_id"] + " in " + valid["year"].astype(str)
+    twice = sorted(pair[pair.duplicated()].unique())
+    if twice:
+        problems.append(f"{path}: origin_id and year given more than once: {id_list(twice)}: keep one row per "
+                        f"{kind} and year")
+    if planned:
+        have = set(zip(valid["origin_id"], valid["year"], strict=True))
+        unsure = set(named.loc[named["year"] < 0, "origin_id"])  # a row whose year is bad (said) may be the one
+        missing = [f"{o} in {y}" for o in origins["origin_id"].drop_duplicates() if o not in unsure for y in planned
+                   if (o, y) not in have]
+        if missing:
+            years = ", ".join(str(y) for y in planned)
+            problems.append(f"{path}: {len(missing)} {kind} and year pair(s) of the programme have no row, e.g. "
+                            f"{id_list(missing, 5)}: give every {kind} of {origin_file} one row for each planned "
+                            f"year ({years})")
+    return problems
+
+
+def intake_rates(origins: pd.DataFrame, column: str, path, kind: str, problems: list[str]) -> pd.Series:
+    """Return each origin's own yearly change of intake (``[years] intake_rate_column``) as floats.
+
+    Parameters
+    ----------
+    origins
+        The canonical origins, carrying ``column`` as the file held it.
+    column
+        The column's name.
+    path
+        The file the origins come from, for messages.
+    kind
+        ``village`` or ``school``: what an origin is.
+    problems
+        A missing column, and blank, word, infinite or implausible values (a share outside -0.5 .. 0.5, the
+        range of ``[years] intake_rate``: -3 where -0.03 was meant) are appended here, naming the origins.
+
+    Returns
+    -------
+    pandas.Series
+        One share a year per origin (same index), 0 where the value is bad (its problem said).
+    """
+    if column not in origins.columns:
+        problems.append(f"{path}: [years] intake_rate_column = {column!r}, but the {kind}s file has no column "
+                        f"{column}: add it (each {kind}'s own yearly change of grade-1 intake, a share such as "
+                        "-0.03), or leave intake_rate_column out")
+        return pd.Series(0.0, index=origins.index)
+    raw = origins[column]
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    blank = raw.isna() | (raw.astype(str).str.strip().isin(["", "nan", "NaN"]))
+    ids = origins["origin_id"].astype(str)
+    fix = "write each one's yearly change of intake as a share (0 for none, -0.03 for 3 % fewer a year)"
+    for mask, said in ((blank, "is blank (or NaN)"), (values.isna() & ~blank, "is not a number"),
+                       (np.isinf(values), "is infinite"), (np.isfinite(values) & (values.abs() > 0.5),
+                                                           "is outside -0.5 .. 0.5 (a percentage, not a share?)")):
+        if mask.any():
+            problems.append(f"{path}: column {column} ([years] intake_rate_column) {said} for {kind}_id "
+                            f"{id_list(ids[mask])}: {fix}")
+    good = np.isfinite(values) & (values.abs() <= 0.5)
+    return values.where(good, 0.0)

@@ -27,13 +27,21 @@ import pandas as pd
 from pyproj import CRS
 
 from . import BANDS, pupils_column
-from .canonical import canonical_schools, canonical_travel, canonical_villages, origins_from_schools
+from .canonical import (
+    canonical_enrolment,
+    canonical_schools,
+    canonical_travel,
+    canonical_villages,
+    enrolment_problems,
+    intake_rates,
+    origins_from_schools,
+)
 from .coordinates import gives_coordinates, located, metric_crs, spatial_file_ok
 from .errors import InputError
 from .readers import PUPIL_COLUMNS, read_csv_text, read_table, sha256
 from .scenario import Scenario, Teachers
 
-__all__ = ["PUPIL_COLUMNS", "TEACHER_COLUMNS", "Inputs", "classrooms", "input_record", "metric_crs",
+__all__ = ["PUPIL_COLUMNS", "TEACHER_COLUMNS", "Inputs", "classrooms", "input_record", "metric_crs", "origin_file",
            "read_csv_text", "read_inputs", "school_classes", "sha256", "teachers_available", "whole_classes"]
 
 
@@ -67,6 +75,11 @@ class Inputs:
         (the text encoding a CSV was decoded with, e.g. ``utf-8``, ``utf-8-sig``, ``utf-16``, ``gb18030``;
         for spatial files the encoding GDAL read, when known), ``separator`` (CSV), ``renamed_columns``
         (Shapefile-truncated names mapped back). See :func:`input_record` for what ``run.json`` records.
+    enrolment
+        The enrolment table of a programme (``[inputs] enrolment``), if any: ``origin_id`` (str), ``year``
+        (int), ``pupils_g1_3``/``_g4_6``/``_g7_9`` (floats; fractions allowed, projections). One row per origin
+        and year; every origin has a row for every planned year (``[years]``). Rows for other years may be
+        there and are not used. :func:`consolidation.projection.enrolment_by_year` reads it.
     """
 
     schools: pd.DataFrame
@@ -76,6 +89,7 @@ class Inputs:
     crs: CRS | None
     files: dict[str, tuple[str, str]]
     details: dict[str, dict] = field(default_factory=dict)
+    enrolment: pd.DataFrame | None = None
 
     @property
     def has_geometry(self) -> bool:
@@ -124,7 +138,9 @@ class _Reading:
         path = getattr(self.scenario.inputs, role)
         if path is None:
             return None
-        extra = (self.scenario.groups.quality_column,) if role == "schools" else ()
+        rate = self.scenario.years.intake_rate_column
+        extra = ((self.scenario.groups.quality_column,) if role == "schools" else ()) \
+            + ((rate,) if rate and role in ("schools", "villages") else ())
         return read_table(Path(path), role, extra=extra, files=self.files, details=self.details,
                           problems=self.problems)
 
@@ -157,7 +173,8 @@ def _origins(reading: _Reading, schools: pd.DataFrame | None) -> pd.DataFrame | 
     """Return the canonical origins: the villages file's, or each school's own pupils when there is none."""
     spec = reading.scenario.inputs
     if spec.villages is None:
-        return None if schools is None else origins_from_schools(schools)
+        rate = reading.scenario.years.intake_rate_column
+        return None if schools is None else origins_from_schools(schools, (rate,) if rate else ())
     read = reading.points("villages")
     if read is None:
         return None
@@ -176,6 +193,46 @@ def _travel(reading: _Reading) -> pd.DataFrame | None:
     if read is None:
         return None
     return canonical_travel(pd.DataFrame(read[0]), Path(spec.travel), read[1], reading.problems)
+
+
+def origin_file(scenario: Scenario) -> tuple[Path, str]:
+    """Return the file the origins come from and what an origin is (``village``, or ``school`` without villages)."""
+    spec = scenario.inputs
+    return (Path(spec.villages), "village") if spec.villages is not None else (Path(spec.schools), "school")
+
+
+def _enrolment(reading: _Reading, origins: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Return the canonical enrolment table, or None (none given, or the problems said).
+
+    Its rows are checked against the origins (known IDs, one row per origin and year, every planned year) when
+    the origins could be read.
+    """
+    spec, years = reading.scenario.inputs, reading.scenario.years
+    if spec.enrolment is None:
+        return None
+    if not years.programme:
+        reading.problems.append(f"[inputs] enrolment = {spec.enrolment}: inputs.enrolment needs [years] first and "
+                                "last (the programme whose years it gives): add [years] with first and last, or "
+                                "leave inputs.enrolment out for a one-year plan on the data's enrolment")
+    read = reading.table("enrolment")
+    if read is None:
+        return None
+    table = canonical_enrolment(pd.DataFrame(read[0]), Path(spec.enrolment), read[1], reading.problems)
+    if table is not None and origins is not None:
+        where, kind = origin_file(reading.scenario)
+        reading.problems.extend(enrolment_problems(table, origins, years.planned, Path(spec.enrolment), where,
+                                                   kind))
+    return table
+
+
+def _intake_rate_column(reading: _Reading, origins: pd.DataFrame | None) -> None:
+    """Check ``[years] intake_rate_column`` where the cohort projection will use it (a programme, no table)."""
+    scenario = reading.scenario
+    column = scenario.years.intake_rate_column
+    if origins is None or not column or not scenario.years.programme or scenario.inputs.enrolment is not None:
+        return
+    where, kind = origin_file(scenario)
+    intake_rates(origins, column, where, kind, reading.problems)
 
 
 def _boundary(reading: _Reading) -> gpd.GeoDataFrame | None:
@@ -209,7 +266,8 @@ def read_inputs(scenario: Scenario) -> Inputs:
     """Read every file the scenario names into canonical :class:`Inputs`.
 
     Every path must name a regular file; it is checked before it is opened or hashed. Schools and villages are
-    read first, then the travel matrix, then the boundary; every problem of every file is collected.
+    read first, then the travel matrix, then the boundary, then the enrolment table of a programme (checked
+    against the origins and ``[years]``); every problem of every file is collected.
 
     Parameters
     ----------
@@ -232,6 +290,8 @@ def read_inputs(scenario: Scenario) -> Inputs:
     origins = _origins(reading, schools)
     travel = _travel(reading)
     boundary = _boundary(reading)
+    enrolment = _enrolment(reading, origins)
+    _intake_rate_column(reading, origins)
     _coordinates_agree(reading)
     if reading.problems or schools is None or origins is None:
         raise InputError(reading.problems)
@@ -245,7 +305,7 @@ def read_inputs(scenario: Scenario) -> Inputs:
         origins = pd.DataFrame(origins.drop(columns="geometry", errors="ignore"))
         boundary = None
     return Inputs(schools=schools, origins=origins, travel=travel, boundary=boundary, crs=crs,
-                  files=reading.files, details=reading.details)
+                  files=reading.files, details=reading.details, enrolment=enrolment)
 
 
 TEACHER_COLUMNS = ("teachers", "teachers_junior")

@@ -45,6 +45,7 @@ DOCUMENTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "villages": ("village_id", "name", *PUPIL_COLUMNS, "school_id", "school_id_g1_3", "school_id_g4_6",
                  "school_id_g7_9", "county"),
     "travel": ("origin_id", "school_id", "minutes", "km"),
+    "enrolment": ("origin_id", "year", *PUPIL_COLUMNS),
     "boundary": (),
 }
 """The columns README documents for each file, to recognise their Shapefile-truncated names."""
@@ -53,6 +54,7 @@ ID_COLUMNS: dict[str, list[str]] = {
     "schools": ["school_id"],
     "villages": ["village_id", "school_id", "school_id_g1_3", "school_id_g4_6", "school_id_g7_9"],
     "travel": ["origin_id", "school_id"],
+    "enrolment": ["origin_id"],
     "boundary": [],
 }
 """Columns read as text, never as numbers (an ID "007" stays "007")."""
@@ -313,7 +315,8 @@ def read_table(path: Path, role: str, *, extra: tuple[str, ...] = (), files: dic
     path
         The file, as the scenario names it.
     role
-        ``schools``, ``villages``, ``travel`` or ``boundary``: which columns are IDs and documented.
+        ``schools``, ``villages``, ``travel``, ``enrolment`` or ``boundary``: which columns are IDs and
+        documented.
     extra
         Column names beyond the documented ones to recognise when a Shapefile cut them (e.g. the
         scenario's quality column).
