@@ -236,8 +236,8 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
 def _echo_programme(p: dict, programme) -> None:
     """Print a programme's lines: the discounted totals, then schools open and closures year by year."""
     click.echo(f"programme {p['first']}-{p['last']}: discounted public cost {p['cost_public_discounted']:,.0f} yuan "
-               f"(at {p['discount_rate']:.1%} a year), capital {p['capital_total']:,.0f} yuan; anything built is usable "
-               f"{p['lead_years']} year(s) on.")
+               f"(at {p['discount_rate']:.1%} a year), capital {p['capital_total']:,.0f} yuan; anything built is "
+               f"usable {p['lead_years']} year(s) on.")
     if programme is None:
         return
     for row in programme.table.itertuples(index=False):

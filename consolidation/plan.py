@@ -80,7 +80,7 @@ def _assignments(pairs: Pairs, outcome: Outcome, scenario: Scenario) -> pd.DataF
 
 
 def _kept(schools: pd.DataFrame, kept: pd.DataFrame | None, column: str) -> pd.Series:
-    """Return what a programme's earlier years added to ``column`` and the school keeps (0 for a one-year plan)."""
+    """Return the stock a programme keeps in use at each school beyond ``column`` (0 for a one-year plan)."""
     if kept is None or column not in kept.columns:
         return pd.Series(0.0, index=schools.index)
     return schools["school_id"].map(kept[column]).fillna(0.0)
@@ -185,8 +185,9 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
               kept: pd.DataFrame | None = None) -> Plan:
     """Turn a solved outcome into a :class:`Plan`, verified by :func:`verify` (raises on any violation).
 
-    ``kept`` (a programme's later years): the previous year's ``places_added`` and ``beds_added`` by
-    ``school_id``; what was built stays at a school while it is open, so a year's additions are at least those.
+    ``kept`` (a programme): the places and beds in use beyond the data's at each school, ``places_added`` and
+    ``beds_added`` by ``school_id``, as the programme decided them (built for an earlier year, or ahead of
+    need to spread the capital); a year's additions are at least those. The checks across years verify them.
     """
     assignments = _assignments(pairs, outcome, scenario)
     schools = _schools(inputs, assignments, outcome, scenario, kept)

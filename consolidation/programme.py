@@ -130,6 +130,18 @@ def _year_row(year: int, weight: float, plan: Plan, closed: list[str], built: di
     return row
 
 
+def _in_use(result: Outcome) -> pd.DataFrame:
+    """Return the places and beds a year's solution keeps in use beyond the data's, by ``school_id``.
+
+    They are decisions (a programme may build ahead of need to spread its capital), read like ``open``; the
+    plan is at least what its pupils need, and the checks across years verify how they change.
+    """
+    values = result.values
+    frame = pd.DataFrame({"places_added": pd.Series(values.get("places", {}), dtype=float),
+                          "beds_added": pd.Series(values.get("beds", {}), dtype=float)}).fillna(0.0)
+    return frame.where(frame > SOLVER, 0.0)
+
+
 def make_programme(outcome: Outcome, outcomes: tuple[Outcome, ...], pairs: dict[int, Pairs],
                    inputs: dict[int, Inputs], scenario: Scenario, weights: tuple[float, ...],
                    staff: Any = None) -> Programme:
@@ -142,14 +154,12 @@ def make_programme(outcome: Outcome, outcomes: tuple[Outcome, ...], pairs: dict[
     """
     years = tuple(pairs)
     plans: list[Plan] = []
-    kept = None
     for year, result in zip(years, outcomes):
-        plan = make_plan(result, pairs[year], inputs[year], scenario, kept)
+        plan = make_plan(result, pairs[year], inputs[year], scenario, _in_use(result))
         if staff is not None:
             plan = staff(plan, inputs[year])
         plan.summary["year"] = year
         plans.append(plan)
-        kept = plan.schools.set_index("school_id")[["places_added", "beds_added"]]
     capital = capital_by_year(years, tuple(plans), scenario)
     view = ProgrammeView(years=years, plans=tuple(plans), capital=capital)
     problems = [p for family in REGISTRY if family.check_years is not None for p in family.check_years(view, scenario)]

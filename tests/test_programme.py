@@ -1,10 +1,11 @@
 """Programmes over several years: the model's links between years, checked by hand on a tiny county.
 
-The county (``tests/golden/instances.py``): schools A (40 places), B and C (20 each); villages V1, V2, V3 with 10
-pupils of G4_6 each, at A, B and C today. Here B has 15 places and may grow to 30, so closing C (1,100 yuan a
-year) sends V3's 10 pupils to B (30 minutes, 300 yuan a year against 50 at C) and needs 5 places at B (100 yuan
-each over 10 years: 50 a year). Closing C saves 1,100 - 250 - 50 = 800 yuan a year, so every plan closes it as
-soon as the rules let it. Enrolment is the same every year (an explicit enrolment table).
+The county (``tests/golden/instances.py``): schools A, B and C (900, 1,000 and 1,100 yuan a year); villages V1,
+V2, V3 with 10 pupils of G4_6 each, at A, B and C today. Here A has 10 places and B 15 (room to 30). V1 may
+ride to B (20 minutes), V3 to B (30 minutes). Closing C sends V3 to B: 5 places (100 yuan each over 10 years,
+50 a year) and 250 yuan a year more travel, 800 saved; closing A too sends V1 to B: 10 places more and 150
+more travel, 600 saved. So every plan closes both as soon as the rules let it, C first. Enrolment is the same
+every year (an enrolment table).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ YEARS = (2026, 2027, 2028)
 def _county(instance, years: dict | None = None, *, schools: dict | None = None, budget: dict | None = None,
             enrolment: bool = True, first: int = 2026, last: int = 2028):
     rows = [{**s, **(schools or {}).get(s["school_id"], {})} for s in SCHOOLS]
-    rows = [{**r, "capacity": 15, "max_capacity": 30} if r["school_id"] == "B" and "B" not in (schools or {})
-            else r for r in rows]
+    size = {"A": {"capacity": 10, "max_capacity": 10}, "B": {"capacity": 15, "max_capacity": 30}}
+    rows = [{**r, **size.get(r["school_id"], {})} for r in rows]
     scenario = _merge(SCENARIO, {"years": {"first": first, "last": last, **(years or {})}})
     if budget:
         scenario["budget"] = budget
@@ -56,25 +57,25 @@ def _open(result) -> dict[int, set[str]]:
 def test_build_before_close_delays_the_closure_until_the_places_are_usable(instance):
     result = run_scenario(load_scenario(_county(instance, {"lead_years": 1})))
     assert result.status == "optimal"
-    assert _open(result) == {2026: {"A", "B", "C"}, 2027: {"A", "B"}, 2028: {"A", "B"}}
+    assert _open(result) == {2026: {"A", "B", "C"}, 2027: {"B"}, 2028: {"B"}}
     t = result.programme.table.set_index("year")
-    assert t.loc[2027, "closed_schools"] == "C" and t.loc[2027, "places_built"] == pytest.approx(5)
-    assert t.loc[2028, "places_added"] == pytest.approx(5) and t.loc[2028, "places_built"] == 0
+    assert t.loc[2027, "closed_schools"] == "A;C" and t.loc[2027, "places_built"] == pytest.approx(15)
+    assert t.loc[2028, "places_added"] == pytest.approx(15) and t.loc[2028, "places_built"] == 0
     capital = result.programme.capital.set_index("year")["total"]
-    assert capital[2026] == pytest.approx(500)  # 5 places paid the year before they are used
+    assert capital[2026] == pytest.approx(1500)  # 15 places paid the year before they are used
     # the objective: each year's cost discounted at 3.5 % a year, recomputed from the tables
     weights = [1, 1 / 1.035, 1 / 1.035 ** 2]
     assert list(t["weight"]) == pytest.approx(weights)
     yearly = [p.summary["objective"] for p in result.programme.plans]
     assert result.programme.summary["objective"] == pytest.approx(sum(w * c for w, c in zip(weights, yearly)))
     # by hand: 2026 all open, everyone at home (900 + 1000 + 1100 + 3 x 10 pupils x 5 min = 3,150);
-    # 2027 on: A and B, V3 at B (900 + 1000 + 50 + 50 + 300 + 50 places = 2,350)
-    assert yearly == pytest.approx([3150, 2350, 2350])
+    # 2027 on: only B (1000 + travel 200 + 50 + 300 + 15 places x 10 a year = 1,700)
+    assert yearly == pytest.approx([3150, 1700, 1700])
 
 
 def test_without_lead_years_the_school_closes_at_once(instance):
     result = run_scenario(load_scenario(_county(instance, {"lead_years": 0})))
-    assert _open(result) == {y: {"A", "B"} for y in YEARS}
+    assert _open(result) == {y: {"B"} for y in YEARS}
 
 
 def test_one_year_programme_is_the_one_year_plan(instance):
@@ -91,14 +92,21 @@ def test_one_year_programme_is_the_one_year_plan(instance):
 def test_at_most_the_closures_a_year_allowed(instance):
     result = run_scenario(load_scenario(_county(instance, {"lead_years": 0, "max_closures_per_year": 0})))
     assert _open(result) == {y: {"A", "B", "C"} for y in YEARS}
+    result = run_scenario(load_scenario(_county(instance, {"lead_years": 1, "max_closures_per_year": 1})))
+    assert _open(result) == {2026: {"A", "B", "C"}, 2027: {"A", "B"}, 2028: {"B"}}  # C first: it saves more
 
 
 def test_capital_a_year_caps_what_is_paid_each_year(instance):
-    budget = {"capital_per_year": 400}  # the 5 places at B cost 500: never affordable in one year
+    # the 5 places B needs for C's pupils cost 500, more than a year's 400: the programme builds them over two
+    # years (ahead of need) and closes C in 2028; A's 10 places more never fit in the years left
+    budget = {"capital_per_year": 400}
     result = run_scenario(load_scenario(_county(instance, {"lead_years": 1}, budget=budget)))
     assert result.status == "optimal"
-    assert _open(result) == {y: {"A", "B", "C"} for y in YEARS}
-    assert result.programme.capital["total"].max() <= 400
+    assert _open(result) == {2026: {"A", "B", "C"}, 2027: {"A", "B", "C"}, 2028: {"A", "B"}}
+    capital = result.programme.capital
+    assert capital["total"].max() <= 400 * (1 + 1e-6) and capital["total"].sum() == pytest.approx(500)
+    stock = [p.schools.set_index("school_id").at["B", "places_added"] for p in result.programme.plans]
+    assert stock[0] == 0 and 0 < stock[1] < 5 and stock[2] == pytest.approx(5)
 
 
 def test_every_rule_across_years_is_checked_from_the_tables(instance):
@@ -109,7 +117,7 @@ def test_every_rule_across_years_is_checked_from_the_tables(instance):
     # C reopened in 2028, places at B in 2026 (before lead_years), and B's places gone in 2028 while open
     p26, p28 = plans[0], plans[2]
     s26 = p26.schools.copy()
-    s26.loc[s26["school_id"] == "B", "places_added"] = 3.0
+    s26.loc[s26["school_id"] == "B", "places_added"] = 3.0  # 2026 is before anything built is usable
     s28 = p28.schools.copy()
     s28.loc[s28["school_id"] == "C", "open"] = 1
     s28.loc[s28["school_id"] == "B", "places_added"] = 1.0
@@ -140,8 +148,8 @@ def test_programme_outputs_carry_every_year(instance):
     t = result.programme.table
     assert list(t["year"]) == list(YEARS)
     assert list(t["pupils"]) == pytest.approx([30, 30, 30])
-    assert list(t["closures"]) == [0, 1, 0]
-    assert result.summary["programme"]["closures"] == {2026: [], 2027: ["C"], 2028: []}
+    assert list(t["closures"]) == [0, 2, 0]
+    assert result.summary["programme"]["closures"] == {2026: [], 2027: ["A", "C"], 2028: []}
     assert result.summary["year"] == 2028
 
 
@@ -152,4 +160,5 @@ def test_golden_programme_lp_shows_the_links_between_years():
                 "places_new__B__y2027", "budget_capital_year__2026", "budget_capital_year__2027"):
         assert re.search(rf"^{row}:", text, re.M), row
     assert re.search(r"^ places__B__y2026 = 0$", text, re.M)  # nothing built is usable in the first year
+    assert "places_built__B__y2026" not in text  # so nothing is built for it
     assert "assign__V1__G4_6__A__y2026" in text and "assign__V1__G4_6__A__y2027" in text

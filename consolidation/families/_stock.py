@@ -72,7 +72,7 @@ def link_years(builders: Sequence[Builder], scenario, block: str, column: str, c
                 m.constrain(var - before[sid] - float(room[sid]) * open_[sid], ">=", m.name(f"{block}_kept", sid),
                             -float(room[sid]))
         built = {}
-        if priced:
+        if priced and m.year - first >= lead:  # nothing is built for the first lead_years: it would not be usable
             for sid, var in added.items():
                 built[sid] = m.variable(f"{block}_built__{m.school_name(sid)}", low=0)
                 m.constrain(built[sid] - var + (before[sid] if sid in before else 0), ">=",

@@ -77,8 +77,9 @@ class Builder(Protocol):
     def terms(pairs: Iterable[tuple[Any, float]]) -> Any:
         """``sum c v`` from ``(variable, coefficient)`` pairs."""
 
-    def constrain(self, lhs: Any, sense: Literal["<=", ">=", "=="], name: str, rhs: float = 0) -> None:
-        """Add the constraint ``lhs sense rhs`` under ``name``."""
+    def constrain(self, lhs: Any, sense: Literal["<=", ">=", "=="], name: str, rhs: float = 0, *,
+                  whole: bool = False) -> None:
+        """Add the constraint ``lhs sense rhs`` under ``name`` (``whole``: a programme's row, without year tag)."""
 
     def loads(self, mask: np.ndarray | None = None, *, by: str | list[str] = "school_id") -> dict:
         """Pupils assigned, ``sum_p n_p assign[p]`` over the pairs of ``mask``, keyed by ``by``."""

@@ -68,10 +68,10 @@ def across(builders, scenario: Scenario) -> None:
     first = builders[0]
     if b.capital_per_year is not None:
         for year, parts in sorted(spent.items()):
-            first.constrain(first.total(parts), "<=", f"budget_capital_year__{year}", b.capital_per_year)
+            first.constrain(first.total(parts), "<=", f"budget_capital_year__{year}", b.capital_per_year, whole=True)
     if b.capital is not None:
         first.constrain(first.total([p for parts in spent.values() for p in parts]), "<=", "budget_capital",
-                        b.capital)
+                        b.capital, whole=True)
 
 
 def check_years(programme, scenario: Scenario) -> list[str]:

@@ -138,9 +138,10 @@ class ModelBuilder:
         """``sum c v`` from ``(variable, coefficient)`` pairs, in their order."""
         return pulp.LpAffineExpression(list(pairs))
 
-    def constrain(self, lhs: Any, sense: Literal["<=", ">=", "=="], name: str, rhs: float = 0) -> None:
-        """Add ``lhs sense rhs`` (``rhs`` a number) under ``name``."""
-        self.problem.addConstraint(pulp.LpConstraint(lhs, _SENSES[sense], self._tagged(name), rhs))
+    def constrain(self, lhs: Any, sense: Literal["<=", ">=", "=="], name: str, rhs: float = 0, *,
+                  whole: bool = False) -> None:
+        """Add ``lhs sense rhs`` (``rhs`` a number) under ``name`` (``whole``: a programme's row, untagged)."""
+        self.problem.addConstraint(pulp.LpConstraint(lhs, _SENSES[sense], name if whole else self._tagged(name), rhs))
 
     def loads(self, mask: np.ndarray | None = None, *, by: str | list[str] = "school_id") -> dict:
         """Return pupils assigned, ``sum_p n_p assign[p]`` over the pairs of ``mask``, keyed by ``by``.

@@ -125,9 +125,9 @@ def lp_text(family: str) -> str:
 
 PROGRAMME = {"years": {"first": 2026, "last": 2027, "lead_years": 1, "max_closures_per_year": 1},
              "budget": {"capital_per_year": 400}}
-"""The programme's instance: the county over 2026 and 2027 with B at 15 places (room to 30), the same enrolment
-both years (an enrolment table), places usable a year after they are built, at most one closure and 400 yuan
-of capital a year."""
+"""The programme's instance: the county over 2026 and 2027 with A at 10 places and B at 15 (room to 30), the
+same enrolment both years (an enrolment table), places usable a year after they are built, at most one closure
+and 400 yuan of capital a year."""
 
 
 def programme_lp_text() -> str:
@@ -143,7 +143,8 @@ def programme_lp_text() -> str:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "instance"
-        schools = [{**s, **({"capacity": 15, "max_capacity": 30} if s["school_id"] == "B" else {})} for s in SCHOOLS]
+        size = {"A": {"capacity": 10, "max_capacity": 10}, "B": {"capacity": 15, "max_capacity": 30}}
+        schools = [{**s, **size.get(s["school_id"], {})} for s in SCHOOLS]
         path = write_instance(folder, schools=schools, villages=VILLAGES, travel=TRAVEL,
                               scenario=_merge(SCENARIO, PROGRAMME))
         pd.DataFrame([{"origin_id": v["village_id"], "year": y, "pupils_g1_3": 0, "pupils_g4_6": 10,
