@@ -8,7 +8,9 @@ up to the next band, grade 9 leaves, and grade 1's intake comes in:
 
 - ``G1_3[t] = (2/3) G1_3[t-1] + intake[t]``
 - ``G4_6[t] = (2/3) G4_6[t-1] + (1/3) G1_3[t-1]``
-- ``G7_9[t] = (2/3) G7_9[t-1] + (1/3) G4_6[t-1]``
+- ``G7_9[t] = (2/3) G7_9[t-1] + (1/3) G4_6[t-1] x entry``, with ``entry`` = ``[years] junior_entry``, the share
+  of grade-6 pupils going on to grade 7 in the data's schools (absent: the data's ratio of G7_9 to G4_6 pupils,
+  at most 1; in the example county 0.52, as many juniors attend city schools the data do not hold)
 
 and then every band is multiplied by ``1 + [years] migration_rate``. The intake of the first year is a third of
 each origin's G1_3; later intakes are that times ``births[t-6] / births[first-6]`` (``[years] births``), else
@@ -30,7 +32,7 @@ from .io import TEACHER_COLUMNS, Inputs, origin_file
 from .readers import PUPIL_COLUMNS
 from .scenario import Scenario
 
-__all__ = ["PROJECTION_COLUMNS", "enrolment_by_year", "projection_table", "teachers_in_year"]
+__all__ = ["PROJECTION_COLUMNS", "enrolment_by_year", "junior_entry", "projection_table", "teachers_in_year"]
 
 PROJECTION_COLUMNS = ["year", *PUPIL_COLUMNS, "pupils"]
 """Columns of :func:`projection_table`."""
@@ -85,6 +87,18 @@ def _intake_factors(inputs: Inputs, scenario: Scenario) -> dict[int, np.ndarray]
     return {t: np.clip(1.0 + years.intake_rate + own, 0.0, None) ** (t - first) for t in range(first, last + 1)}
 
 
+def junior_entry(start: np.ndarray, scenario: Scenario) -> float:
+    """Return the share of grade-6 pupils going on to grade 7 in the data's schools.
+
+    ``[years] junior_entry``, else the data's G7_9 pupils over G4_6 pupils (``start``: origins x bands), at most 1
+    (1 where there are no G4_6 pupils).
+    """
+    if scenario.years.junior_entry is not None:
+        return float(scenario.years.junior_entry)
+    primary, junior = float(start[:, 1].sum()), float(start[:, 2].sum())
+    return min(1.0, junior / primary) if primary > 0 else 1.0
+
+
 def _projected(inputs: Inputs, scenario: Scenario) -> dict[int, np.ndarray]:
     """Return the cohort projection: for every year first .. last, pupils per origin (rows) and band (columns)."""
     years = scenario.years
@@ -92,13 +106,14 @@ def _projected(inputs: Inputs, scenario: Scenario) -> dict[int, np.ndarray]:
     intake = start[:, 0] / 3.0
     factors = _intake_factors(inputs, scenario)
     stay = 1.0 + years.migration_rate
+    entry = junior_entry(start, scenario)
     out = {years.first: start.copy()}
     state = start
     for t in range(years.first + 1, years.last + 1):
         g1, g4, g7 = state[:, 0], state[:, 1], state[:, 2]
         state = np.column_stack([2.0 / 3.0 * g1 + intake * factors[t],
                                  2.0 / 3.0 * g4 + g1 / 3.0,
-                                 2.0 / 3.0 * g7 + g4 / 3.0]) * stay
+                                 2.0 / 3.0 * g7 + g4 / 3.0 * entry]) * stay
         state = np.clip(state, 0.0, None)
         out[t] = state
     return out

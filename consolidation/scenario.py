@@ -413,6 +413,11 @@ class Years(_Strict):
         None, description="Cohort projection: a villages (or schools) column with each origin's own yearly "
         "change of intake, added to intake_rate or to the births series' change."
     )
+    junior_entry: float | None = Field(
+        None, ge=0, le=1, description="Cohort projection: share of grade-6 pupils who go on to grade 7 in the "
+        "county's schools (the rest to schools outside the data, e.g. in the city). Absent: the data's ratio of "
+        "G7_9 to G4_6 pupils, at most 1."
+    )
     migration_rate: float = Field(
         0.0, ge=-0.5, le=0.5, description="Cohort projection: every band's pupils change by this share a year "
         "(families moving away, e.g. -0.02; or to town, +0.03)."

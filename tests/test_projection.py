@@ -24,9 +24,12 @@ PUPILS = ["pupils_g1_3", "pupils_g4_6", "pupils_g7_9"]
 
 
 def scenario(years: dict | None = None, **sections) -> Scenario:
-    """A scenario with a villages file and a programme 2026-2027 unless ``years`` says otherwise."""
+    """A scenario with a villages file and a programme 2026-2027 unless ``years`` says otherwise.
+
+    Every grade-6 pupil goes on to grade 7 (``junior_entry = 1``) unless ``years`` says otherwise.
+    """
     data = {"name": "t", "inputs": {"schools": "/data/schools.csv", "villages": "/data/villages.csv"},
-            "years": {"first": 2026, "last": 2027, **(years or {})}, **sections}
+            "years": {"first": 2026, "last": 2027, "junior_entry": 1.0, **(years or {})}, **sections}
     return Scenario.model_validate(data)
 
 
@@ -334,3 +337,15 @@ def test_schools_as_origins_in_the_enrolment_table(instance):
     with pytest.raises(InputError) as err:
         read(county(instance, GOOD, villages=False))
     assert "schools not in the schools file" in str(err.value) and "V1, V2" in str(err.value)
+
+
+def test_junior_entry_defaults_to_the_data_ratio_of_juniors_to_primary_pupils():
+    # 30 G4_6 and 15 G7_9 pupils: half of grade 6 goes on in the data's schools. A year on, G7_9 keeps two thirds
+    # of its 15 (10) and takes half of G4_6's top third (10 x 0.5 = 5)
+    data = inputs(("V1", 0, 30, 15))
+    by_year = enrolment_by_year(data, scenario({"junior_entry": None}))
+    assert close(bands(by_year, 2027), [0, 20, 15])
+    by_year = enrolment_by_year(data, scenario({"junior_entry": 0.2}))
+    assert close(bands(by_year, 2027), [0, 20, 12])
+    assert close(bands(enrolment_by_year(inputs(("V1", 0, 10, 20)), scenario({"junior_entry": None})), 2027),
+                 [0, 20 / 3, 20 * 2 / 3 + 10 / 3])  # more juniors than primary pupils: everyone goes on (at most 1)
