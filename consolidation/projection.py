@@ -206,19 +206,28 @@ def projection_table(by_year: dict[int, pd.DataFrame]) -> pd.DataFrame:
     return table[PROJECTION_COLUMNS]
 
 
+def whole_shares(values: np.ndarray, total: int) -> np.ndarray:
+    """Return whole numbers, one per value, adding up to ``total``, each the value rounded down or up.
+
+    Largest remainders (Hamilton's method): every value rounded down, then one more to the largest fractions
+    until the total is reached (ties: the first in order).
+    """
+    base = np.floor(values + 1e-9)
+    short = int(total - base.sum())
+    if short > 0:
+        order = np.argsort(-(values - base), kind="stable")[:short]
+        base[order] += 1
+    return base
+
+
 def teachers_in_year(schools: pd.DataFrame, scenario: Scenario, year: int) -> pd.DataFrame:
     """Return the schools with the teachers left in ``year`` after attrition (no one is dismissed or recruited).
 
-    ``teachers`` and ``teachers_junior`` (where the table has them) are multiplied by
-    ``(1 - [teachers] attrition_rate) ** (year - [years] first)``: unchanged in the first year and in a one-year
-    plan (no ``[years]``). The counts become fractional (10 teachers at 3 % are 9.7 a year on).
-    :func:`consolidation.families._staff.have`, which counts the teachers a school has for the teacher-posts
-    family and the payroll, rounds ``teachers + teachers_junior`` of each school to the nearest whole number
-    (numpy's ``round``: a half goes to the even number). So a school's attrition shows only once it adds up to
-    half a teacher or more: 10 teachers at 3 % are counted 10 in the second year (9.7), 9 in the third (9.41);
-    a school of 5 keeps 5 until the fourth year (5 x 0.97^3 = 4.56, counted 5; 4.43 in the fifth, counted 4).
-    The rounding is that function's, per school; the county's total may so differ from the sum of the
-    fractional counts by up to half a teacher a school.
+    The county keeps ``round(T x (1 - [teachers] attrition_rate) ** (year - [years] first))`` of its ``T``
+    teachers (``teachers`` and ``teachers_junior`` each), whole teachers; they are shared among the schools in
+    proportion to the teachers each has today, by largest remainders (:func:`whole_shares`), so the schools'
+    counts add up to the county's. (Rounding school by school would keep a school of 3 at 3 for six years at
+    3 %, and the county's attrition would not show.) Unchanged in the first year and in a one-year plan.
 
     Parameters
     ----------
@@ -232,7 +241,7 @@ def teachers_in_year(schools: pd.DataFrame, scenario: Scenario, year: int) -> pd
     Returns
     -------
     pandas.DataFrame
-        A copy of ``schools``; only the teacher columns differ (floats).
+        A copy of ``schools``; only the teacher columns differ (whole numbers, as floats).
 
     Raises
     ------
@@ -248,5 +257,9 @@ def teachers_in_year(schools: pd.DataFrame, scenario: Scenario, year: int) -> pd
     keep = (1.0 - scenario.teachers.attrition_rate) ** (year - first)
     for column in TEACHER_COLUMNS:
         if column in out.columns:
-            out[column] = pd.to_numeric(out[column], errors="coerce").astype(float) * keep
+            today = pd.to_numeric(out[column], errors="coerce")
+            known = today.notna().to_numpy()
+            values = today.fillna(0.0).to_numpy(float) * keep
+            whole = whole_shares(values, int(round(float(today.fillna(0.0).sum()) * keep)))
+            out[column] = np.where(known, whole, np.nan)
     return out

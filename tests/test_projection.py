@@ -186,8 +186,13 @@ def test_teachers_in_year_attrition():
     s = scenario({"last": 2030})
     pd.testing.assert_frame_equal(teachers_in_year(schools, s, 2026), schools)
     later = teachers_in_year(schools, s, 2028)
-    assert close(later["teachers"], [10 * 0.97 ** 2, 5 * 0.97 ** 2])
-    assert close(later["teachers_junior"], [4 * 0.97 ** 2, 0])
+    # the county keeps round(15 x 0.97^2 = 14.11) = 14 teachers: 9.41 and 4.70 rounded down (13), the one more
+    # to the larger remainder (S2's 0.70); juniors round(4 x 0.9409 = 3.76) = 4, all at S1
+    assert later["teachers"].tolist() == [9, 5]
+    assert later["teachers_junior"].tolist() == [4, 0]
+    assert teachers_in_year(schools, s, 2030)["teachers"].sum() == round(15 * 0.97 ** 4)  # 13.28 -> 13
+    many = pd.DataFrame({"school_id": [f"S{i}" for i in range(20)], "teachers": [3] * 20})
+    assert teachers_in_year(many, s, 2028)["teachers"].sum() == round(60 * 0.97 ** 2)  # 56: attrition shows
     assert schools["teachers"].tolist() == [10, 5]  # a copy
     no_teachers = pd.DataFrame({"school_id": ["S1"]})
     pd.testing.assert_frame_equal(teachers_in_year(no_teachers, s, 2029), no_teachers)
