@@ -131,9 +131,9 @@ def draw_timeline(programme: Any, path: Path, *, title: str, lang: str = "en") -
     years = list(programme.years)
     x_min = min([years[0], *found["paid"].tolist()]) - 0.5
     x_max = years[-1] + 0.5
-    height = 1.9 + 0.32 * max(len(shown), 2)
+    height = 1.7 + 0.32 * max(len(shown), 2)
     fig = _figure(12.0, height)
-    ax = fig.add_axes((0.3, 0.95 / height, 0.66, 1 - 1.9 / height))
+    ax = fig.add_axes((0.3, 0.75 / height, 0.66, 1 - 1.7 / height))
     fig.suptitle(kit.mpl_text(t("prog.chart.title", name=title, what=t("prog.chart.timeline"))),
                  y=1 - 0.2 / height, fontsize=13, fontweight="bold", fontfamily=family)
     if not shown:
