@@ -16,11 +16,13 @@ from pathlib import Path
 from .. import i18n
 from ..errors import InputError, OutputError
 from ..report.atomic import check_destination, write_atomically
+from ..report.tables import write_csv
 from .analysis import Comparison
 from .content import gather
 from .html import render_html
 from .pdf import write_pdf
 from .runs import RunFolder, input_differences, load_runs
+from .years import year_table
 
 
 def _check_out(out: Path, runs: Sequence[RunFolder], overwrite: bool) -> list[tuple[str, Path]]:
@@ -44,6 +46,10 @@ def _check_out(out: Path, runs: Sequence[RunFolder], overwrite: bool) -> list[tu
 def compare_runs(run_dirs: Sequence[str | os.PathLike], out: str | os.PathLike, *, lang: str = "en",
                  force: bool = False, overwrite: bool = False) -> Path:
     """Compare finished run folders and write ``out/comparison.html`` and ``out/comparison.pdf``.
+
+    When runs are programmes of several years (summary.json ``programme``), they are also compared year by
+    year (a section of both, and ``out/years.csv``: one row per programme and planned year); the rest of the
+    comparison compares their last years.
 
     Parameters
     ----------
@@ -88,6 +94,9 @@ def compare_runs(run_dirs: Sequence[str | os.PathLike], out: str | os.PathLike, 
         content = gather(cmp)
         (staging / "comparison.html").write_text(render_html(cmp, content), encoding="utf-8")
         write_pdf(cmp, content, staging / "comparison.pdf")
+        years = year_table(cmp)
+        if len(years):
+            write_csv(years, staging / "years.csv", float_format="%.6g")
 
     write_atomically(out, fill, overwrite=overwrite, what="comparison", protect=protect)
     return out

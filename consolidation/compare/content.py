@@ -23,6 +23,7 @@ from . import figures
 from .analysis import Comparison, decisions, headline_rows, setting_differences, short_status
 from .runs import RunFolder, one_line
 from .shapes import HAS_PLAN
+from .years import year_rows
 
 log = logging.getLogger("consolidation")
 
@@ -158,8 +159,8 @@ def gather(cmp: Comparison) -> dict:
     dict
         ``headline`` (:func:`.analysis.headline_rows`), ``decisions`` (:func:`.analysis.decisions`),
         ``settings`` (:func:`.analysis.setting_differences`), ``panels`` and ``extent``
-        (:func:`map_panels`), ``family`` (:func:`font_for`) and ``travel`` (whether any run has
-        travel times to chart).
+        (:func:`map_panels`), ``family`` (:func:`font_for`), ``travel`` (whether any run has
+        travel times to chart) and ``years`` (:func:`.years.year_rows`: programmes year by year).
     """
     panels, extent = map_panels(cmp)
     return {
@@ -170,6 +171,7 @@ def gather(cmp: Comparison) -> dict:
         "extent": extent,
         "family": font_for(cmp),
         "travel": bool(figures.travel_bands(cmp.runs)),
+        "years": year_rows(cmp),
     }
 
 

@@ -99,6 +99,7 @@ def render_html(cmp: Comparison, content: dict | None = None) -> str:
         "decisions": content["decisions"],
         "left_out": left_out(cmp),
         "settings": _settings(cmp, content),
+        "years": content["years"],
         "footer": cmp.t("cmp.footer", version=__version__,
                         folders=i18n.join_names([str(r.path) for r in cmp.runs], cmp.lang)),
     }

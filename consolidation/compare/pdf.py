@@ -24,6 +24,8 @@ HEADLINE_SIZE = 7.8
 def write_pdf(cmp: Comparison, content: dict, path: Path) -> None:
     """Write the comparison as an A4 landscape PDF: tables, maps, travel charts, decisions and settings.
 
+    Programmes of several years are also compared year by year, before the headline numbers.
+
     Parameters
     ----------
     cmp : Comparison
@@ -35,6 +37,7 @@ def write_pdf(cmp: Comparison, content: dict, path: Path) -> None:
     """
     flow = _start(cmp, content["family"])
     _plans(flow, cmp)
+    _years(flow, cmp, content)
     _headline(flow, cmp, content)
     _maps(flow, cmp, content)
     _travel(flow, cmp, content)
@@ -112,6 +115,24 @@ def _headline(flow: Flow, cmp: Comparison, content: dict) -> None:
     rows = [_headline_row(row, reserve) for row in content["headline"]]
     flow.table(widths, header, rows, size=HEADLINE_SIZE, row_pad=0.055,
                continued=t("cmp.continued", title=t("cmp.headline")))
+
+
+def _years(flow: Flow, cmp: Comparison, content: dict) -> None:
+    """Lay out the programmes year by year (nothing when no run is a programme)."""
+    years = content["years"]
+    if not years["rows"]:
+        return
+    t = cmp.t
+    flow.heading(t("cmp.years"), keep=1.5)
+    flow.paragraph(t("cmp.years_caption"), size=8, color=MUTED)
+    header = [Cell(h, align="left" if i < 2 else "right") for i, h in enumerate(years["header"])]
+    rows = [Row([Cell(r["name"], bold=True, color=r["color"])]
+                + [Cell(c, align="left" if i == 0 else "right", bold=r["total"]) for i, c in enumerate(r["cells"])],
+                rule=r["total"]) for r in years["rows"]]
+    flow.table([2.6, 1.4, 1.3, 1.3, 1.3, 1.8, 1.6], header, rows, size=8,
+               continued=t("cmp.continued", title=t("cmp.years")))
+    if years["single"]:
+        flow.paragraph(years["single"], size=8, color=MUTED)
 
 
 def _maps(flow: Flow, cmp: Comparison, content: dict) -> None:

@@ -40,6 +40,8 @@ class RunFolder:
     schools: pd.DataFrame | None = None
     assignments: pd.DataFrame | None = None
     gpkg: Path | None = None
+    years: pd.DataFrame | None = None
+    """A programme's year table (``years.csv``); None for a plan of one year."""
     color: str = RUN_COLORS[0]
     style: Any = "-"
 
@@ -47,6 +49,11 @@ class RunFolder:
     def status(self) -> str:
         """The status recorded in summary.json (``no_solution`` when empty)."""
         return str(self.summary.get("status") or "no_solution")
+
+    @property
+    def programme(self) -> dict | None:
+        """The programme's headline figures (summary.json ``programme``), None for a plan of one year."""
+        return self.summary.get("programme")
 
     @property
     def has_plan(self) -> bool:
@@ -177,11 +184,36 @@ def _read_folder(path: Path, problems: list[str]) -> RunFolder | None:
     name = str(summary.get("scenario") or record.get("scenario") or path.name)
     run = RunFolder(path=path, name=name, summary=summary, record=record, settings=settings)
     if str(summary.get("status")) in HAS_PLAN:
-        run.schools = _read_table(path / "schools.csv", ("school_id",))
-        run.assignments = _read_table(path / "assignments.csv", ("origin_id", "school_id"))
+        last = summary["programme"]["years"][-1] if run.programme is not None else None
+        run.schools = _last_year(_read_table(path / "schools.csv", ("school_id",)), path / "schools.csv", last)
+        run.assignments = _last_year(_read_table(path / "assignments.csv", ("origin_id", "school_id")),
+                                     path / "assignments.csv", last)
         if (path / "plan.gpkg").exists():
             run.gpkg = _check_gpkg(path / "plan.gpkg")
+        if last is not None:
+            run.years = _read_table(path / "years.csv", YEARS_COLUMNS)
     return run
+
+
+YEARS_COLUMNS = ("year", "schools_open", "closures", "pupils", "cost_public", "capital")
+"""The columns of a programme's years.csv that compare reads."""
+
+
+def _last_year(table: pd.DataFrame, file: Path, last: Any) -> pd.DataFrame:
+    """Return the last planned year's rows of a programme's table (``year`` column first), or a one-year table.
+
+    The rest of the comparison (decisions, maps) compares the programmes' last years, as their plan.gpkg holds.
+    """
+    if last is None:
+        return table
+    if "year" not in table.columns:
+        raise _Refused(f"{file} has no year column, but the run's summary.json is a programme: run its "
+                       "scenario again to rewrite it")
+    rows = table[pd.to_numeric(table["year"], errors="coerce") == float(last)]
+    if rows.empty:
+        raise _Refused(f"{file} has no rows of {last}, the programme's last year in summary.json: run its "
+                       "scenario again to rewrite it")
+    return rows.drop(columns="year").reset_index(drop=True)
 
 
 def _read_settings(file: Path) -> dict[str, Any] | None:

@@ -83,6 +83,54 @@ def _travel_shape(file: Path, travel: Any) -> list[str]:
     return bad
 
 
+PROGRAMME_NUMBERS = ("objective", "gap", "seconds", "discount_rate", "lead_years", "cost_public_discounted",
+                     "capital_total", "schools_open_first", "schools_open_last", "pupils_first", "pupils_last")
+
+
+def _is_year(value: Any) -> bool:
+    """Tell whether ``value`` is a whole number (a year)."""
+    return _is_number(value) and float(value).is_integer()
+
+
+def _closures_shape(file: Path, closures: Any) -> list[str]:
+    """Check ``programme.closures``: school ids by year."""
+    if closures is None:
+        return []
+    if not isinstance(closures, dict):
+        return [f"{file}: programme.closures is {type(closures).__name__}, not a table of schools by year; {FIX}"]
+    return [f"{file}: programme.closures.{year} is {ids!r}, not a list of school ids; {FIX}"
+            for year, ids in closures.items() if not isinstance(ids, list)]
+
+
+def programme_shape(file: Path, programme: Any) -> list[str]:
+    """List what is wrong with ``programme`` of a summary.json (absent: nothing; a plan of one year).
+
+    Parameters
+    ----------
+    file : pathlib.Path
+        The file, named in each problem.
+    programme : object
+        Its ``programme`` entry.
+
+    Returns
+    -------
+    list of str
+        One problem per key (``programme``, ``programme.years`` ...); empty when the shape is right.
+    """
+    if programme is None:
+        return []
+    if not isinstance(programme, dict):
+        return [f"{file}: programme is {type(programme).__name__}, not a table of the programme's figures; {FIX}"]
+    years = programme.get("years")
+    if years is None:
+        return [f"{file}: programme has no years (the planned years, e.g. [2026, 2027]); {FIX}"]
+    if not isinstance(years, list) or not years or not all(_is_year(y) for y in years):
+        return [f"{file}: programme.years is {years!r}, not a list of years; {FIX}"]
+    bad = [f"{file}: programme.{k} is {programme[k]!r}, not a number; {FIX}"
+           for k in PROGRAMME_NUMBERS if programme.get(k) is not None and not _is_number(programme[k])]
+    return bad + _closures_shape(file, programme.get("closures"))
+
+
 def summary_shape(file: Path, summary: dict) -> list[str]:
     """List what is wrong with the shape of a run's summary.json.
 
@@ -101,7 +149,8 @@ def summary_shape(file: Path, summary: dict) -> list[str]:
     status = _status_shape(file, summary)
     if status is not None:
         return status
-    bad = _numbers_shape(file, summary) + _travel_shape(file, summary.get("travel_minutes"))
+    bad = (_numbers_shape(file, summary) + _travel_shape(file, summary.get("travel_minutes"))
+           + programme_shape(file, summary.get("programme")))
     reasons = summary.get("reasons")
     if reasons is not None and not isinstance(reasons, list):
         bad.append(f"{file}: reasons is {type(reasons).__name__}, not a list; {FIX}")

@@ -29,6 +29,7 @@ from .atomic import write_atomically
 from .group_map import draw_group_map
 from .html import render_report
 from .maps import draw_plan_map
+from .programme import programme_context, write_charts, write_tables
 from .tables import write_csv
 
 if TYPE_CHECKING:
@@ -105,48 +106,81 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
     schools, columns :data:`consolidation.teachers.REDEPLOY_COLUMNS`; None when the data lack teachers) also
     teachers.csv. Without a plan (infeasible, or no solution in time): summary.json with the reasons,
     report.html, scenario.resolved.toml, run.json.
+
+    With a ``programme`` (:class:`consolidation.programme.Programme`; ``plan`` is then its last year):
+    assignments.csv and schools.csv hold every planned year (a ``year`` column first), and the folder also
+    has years.csv, capital.csv, timeline.png, projection.png and map_first.png (the first year's map;
+    map.png and plan.gpkg are the last year's), and the report opens with the programme.
     """
     write_atomically(Path(out), lambda staging: _write_contents(
         staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang, groups=groups,
-        redeployments=redeployments),
+        redeployments=redeployments, programme=programme),
         overwrite=overwrite, what="run", protect=protect)
     return Path(out)
 
 
 def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
                     summary: dict[str, Any], record: RunRecord, lang: str, groups: GroupResult | None = None,
-                    redeployments: pd.DataFrame | None = None) -> None:
+                    redeployments: pd.DataFrame | None = None, programme: Any = None) -> None:
     scenario = loaded.scenario
     summary = _clean(summary)
     (folder / "summary.json").write_text(_json(summary), encoding="utf-8")
     map_png = None
     if plan is not None:
-        write_csv(plan.assignments, folder / "assignments.csv", float_format="%.6g")
-        write_csv(plan.schools.drop(columns="geometry", errors="ignore"), folder / "schools.csv", float_format="%.6g")
-        if inputs is not None and inputs.has_geometry:
-            schools, origins, lines = _geo_layers(plan, inputs)
-            gpkg = folder / "plan.gpkg"
-            schools.to_file(gpkg, layer="schools", driver="GPKG")
-            origins.to_file(gpkg, layer="villages" if scenario.inputs.villages else "origins", driver="GPKG")
-            lines.to_file(gpkg, layer="assignments", driver="GPKG")
-            if inputs.boundary is not None:
-                inputs.boundary.to_file(gpkg, layer="boundary", driver="GPKG")
-            draw_plan_map(schools=schools, origins=origins, assignments=plan.assignments, boundary=inputs.boundary,
-                          path=folder / "map.png", title=scenario.name, lang=lang)
-            map_png = (folder / "map.png").read_bytes()
+        if programme is not None:
+            write_tables(folder, programme)
+        else:
+            write_csv(plan.assignments, folder / "assignments.csv", float_format="%.6g")
+            write_csv(plan.schools.drop(columns="geometry", errors="ignore"), folder / "schools.csv",
+                      float_format="%.6g")
+        map_png = _write_map(folder, plan, inputs, scenario, lang, programme)
         if redeployments is not None:
             write_csv(redeployments, folder / "teachers.csv", float_format="%.6g")
     groups_png = _write_groups(folder, groups, inputs, scenario, lang) if groups is not None else None
+    years = (_write_programme(folder, programme, inputs, scenario, lang, map_png)
+             if plan is not None and programme is not None else None)
     html = render_report(summary=summary, schools=plan.schools if plan is not None else pd.DataFrame(),
                          assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png,
                          origins=inputs.origins if inputs is not None else None, lang=lang, groups=groups,
-                         groups_png=groups_png, redeployments=redeployments)
+                         groups_png=groups_png, redeployments=redeployments, programme=years)
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"
         + tomli_w.dumps(resolved_dict(scenario)), encoding="utf-8")
     run = {"scenario": scenario.name, "status": summary["status"], **provenance(loaded, inputs, record, lang)}
     (folder / "run.json").write_text(_json(run), encoding="utf-8")
+
+
+def _write_map(folder: Path, plan: Plan, inputs: Inputs | None, scenario: Scenario, lang: str,
+               programme: Any, name: str = "map.png") -> bytes | None:
+    """Write plan.gpkg and the map (``name``) of ``plan`` when the data have coordinates; return the map's bytes.
+
+    In a programme the map's title names the plan's year; plan.gpkg is written for map.png (the last year) only.
+    """
+    if inputs is None or not inputs.has_geometry:
+        return None
+    schools, origins, lines = _geo_layers(plan, inputs)
+    if name == "map.png":
+        gpkg = folder / "plan.gpkg"
+        schools.to_file(gpkg, layer="schools", driver="GPKG")
+        origins.to_file(gpkg, layer="villages" if scenario.inputs.villages else "origins", driver="GPKG")
+        lines.to_file(gpkg, layer="assignments", driver="GPKG")
+        if inputs.boundary is not None:
+            inputs.boundary.to_file(gpkg, layer="boundary", driver="GPKG")
+    year = plan.summary.get("year") if programme is not None else None
+    draw_plan_map(schools=schools, origins=origins, assignments=plan.assignments, boundary=inputs.boundary,
+                  path=folder / name, title=scenario.name if year is None else f"{scenario.name} · {year}", lang=lang)
+    return (folder / name).read_bytes()
+
+
+def _write_programme(folder: Path, programme: Any, inputs: Inputs | None, scenario: Scenario, lang: str,
+                     map_last: bytes | None) -> dict[str, Any]:
+    """Write the programme's charts and first year's map; return the report's Programme section values."""
+    images: dict[str, bytes | None] = {**write_charts(folder, programme, title=scenario.name, lang=lang),
+                                       "map_last": map_last}
+    images["map_first"] = _write_map(folder, programme.plans[0], inputs, scenario, lang, programme,
+                                     name="map_first.png")
+    return programme_context(programme, images, lang)
 
 
 def provenance(loaded: LoadedScenario, inputs: Inputs | None, record: RunRecord, lang: str) -> dict[str, Any]:

@@ -31,7 +31,8 @@ CAPITAL_TERMS = ("places", "beds", "buses")
 def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataFrame,
                   map_png: str | PathLike | bytes | None = None,
                   origins: pd.DataFrame | None = None, lang: str = "en", groups=None,
-                  groups_png: bytes | None = None, redeployments: pd.DataFrame | None = None) -> str:
+                  groups_png: bytes | None = None, redeployments: pd.DataFrame | None = None,
+                  programme: dict | None = None) -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
@@ -57,6 +58,10 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
     redeployments : pandas.DataFrame, optional
         Teachers moved between schools (``from_school_id``, ``to_school_id``, ``teachers``, ``minutes``), listed
         in the Teachers section; that section shows when ``summary`` has ``teachers_needed``.
+    programme : dict, optional
+        The Programme section of a programme of several years
+        (:func:`consolidation.report.programme.programme_context`), shown at the top; the rest of the page is
+        then the last year's plan. None (a plan of one year) leaves the section out.
 
     Returns
     -------
@@ -107,6 +112,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         **teacher_context(summary if has_plan else {}, redeployments, names, lang),
         "school_posts": "posts" in schools or "posts_needed" in schools,
         "school_budget": "cost_public" in schools,
+        "programme": programme if has_plan else None,
     }
     return environment().get_template("report.html").render(**context)
 
