@@ -104,7 +104,8 @@ def capital_by_year(years: tuple[int, ...], plans: tuple[Plan, ...], scenario: S
         paid["beds"] += float(built["beds_added"].sum()) * c.per_bed_added
         rows.setdefault(year, {"places": 0.0, "beds": 0.0, "buses": 0.0})["buses"] += (
             float(built["buses"].sum()) * scenario.buses.price)
-    table = pd.DataFrame([{"year": y, **v} for y, v in sorted(rows.items())],
+    # nothing is usable in the first lead_years (checked across years), so nothing is paid before the first year
+    table = pd.DataFrame([{"year": y, **v} for y, v in sorted(rows.items()) if y >= years[0]],
                          columns=["year", "places", "beds", "buses"])
     table["total"] = table[["places", "beds", "buses"]].sum(axis=1)
     return table
