@@ -212,11 +212,12 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
         if s.get("programme"):
             _echo_programme(s["programme"], result.programme)
         year = f" {s['year']}" if s.get("year") is not None else ""
+        capital = "capital paid that year" if year else "capital"
         click.echo(f"{s['scenario']}{year}: {result.status}{gap}. {s['schools_open']} schools open, "
                    f"{s['schools_closed']} closed, {s['hubs']} hubs; {s['pupils_moved']:,.0f} of "
                    f"{s['pupils_total']:,.0f} pupils move, {s['boarders']:,.0f} board; "
                    f"+{s['places_added']:,.0f} places, +{s['beds_added']:,.0f} beds, {s['buses']:,} buses; "
-                   f"public cost {s['cost_public']['total']:,.0f} yuan a year, capital "
+                   f"public cost {s['cost_public']['total']:,.0f} yuan a year, {capital} "
                    f"{s['capital']['total']:,.0f} yuan; families {s['cost_families']['pupil_minutes']:,.0f} "
                    f"pupil-minutes a day.")
         if s.get("teachers_available") is not None:
@@ -240,8 +241,10 @@ def _echo_programme(p: dict, programme) -> None:
                f"usable {p['lead_years']} year(s) on.")
     if programme is None:
         return
+    names = programme.plans[0].schools.set_index("school_id")["name"]
     for row in programme.table.itertuples(index=False):
-        closed = f", closing {row.closed_schools.replace(';', ', ')}" if row.closures else ""
+        ids = [s for s in row.closed_schools.split(";") if s]
+        closed = f", closing {', '.join(f'{names.get(s, s)} ({s})' for s in ids)}" if ids else ""
         built = (f", {row.places_built:,.0f} places and {row.beds_built:,.0f} beds newly in use"
                  if row.places_built or row.beds_built else "")
         click.echo(f"  {row.year}: {row.pupils:,.0f} pupils, {row.schools_open} schools open{closed}{built}; "

@@ -174,6 +174,10 @@ def make_programme(outcome: Outcome, outcomes: tuple[Outcome, ...], pairs: dict[
     closed = closures(view)
     built = built_by_year(years, tuple(plans))
     paid = capital.set_index("year")["total"]
+    for year, plan in zip(years, plans):  # a year's capital: what is paid that year (its plan counts the stock)
+        row = capital.set_index("year").reindex([year]).fillna(0.0).iloc[0]
+        plan.summary["capital"] = {"places": float(row["places"]), "beds": float(row["beds"]),
+                                   "buses": float(row["buses"]), "total": float(row["total"])}
     table = pd.DataFrame([_year_row(y, w, p, closed[y], built[y], float(paid.get(y, 0.0)))
                           for y, w, p in zip(years, weights, plans)], columns=YEAR_COLUMNS)
     summary = _summary(outcome, years, plans, table, capital, recomputed, scenario)
