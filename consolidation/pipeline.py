@@ -316,6 +316,13 @@ def validate(loaded: LoadedScenario) -> list[str]:
     check_pairs(pairs, inputs, scenario)
     notes = [f"rules.{band}: no max_minutes, so {band} has no travel limit"
              for band in ("G1_3", "G4_6", "G7_9") if scenario.rules.band(band).max_minutes is None]
+    if scenario.years.programme:  # every planned year's enrolment (the projection) and its cheap checks
+        reasons = [f"{year}: {r}" for year, data in inputs_by_year(inputs, scenario).items()
+                   for r in infeasibility_reasons(build_pairs(data, scenario), data, scenario)]
+        if reasons:
+            raise InfeasibleError(reasons)
+        notes.append(f"programme {scenario.years.first}-{scenario.years.last}: every planned year's enrolment "
+                     "projected and checked")
     return notes
 
 

@@ -223,8 +223,9 @@ class Teachers(_Strict):
     )
     attrition_rate: float = Field(
         0.03, ge=0, lt=1, description="Share of today's teachers who leave each year (retirement and leaving; "
-        "domain brief: 3 %, [M]). In a programme, year k after the first keeps (1 - rate)^k of each school's "
-        "teachers: savings in posts come through attrition, not dismissal. No effect on a one-year plan."
+        "domain brief: 3 %, [M]). In a programme, year k after the first keeps round((1 - rate)^k x) of the "
+        "county's teachers, shared among the schools in proportion to today's: savings in posts come through "
+        "attrition, not dismissal. No effect on a one-year plan."
     )
 
     def class_size(self, band: str) -> int:

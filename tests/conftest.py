@@ -68,3 +68,25 @@ def instance(tmp_path):
         return write_instance(tmp_path / f"case{next(counter)}", **kwargs)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def example_run(tmp_path_factory):
+    """``example_run(name)``: the example scenario ``scenarios/<name>.toml`` run once a test session.
+
+    Returns its :class:`consolidation.pipeline.RunResult` (English run folder in ``.out``). Each example county
+    run takes 10-20 s, and several test modules read the same ones; a test must not change the folder (copy
+    it first).
+    """
+    from consolidation.pipeline import run_scenario
+    from consolidation.scenario import load_scenario
+
+    cache: dict = {}
+
+    def run(name: str):
+        if name not in cache:
+            out = tmp_path_factory.mktemp("examples") / name
+            cache[name] = run_scenario(load_scenario(REPO / "scenarios" / f"{name}.toml"), out=out)
+        return cache[name]
+
+    return run

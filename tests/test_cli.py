@@ -203,12 +203,9 @@ def test_reference_lists_every_key():
         assert f"`{key}`" in result.output
 
 
-def test_example_scenarios_differ_as_documented(tmp_path):
+def test_example_scenarios_differ_as_documented(example_run):
     """The example scenarios differ in what officials weigh: closures, boarders, cost."""
-    from consolidation.pipeline import run_scenario
-
-    runs = {name: run_scenario(load_scenario(REPO / "scenarios" / f"{name}.toml")).summary
-            for name in ("baseline", "g4_6_day_60min", "young_by_bus")}
+    runs = {name: example_run(name).summary for name in ("baseline", "g4_6_day_60min", "young_by_bus")}
     assert runs["g4_6_day_60min"]["boarders"] < runs["baseline"]["boarders"]
     assert runs["young_by_bus"]["schools_closed"] > runs["baseline"]["schools_closed"]
     assert runs["young_by_bus"]["objective"] < runs["baseline"]["objective"]

@@ -30,13 +30,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict[str, Path]:
-    """The three example scenarios, each run into its own folder."""
-    root = tmp_path_factory.mktemp("runs")
-    out = {}
-    for name in SCENARIOS:
-        out[name] = run_scenario(load_scenario(REPO / "scenarios" / f"{name}.toml"), out=root / name).out
-    return out
+def runs(example_run) -> dict[str, Path]:
+    """The three example scenarios, each run into its own folder (once a session: ``conftest.example_run``)."""
+    return {name: example_run(name).out for name in SCENARIOS}
 
 
 @pytest.fixture(scope="module")

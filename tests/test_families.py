@@ -95,7 +95,7 @@ def test_save_lp_writes_the_model_and_refuses_an_input_file(tmp_path):
     scenario = REPO / "scenarios" / "baseline.toml"
     lp = tmp_path / "lp" / "baseline.lp"
     result = CliRunner().invoke(cli.main, ["run", str(scenario), "--out", str(tmp_path / "run"), "-q",
-                                           "--save-lp", str(lp)])
+                                           "--save-lp", str(lp), "--time-limit", "3"])  # written before solving
     assert result.exit_code == 0, result.output
     text = lp.read_text()
     assert text.startswith("\\* plan__baseline *\\") and "assign_once__V001__G1_3" in text

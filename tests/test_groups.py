@@ -323,7 +323,7 @@ def test_group_command_writes_refuses_to_overwrite_and_says_infeasible(tmp_path)
     assert "cannot join any group" in stuck.output and not (tmp_path / "stuck").exists()
 
 
-def test_run_with_groups_enabled_reports_them(tmp_path):
+def test_run_with_groups_enabled_reports_them(tmp_path, example_run):
     out = tmp_path / "run"
     result = invoke("run", JINCHUAN, "--out", out)
     assert result.exit_code == 0, result.output
@@ -331,7 +331,6 @@ def test_run_with_groups_enabled_reports_them(tmp_path):
     assert json.loads((out / "summary.json").read_text())["groups"] == 4
     html = (out / "report.html").read_text()
     assert "<h2>Education groups</h2>" in html and "Kangjialiang Village Primary (S12)" in html
-    plain = invoke("run", REPO / "scenarios" / "baseline.toml", "--out", tmp_path / "plain")
-    assert "Education groups" not in (tmp_path / "plain" / "report.html").read_text()
-    assert not (tmp_path / "plain" / "groups.csv").exists()
-    assert plain.exit_code == 0
+    plain = example_run("baseline").out  # no [groups]: no groups section, no groups.csv
+    assert "Education groups" not in (plain / "report.html").read_text()
+    assert not (plain / "groups.csv").exists()

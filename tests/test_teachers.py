@@ -16,7 +16,6 @@ from consolidation.scenario import Scenario, Teachers, load_scenario
 from consolidation.teachers import (REDEPLOY_COLUMNS, Staffing, check_staffing, posts, redeploy, staffing,
                                     teacher_summary)
 
-from conftest import REPO
 
 T = Teachers()  # 19 / 13.5 pupils a post, 1.7 / 2.5 posts a class, classes of 45 / 50, 30 boarders a life teacher
 X0, Y0 = 500_000.0, 4_000_000.0  # metres in EPSG:4547; with detour 1 at 60 km/h a kilometre is a minute
@@ -234,9 +233,9 @@ def test_without_teachers_the_figures_are_unknown(instance, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def young_by_bus(tmp_path_factory):
-    out = tmp_path_factory.mktemp("teachers") / "young_by_bus"
-    return run_scenario(load_scenario(REPO / "scenarios" / "young_by_bus.toml"), out=out), out
+def young_by_bus(example_run):
+    result = example_run("young_by_bus")
+    return result, result.out
 
 
 def test_the_example_county(young_by_bus):

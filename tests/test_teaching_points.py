@@ -100,11 +100,8 @@ def test_verification_catches_a_teaching_point_with_older_pupils(instance):
     assert any("teaching points with pupils of G4_6, G7_9: P" in p for p in problems), problems
 
 
-def test_example_county_keeps_teaching_points(tmp_path):
-    from conftest import REPO
-
-    r = run_scenario(load_scenario(REPO / "scenarios" / "teaching_points.toml"))
-    base = run_scenario(load_scenario(REPO / "scenarios" / "baseline.toml"))
+def test_example_county_keeps_teaching_points(example_run):
+    r, base = example_run("teaching_points"), example_run("baseline")
     s = r.plan.schools
     points = s[s["role"] == "teaching_point"]
     assert (points[["pupils_g4_6", "pupils_g7_9"]].sum(axis=1) == 0).all()
