@@ -48,6 +48,35 @@ class InputFiles(_Strict):
         "origin and every year of the programme must have a row."
     )
     boundary: Path | None = Field(None, description="Polygon file drawn on the map.")
+    roads: Path | None = Field(
+        None, description="Road network for travel along roads ([roads]): lines (GeoPackage, Shapefile, GeoJSON) "
+        "or a local OpenStreetMap extract (.osm.pbf). Absent: straight line x travel.detour."
+    )
+    dem: Path | None = Field(
+        None, description="Elevation raster (GeoTIFF) for a walking slope penalty along roads ([roads] "
+        "slope_penalty); needs roads."
+    )
+    sheets: dict[str, str] = Field(
+        default_factory=dict, description="Excel inputs: the sheet to read for a table, by role, e.g. "
+        "{ schools = \"学校\", villages = \"村\" }; absent: the first sheet."
+    )
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="Headers of the input tables mapped to the planner's names, e.g. "
+        "{ \"学校代码\" = \"school_id\", \"学校名称\" = \"name\" }; applied to every table read."
+    )
+    coordinates: Literal["wgs84", "gcj02", "bd09"] = Field(
+        "wgs84", description="Datum of lon/lat columns: wgs84 (GPS), gcj02 (Amap, Tencent, copied from Chinese "
+        "web maps) or bd09 (Baidu); converted to WGS84 on reading. Projected x/y are read in inputs.crs."
+    )
+    output_crs: str | None = Field(
+        None, description="CRS of the run folder's geometry (plan.gpkg). Absent: a metric CRS of the input's "
+        "family (a CGCS2000 Gauss-Kruger zone for Chinese data in CGCS2000 or a Chinese web-map datum, else UTM)."
+    )
+    travel_mode: Literal["walk", "bus", "both"] | None = Field(
+        None, description="What a travel CSV without a mode column gives: walk minutes, bus minutes, or both "
+        "(the same minutes whatever the mode). Required for such a file, so a bus-time matrix never silently "
+        "turns walks into rides."
+    )
     crs: str | None = Field(
         None, description="CRS of x/y columns in CSV files, e.g. EPSG:4547 (CGCS2000 / 3-degree GK CM 114E)."
     )
@@ -71,7 +100,7 @@ class InputFiles(_Strict):
         "coordinates are probably wrong); raise it to allow points outside the county."
     )
 
-    @field_validator("schools", "villages", "travel", "boundary", "enrolment", mode="before")
+    @field_validator("schools", "villages", "travel", "boundary", "enrolment", "roads", "dem", mode="before")
     @classmethod
     def _not_empty(cls, value: Any, info: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -135,6 +164,35 @@ class TravelSettings(_Strict):
     walk_kmh: float = Field(4.0, gt=0, description="Children's walking speed, km/h (2.5 in mountains).")
     bus_kmh: float = Field(30.0, gt=0, description="School bus average speed, km/h.")
     detour: float = Field(1.3, ge=1, description="Road distance over straight line (1.6 in mountains).")
+
+
+class Roads(_Strict):
+    """``[roads]``: travel along a road network (``inputs.roads``): shortest paths by mode."""
+
+    class_column: str | None = Field(
+        None, description="Column of the road file holding each road's class (OpenStreetMap's highway values "
+        "by default: highway)."
+    )
+    speed_column: str | None = Field(
+        None, description="Column of the road file with a bus speed in km/h for each road; overrides class_speeds."
+    )
+    class_speeds: dict[str, float] = Field(
+        default_factory=lambda: {"motorway": 60.0, "trunk": 60.0, "primary": 50.0, "secondary": 40.0,
+                                 "tertiary": 30.0, "unclassified": 25.0, "residential": 20.0, "service": 15.0,
+                                 "track": 15.0},
+        description="School bus km/h by road class; classes not listed are not driven (paths, steps, footways)."
+    )
+    walk_classes_excluded: list[str] = Field(
+        default_factory=lambda: ["motorway", "trunk"], description="Road classes children may not walk along."
+    )
+    max_snap_m: float = Field(
+        2000, gt=0, description="A village or school farther than this from the network is an error (wrong "
+        "coordinates, or a network that misses it); the distance to the network is walked and reported."
+    )
+    slope_penalty: float = Field(
+        0.0, ge=0, description="Walking: extra minutes per 100 m climbed (Tobler-like penalty) from inputs.dem; "
+        "0: none."
+    )
 
 
 class Boarding(_Strict):
@@ -487,6 +545,7 @@ class Scenario(_Strict):
     inputs: InputFiles
     rules: Rules = Field(default_factory=Rules)
     travel: TravelSettings = Field(default_factory=TravelSettings)
+    roads: Roads = Field(default_factory=Roads)
     boarding: Boarding = Field(default_factory=Boarding)
     schools: SchoolRules = Field(default_factory=SchoolRules)
     costs: Costs = Field(default_factory=Costs)
@@ -519,6 +578,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "inputs": InputFiles,
     "rules": Rules,
     "travel": TravelSettings,
+    "roads": Roads,
     "boarding": Boarding,
     "schools": SchoolRules,
     "costs": Costs,
@@ -567,7 +627,7 @@ def _read_toml(path: Path, role: str = "scenario file") -> dict[str, Any]:
         raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
 
 
-INPUT_PATHS = ("schools", "villages", "travel", "boundary", "enrolment")
+INPUT_PATHS = ("schools", "villages", "travel", "boundary", "enrolment", "roads", "dem")
 
 
 def _absolute_inputs(raw: dict[str, Any], base: Path) -> None:

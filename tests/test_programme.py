@@ -162,3 +162,48 @@ def test_golden_programme_lp_shows_the_links_between_years():
     assert re.search(r"^ places__B__y2026 = 0$", text, re.M)  # nothing built is usable in the first year
     assert "places_built__B__y2026" not in text  # so nothing is built for it
     assert "assign__V1__G4_6__A__y2026" in text and "assign__V1__G4_6__A__y2027" in text
+
+
+@pytest.mark.parametrize("setting, words", [
+    (["years.first=2026"], "give both first and last"),
+    (["years.first=2026", "years.last=2025"], "last (2025) is before first (2026)"),
+    (["years.first=2026", "years.last=2028", "years.step=0"], "step"),
+    (["years.first=2026", "years.last=2028", "years.births={2020=-1}"], "births must be positive"),
+    (["years.first=2026", "years.last=2028", "years.lead_years=-1"], "lead_years"),
+    (["years.first=2026", "years.last=2028", "years.junior_entry=2"], "junior_entry"),
+    (["years.first=nan", "years.last=2028"], "years.first"),
+    (["costs.discount_rate=0.9"], "discount_rate"),
+])
+def test_a_wrong_years_setting_is_refused_with_its_key(setting, words):
+    from click.testing import CliRunner
+
+    from consolidation import cli
+
+    args = ["validate", str(REPO / "scenarios" / "baseline.toml")]
+    for item in setting:
+        args += ["--set", item]
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 2, result.output
+    assert words in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_the_example_programme_runs_from_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from consolidation import cli
+
+    out = tmp_path / "programme"
+    result = CliRunner().invoke(cli.main, ["run", str(REPO / "scenarios" / "programme.toml"), "--out", str(out),
+                                           "--set", "years.last=2028", "--time-limit", "20", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "programme 2026-2028" in result.output and "  2027:" in result.output
+    years = pd.read_csv(out / "years.csv")
+    assert years["year"].tolist() == [2026, 2027, 2028]
+    assert years["pupils"].iloc[-1] < years["pupils"].iloc[0]  # the births series falls
+    assert (years["closures"] <= 3).all()  # max_closures_per_year
+    schools = pd.read_csv(out / "schools.csv")
+    closed = schools[schools["open"] == 0].groupby("school_id")["year"].min()
+    for sid, year in closed.items():  # closed once, for good
+        assert (schools.loc[(schools["school_id"] == sid) & (schools["year"] > year), "open"] == 0).all()
+    assert "Programme 2026" in (out / "report.html").read_text(encoding="utf-8")
