@@ -11,6 +11,7 @@ Parts, each also runnable alone:
 - ``scaling``: synthetic counties of growing size, stage by stage, and the chart benchmarks/scaling.png
   (benchmarks/scaling.py)
 - ``province``: 100 small counties on a local Dask cluster and serially (benchmarks/province_bench.py)
+- ``programme``: a six-year programme on a synthetic county next to its one-year plan (benchmarks/programme_bench.py)
 - ``peers``: class by class against peers on larger instances, and the time limit (benchmarks/peers.py)
 """
 
@@ -24,10 +25,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import peers, province_bench, published, scaling, spopt_compare  # noqa: E402
+from benchmarks import peers, programme_bench, province_bench, published, scaling, spopt_compare  # noqa: E402
 from benchmarks.common import BENCH, machine_markdown  # noqa: E402
 
-PARTS = ("published", "spopt", "scaling", "province", "peers")
+PARTS = ("published", "spopt", "scaling", "province", "peers", "programme")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             text = scaling.section(quick=args.quick)
         elif part == "peers":
             text = peers.section(quick=args.quick)
+        elif part == "programme":
+            text = programme_bench.section(quick=args.quick)
         else:
             text = province_bench.section(quick=args.quick)
         print(text + "\n", flush=True)
