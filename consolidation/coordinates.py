@@ -3,12 +3,12 @@
 Points come from ``lon``/``lat`` or ``x``/``y`` columns; a spatial file's CRS and coordinates are checked;
 every distance is measured in one metric CRS.
 
-Lon/lat copied from Chinese web maps are not WGS84: Amap and Tencent give GCJ-02, Baidu gives BD-09, both
-offset from the true position by 100-700 m in a way no EPSG CRS describes. ``[inputs] coordinates`` names that
-datum and :func:`to_wgs84` takes the points back to WGS84 on reading, with the ``geocoordinates-rs`` library
-(GCJ-02 and BD-09 forward formulas as published, the inverse refined to < 0.5 m). GCJ-02 leaves points outside
-China's bounding box unchanged, as the standard algorithm does; BD-09 still applies its own small offset there.
-Files whose CRS is explicit (projected, or CGCS2000) are never converted.
+Lon/lat copied from Chinese web maps are not WGS84: Amap and Tencent give GCJ-02, Baidu gives BD-09, offset
+from the true position by up to 700 m (GCJ-02) or 1.5 km (BD-09) in a way no EPSG CRS describes.
+``[inputs] coordinates`` names that datum and :func:`to_wgs84` takes the points back to WGS84 on reading, with
+the ``geocoordinates-rs`` library (the published GCJ-02 and BD-09 formulas, the inverse refined to < 0.5 m).
+GCJ-02 leaves points outside China's bounding box unchanged, as the standard algorithm does; BD-09 still applies
+its own small offset there. Files whose CRS is explicit (projected, or CGCS2000) are never converted.
 
 The metric CRS is of the input's family (:func:`metric_crs`): the input's own projected CRS, a CGCS2000
 3-degree Gauss-Kruger zone for Chinese data, or else UTM.
