@@ -1,10 +1,10 @@
 """Read the data files into canonical tables with a metric CRS.
 
 Schools, villages, a travel matrix and a boundary may come as GeoPackage, GeoJSON, Shapefile or CSV
-(``lon``/``lat`` in WGS84, or ``x``/``y`` with ``inputs.crs``). Whatever the form, the result is one
-:class:`Inputs` with canonical columns. Problems in reading (a missing column, a word where a number
-belongs, a blank ID, a coordinate out of range) are collected and raised together as one
-:class:`~consolidation.errors.InputError`.
+(``lon``/``lat`` in WGS84, or in GCJ-02/BD-09 with ``inputs.coordinates``, or ``x``/``y`` with
+``inputs.crs``). Whatever the form, the result is one :class:`Inputs` with canonical columns. Problems in
+reading (a missing column, a word where a number belongs, a blank ID, a coordinate out of range) are collected
+and raised together as one :class:`~consolidation.errors.InputError`.
 
 The work is split by responsibility; this module assembles it:
 
@@ -36,7 +36,7 @@ from .canonical import (
     intake_rates,
     origins_from_schools,
 )
-from .coordinates import gives_coordinates, located, metric_crs, spatial_file_ok
+from .coordinates import apply_datum, gives_coordinates, located, metric_crs, output_crs_problems, spatial_file_ok
 from .errors import InputError
 from .readers import PUPIL_COLUMNS, read_csv_text, read_table, sha256
 from .scenario import Scenario, Teachers
@@ -74,7 +74,9 @@ class Inputs:
         ``{role: {...}}`` more about each file read: ``format`` (``csv``, ``shapefile``, ...), ``encoding``
         (the text encoding a CSV was decoded with, e.g. ``utf-8``, ``utf-8-sig``, ``utf-16``, ``gb18030``;
         for spatial files the encoding GDAL read, when known), ``separator`` (CSV), ``renamed_columns``
-        (Shapefile-truncated names mapped back). See :func:`input_record` for what ``run.json`` records.
+        (Shapefile-truncated names mapped back), ``coordinates`` (lon/lat converted from ``[inputs] coordinates``:
+        ``datum``, ``converted_to``, ``points``, ``outside_china``). See :func:`input_record` for what
+        ``run.json`` records.
     enrolment
         The enrolment table of a programme (``[inputs] enrolment``), if any: ``origin_id`` (str), ``year``
         (int), ``pupils_g1_3``/``_g4_6``/``_g7_9`` (floats; fractions allowed, projections). One row per origin
@@ -102,7 +104,7 @@ def input_record(inputs: Inputs | None, scenario_file: str | Path | None = None)
 
     ``path``, ``sha256``, ``inside_scenario_folder`` (is the file in the scenario file's folder or below it;
     data kept elsewhere is allowed, and said so), and the :attr:`Inputs.details` (``format``, ``encoding``,
-    ``separator``, ``renamed_columns``).
+    ``separator``, ``renamed_columns``, ``coordinates`` when a GCJ-02 or BD-09 datum was converted).
     """
     if inputs is None:
         return {}
@@ -150,8 +152,9 @@ class _Reading:
         if read is None:
             return None
         frame, rows = read
-        frame = located(role, Path(getattr(self.scenario.inputs, role)), frame, rows, self.scenario.inputs.crs,
-                        self.problems)
+        spec = self.scenario.inputs
+        frame = located(role, Path(getattr(spec, role)), frame, rows, spec.crs, self.problems,
+                        datum=spec.coordinates, details=self.details.get(role))
         if frame is None:
             return None
         # A file with coordinate columns whose values were refused has its own problem listed already; it must
@@ -248,7 +251,10 @@ def _boundary(reading: _Reading) -> gpd.GeoDataFrame | None:
         reading.problems.append(f"{spec.boundary}: a boundary must be a polygon file (GeoJSON, GeoPackage, "
                                 "Shapefile)")
         return None
-    return frame if spatial_file_ok(frame, Path(spec.boundary), rows, reading.problems) else None
+    if not spatial_file_ok(frame, Path(spec.boundary), rows, reading.problems):
+        return None
+    return apply_datum(frame, Path(spec.boundary), spec.coordinates, reading.details.get("boundary"),
+                       reading.problems)
 
 
 def _coordinates_agree(reading: _Reading) -> None:
@@ -277,8 +283,10 @@ def read_inputs(scenario: Scenario) -> Inputs:
     Returns
     -------
     Inputs
-        With point geometry in one metric CRS when schools and origins both have coordinates, else plain
-        tables (and no boundary).
+        With point geometry in one metric CRS (:func:`~consolidation.coordinates.metric_crs`: the input's own
+        projected CRS, a CGCS2000 Gauss-Kruger zone for Chinese data, else UTM; ``[inputs] output_crs`` when
+        projected) when schools and origins both have coordinates, else plain tables (and no boundary).
+        Lon/lat in GCJ-02 or BD-09 (``[inputs] coordinates``) are converted to WGS84 first.
 
     Raises
     ------
@@ -293,11 +301,13 @@ def read_inputs(scenario: Scenario) -> Inputs:
     enrolment = _enrolment(reading, origins)
     _intake_rate_column(reading, origins)
     _coordinates_agree(reading)
+    reading.problems.extend(output_crs_problems(scenario.inputs.output_crs))
     if reading.problems or schools is None or origins is None:
         raise InputError(reading.problems)
     crs = None
     if isinstance(schools, gpd.GeoDataFrame) and isinstance(origins, gpd.GeoDataFrame):
-        crs = metric_crs([schools, origins])
+        crs = metric_crs([schools, origins], datum=scenario.inputs.coordinates,
+                         output_crs=scenario.inputs.output_crs)
         schools, origins = schools.to_crs(crs), origins.to_crs(crs)
         boundary = None if boundary is None else boundary.to_crs(crs)
     else:

@@ -138,7 +138,8 @@ def test_spatial_file_in_cgcs2000(tmp_path):
     gdf.to_file(tmp_path / "schools.gpkg", driver="GPKG")
     (tmp_path / "s.toml").write_text('name = "g"\n[inputs]\nschools = "schools.gpkg"\n')
     inputs = load(tmp_path / "s.toml")
-    assert inputs.crs.is_projected and inputs.crs.utm_zone == "48N"
+    # CGCS2000 data are measured in a CGCS2000 3-degree Gauss-Kruger zone (103.8E: CM 105E), not UTM.
+    assert inputs.crs.is_projected and inputs.crs.to_epsg() == 4544
     result = run_scenario(load_scenario(tmp_path / "s.toml"))
     assert result.status == "optimal"
     # 0.05 degrees of longitude at 35.95 N is about 4.5 km; x 1.3 detour at 30 km/h is about 11.7 min.

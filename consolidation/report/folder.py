@@ -151,6 +151,16 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
     (folder / "run.json").write_text(_json(run), encoding="utf-8")
 
 
+def _in_output_crs(frame: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoDataFrame:
+    """Return a plan.gpkg layer in ``[inputs] output_crs`` when set (e.g. EPSG:4490 lon/lat), else as it is.
+
+    As it is means the run's metric CRS (:attr:`Inputs.crs`: the input's own projected CRS, a CGCS2000
+    Gauss-Kruger zone for Chinese data, else UTM), in which distances were measured and maps drawn.
+    """
+    target = scenario.inputs.output_crs
+    return frame if target is None or frame.crs is None else frame.to_crs(target)
+
+
 def _write_map(folder: Path, plan: Plan, inputs: Inputs | None, scenario: Scenario, lang: str,
                programme: Any, name: str = "map.png") -> bytes | None:
     """Write plan.gpkg and the map (``name``) of ``plan`` when the data have coordinates; return the map's bytes.
@@ -162,11 +172,12 @@ def _write_map(folder: Path, plan: Plan, inputs: Inputs | None, scenario: Scenar
     schools, origins, lines = _geo_layers(plan, inputs)
     if name == "map.png":
         gpkg = folder / "plan.gpkg"
-        schools.to_file(gpkg, layer="schools", driver="GPKG")
-        origins.to_file(gpkg, layer="villages" if scenario.inputs.villages else "origins", driver="GPKG")
-        lines.to_file(gpkg, layer="assignments", driver="GPKG")
+        _in_output_crs(schools, scenario).to_file(gpkg, layer="schools", driver="GPKG")
+        _in_output_crs(origins, scenario).to_file(gpkg, layer="villages" if scenario.inputs.villages else "origins",
+                                                  driver="GPKG")
+        _in_output_crs(lines, scenario).to_file(gpkg, layer="assignments", driver="GPKG")
         if inputs.boundary is not None:
-            inputs.boundary.to_file(gpkg, layer="boundary", driver="GPKG")
+            _in_output_crs(inputs.boundary, scenario).to_file(gpkg, layer="boundary", driver="GPKG")
     year = plan.summary.get("year") if programme is not None else None
     draw_plan_map(schools=schools, origins=origins, assignments=plan.assignments, boundary=inputs.boundary,
                   path=folder / name, title=scenario.name if year is None else f"{scenario.name} · {year}", lang=lang)
