@@ -137,9 +137,11 @@ def _decode(data: bytes, path: Path, role: str, problems: list[str]) -> tuple[st
                 where = f" (line {line} has bytes that are not UTF-8)"
                 mostly = data.decode("utf-8", errors="replace")
                 bad = mostly.count("\ufffd")
-                good = sum(1 for ch in mostly if ord(ch) > 127) - bad
+                good = sum(1 for ch in mostly if 0xA0 <= ord(ch) < 0x180 or 0x800 <= ord(ch) != 0xFFFD)
                 # UTF-8 text with a few broken bytes (GBK text has far more broken than whole UTF-8
-                # characters): read as GB18030 it would come out as mojibake, so refuse it.
+                # characters): read as GB18030 it would come out as mojibake, so refuse it. Whole characters
+                # count when Chinese (3 bytes in UTF-8) or Latin: a GBK pair such as 小 (D0 A1) is also a
+                # valid 2-byte UTF-8 sequence, of a Cyrillic or Greek letter no Chinese CSV holds.
                 if good >= bad:
                     problems.append(f"{path}: {where.strip(' ()')}, though the rest of the file is UTF-8: fix "
                                     "that line, or save the file again as CSV UTF-8")
@@ -385,6 +387,8 @@ def read_table(path: Path, role: str, *, extra: tuple[str, ...] = (), files: dic
     if frame is None:
         return None
     frame, renames = mapped_columns(frame, path, role, columns or {}, extra, info, problems)
+    if frame is None:
+        return None
     letters = {renames.get(c, c): letter for c, letter in letters.items()}
     frame = _truncated_columns(frame, path, role, extra, info, problems)
     if info["format"] == "xlsx":
@@ -660,7 +664,7 @@ MAPPABLE: dict[str, tuple[str, ...]] = {role: (*cols, *COORDINATE_COLUMNS, *(("m
 
 
 def mapped_columns(frame: pd.DataFrame, path: Path, role: str, columns: dict[str, str], extra: tuple[str, ...],
-                   details: dict, problems: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+                   details: dict, problems: list[str]) -> tuple[pd.DataFrame | None, dict[str, str]]:
     """Rename the headers ``[inputs] columns`` maps to a column of this table; return the table and the renames.
 
     A target that is not a column of this table is ignored here (the map serves every table). Two headers
@@ -683,8 +687,8 @@ def mapped_columns(frame: pd.DataFrame, path: Path, role: str, columns: dict[str
 
     Returns
     -------
-    tuple of (pandas.DataFrame, dict)
-        The renamed table and the renames applied.
+    tuple of (pandas.DataFrame or None, dict)
+        The renamed table and the renames applied; None when two columns would share a name (said).
     """
     known = {*MAPPABLE[role], *extra}
     renames = {str(c): columns[str(c)] for c in frame.columns
@@ -692,10 +696,13 @@ def mapped_columns(frame: pd.DataFrame, path: Path, role: str, columns: dict[str
     if not renames:
         return frame, {}
     after = [renames.get(str(c), str(c)) for c in frame.columns]
-    for name in sorted({n for n in after if after.count(n) > 1}):
+    twice = sorted({n for n in after if after.count(n) > 1})
+    for name in twice:
         both = [str(c) for c, n in zip(frame.columns, after) if n == name]
         problems.append(f"{path}: [inputs] columns would give two columns the name {name}: headers "
                         f"{' and '.join(repr(b) for b in both)}: map only one of them to {name}, or rename or delete "
                         "the other in the file")
+    if twice:
+        return None, {}
     details["mapped_columns"] = renames
     return frame.rename(columns=renames), renames
