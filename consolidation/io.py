@@ -8,8 +8,8 @@ and raised together as one :class:`~consolidation.errors.InputError`.
 
 The work is split by responsibility; this module assembles it:
 
-- :mod:`consolidation.readers`: a file's bytes to a raw table (file checks, encodings, separators, Excel and
-  FIFO refusal, Shapefile column names);
+- :mod:`consolidation.readers`: a file's bytes to a raw table (file checks, encodings, separators, Excel
+  sheets, the header map, FIFO refusal, Shapefile column names);
 - :mod:`consolidation.coordinates`: points from coordinate columns, CRS and range checks, the metric CRS;
 - :mod:`consolidation.canonical`: raw tables to canonical schools, origins and travel pairs, cell by cell;
 - here: :func:`read_inputs`, the :class:`Inputs` it returns, what ``run.json`` records of the files, and the
@@ -71,7 +71,9 @@ class Inputs:
     files
         ``{role: (path, sha256)}`` of every file read.
     details
-        ``{role: {...}}`` more about each file read: ``format`` (``csv``, ``shapefile``, ...), ``encoding``
+        ``{role: {...}}`` more about each file read: ``format`` (``csv``, ``xlsx``, ``shapefile``, ...),
+        ``sheet`` (the Excel sheet read), ``named`` (the suffix of a workbook whose name says otherwise),
+        ``mapped_columns`` (headers renamed by ``[inputs] columns``), ``encoding``
         (the text encoding a CSV was decoded with, e.g. ``utf-8``, ``utf-8-sig``, ``utf-16``, ``gb18030``;
         for spatial files the encoding GDAL read, when known), ``separator`` (CSV), ``renamed_columns``
         (Shapefile-truncated names mapped back), ``coordinates`` (lon/lat converted from ``[inputs] coordinates``:
@@ -103,8 +105,9 @@ def input_record(inputs: Inputs | None, scenario_file: str | Path | None = None)
     """Return what run.json records of each input file.
 
     ``path``, ``sha256``, ``inside_scenario_folder`` (is the file in the scenario file's folder or below it;
-    data kept elsewhere is allowed, and said so), and the :attr:`Inputs.details` (``format``, ``encoding``,
-    ``separator``, ``renamed_columns``, ``coordinates`` when a GCJ-02 or BD-09 datum was converted).
+    data kept elsewhere is allowed, and said so), and the :attr:`Inputs.details` (``format``, ``sheet``,
+    ``encoding``, ``separator``, ``renamed_columns``, ``mapped_columns``, ``coordinates`` when a GCJ-02 or BD-09
+    datum was converted).
     """
     if inputs is None:
         return {}
@@ -143,8 +146,9 @@ class _Reading:
         rate = self.scenario.years.intake_rate_column
         extra = ((self.scenario.groups.quality_column,) if role == "schools" else ()) \
             + ((rate,) if rate and role in ("schools", "villages") else ())
+        spec = self.scenario.inputs
         return read_table(Path(path), role, extra=extra, files=self.files, details=self.details,
-                          problems=self.problems)
+                          problems=self.problems, sheet=spec.sheets.get(role), columns=spec.columns)
 
     def points(self, role: str) -> tuple[pd.DataFrame, pd.Series] | None:
         """:meth:`table` with point geometry where the file has coordinates; records whether it had them."""

@@ -161,7 +161,7 @@ def test_a_failing_run_in_a_sweep_is_one_line_on_the_terminal_and_a_traceback_in
     assert "failures.log" in text
     log = (tmp_path / "sw" / "failures.log").read_text()
     assert "Traceback" in log and "second line of the message" in log and "per_pupil_minute=2" in log
-    with open(tmp_path / "sw" / "sweep.csv", newline="", encoding="utf-8") as f:
+    with open(tmp_path / "sw" / "sweep.csv", newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [r["status"] for r in rows] == ["optimal", "error"]
     assert "\n" not in rows[1]["error"] and "Traceback" not in rows[1]["error"] and "disk on fire" in rows[1]["error"]
@@ -417,7 +417,7 @@ def hostile_county(folder: Path, **scenario) -> Path:
 
 def assert_csv_safe(path: Path) -> list[dict]:
     """No cell of ``path`` (read with the csv module) starts as a formula, unless it is a plain number."""
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     for row in rows:
         for cell in row:
@@ -537,7 +537,7 @@ def test_write_csv_keeps_numeric_columns_numeric_and_round_trips(tmp_path):
     frame = pd.DataFrame({"id": ["=a", "-5", "\rb", "ok"], "n": [-5, 1, 2, 3], "x": [-1.5, 2.0, 0.0, 1.0],
                           "=col": ["a", "b", "c", "d"]})
     write_csv(frame, tmp_path / "t.csv")
-    with open(tmp_path / "t.csv", newline="", encoding="utf-8") as f:
+    with open(tmp_path / "t.csv", newline="", encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     assert rows[0] == ["id", "n", "x", "'=col"] and len(rows) == 5  # the CR stays inside its quoted cell
     back = read_csv(tmp_path / "t.csv", dtype={"id": str})

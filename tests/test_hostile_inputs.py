@@ -228,9 +228,9 @@ CASES = [
     ("schools-set-to-dev-zero", "run", _set_arg('inputs.schools="/dev/zero"'), ["[inputs] schools", "device"]),
     ("schools-path-with-nul", "validate", _set_arg('inputs.schools="a\\u0000b.csv"'), ["inputs.schools", "nul"]),
     ("schools-missing", "run", lambda f: (f / "schools.csv").unlink(), ["schools.csv", "does not exist"]),
-    ("xlsx-input", "run", _fake_xlsx, ["schools.xlsx", "excel", "not supported", "csv utf-8"]),
-    ("xls-input", "validate", _fake_xls, ["villages.xls", "excel", "csv utf-8"]),
-    ("excel-named-csv", "run", _excel_named_csv, ["schools.csv", "excel"]),
+    ("xlsx-input-damaged", "run", _fake_xlsx, ["schools.xlsx", "excel", "damaged", "csv utf-8"]),
+    ("xls-input", "validate", _fake_xls, ["villages.xls", "excel 97-2003", ".xlsx", "csv utf-8"]),
+    ("excel-named-csv-damaged", "run", _excel_named_csv, ["schools.csv", "excel", "damaged"]),
     ("shapefile-without-dbf", "run", _shapefile_without_dbf, ["schools.shp", ".dbf"]),
     # --- the scenario file itself
     ("scenario-folder", "validate", lambda f: (f / "scenario.toml").unlink() or (f / "scenario.toml").mkdir(),
@@ -363,7 +363,8 @@ CASES = [
     # --- the province split reads the county-column files through the same checks
     ("province-villages-fifo", "province", lambda f: _with_counties(f) or _fifo(f / "villages.csv") and None,
      ["[inputs] villages", "fifo"]),
-    ("province-schools-xlsx", "province", lambda f: _with_counties(f) or _fake_xlsx(f), ["schools.xlsx", "excel"]),
+    ("province-schools-xlsx", "province", lambda f: _with_counties(f) or _fake_xlsx(f),
+     ["schools.xlsx", "excel", "csv files only"]),
 ]
 
 

@@ -30,7 +30,7 @@ from .group_map import draw_group_map
 from .html import render_report
 from .maps import draw_plan_map
 from .programme import programme_context, write_charts, write_tables
-from .tables import write_csv
+from .tables import write_csv, write_xlsx
 
 if TYPE_CHECKING:
     from ..groups import GroupResult
@@ -100,12 +100,13 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
               protect: Iterable[tuple[str, Path]] = (), programme: Any = None) -> Path:
     """Write the run folder ``out`` atomically and return it.
 
-    With a ``plan``: summary.json, assignments.csv, schools.csv, plan.gpkg and map.png (when the data
-    have coordinates), report.html, scenario.resolved.toml, run.json; with ``groups`` (education groups
-    formed after the plan) also groups.csv and groups.png; with ``redeployments`` (teachers moved between
-    schools, columns :data:`consolidation.teachers.REDEPLOY_COLUMNS`; None when the data lack teachers) also
-    teachers.csv. Without a plan (infeasible, or no solution in time): summary.json with the reasons,
-    report.html, scenario.resolved.toml, run.json.
+    With a ``plan``: summary.json, assignments.csv, schools.csv, plan.xlsx (the summary's figures and those
+    tables, with teachers and years when written), plan.gpkg and map.png (when the data have coordinates),
+    report.html, scenario.resolved.toml, run.json; with ``groups`` (education groups formed after the plan)
+    also groups.csv and groups.png; with ``redeployments`` (teachers moved between schools, columns
+    :data:`consolidation.teachers.REDEPLOY_COLUMNS`; None when the data lack teachers) also teachers.csv.
+    Without a plan (infeasible, or no solution in time): summary.json with the reasons, report.html,
+    scenario.resolved.toml, run.json.
 
     With a ``programme`` (:class:`consolidation.programme.Programme`; ``plan`` is then its last year):
     assignments.csv and schools.csv hold every planned year (a ``year`` column first), and the folder also
@@ -136,6 +137,7 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
         map_png = _write_map(folder, plan, inputs, scenario, lang, programme)
         if redeployments is not None:
             write_csv(redeployments, folder / "teachers.csv", float_format="%.6g")
+        _write_workbook(folder, summary, plan, redeployments, programme)
     groups_png = _write_groups(folder, groups, inputs, scenario, lang) if groups is not None else None
     years = (_write_programme(folder, programme, inputs, scenario, lang, map_png)
              if plan is not None and programme is not None else None)
@@ -159,6 +161,44 @@ def _in_output_crs(frame: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoDataFr
     """
     target = scenario.inputs.output_crs
     return frame if target is None or frame.crs is None else frame.to_crs(target)
+
+
+def summary_rows(summary: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Return the summary's figures as (key, value) rows: nested keys dotted, lists of plain values joined.
+
+    Lists of tables (e.g. per-year records) are left out: they have sheets of their own.
+    """
+    rows: list[tuple[str, Any]] = []
+    for key, value in summary.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows.extend(summary_rows(value, prefix=f"{name}."))
+        elif isinstance(value, (list, tuple)):
+            if all(not isinstance(v, (dict, list, tuple)) for v in value):
+                rows.append((name, ", ".join(str(v) for v in value)))
+        else:
+            rows.append((name, value))
+    return rows
+
+
+def _write_workbook(folder: Path, summary: dict[str, Any], plan: Plan, redeployments: pd.DataFrame | None,
+                    programme: Any) -> None:
+    """Write plan.xlsx: the summary's figures and the tables of the CSVs beside it, one sheet each."""
+    if programme is not None:
+        from ..programme import tidy_by_year
+
+        years = tuple(programme.years)
+        schools = tidy_by_year([p.schools for p in programme.plans], years)
+        assignments = tidy_by_year([p.assignments for p in programme.plans], years)
+    else:
+        schools, assignments = plan.schools, plan.assignments
+    sheets = {"summary": pd.DataFrame(summary_rows(summary), columns=["key", "value"]),
+              "schools": schools, "assignments": assignments}
+    if redeployments is not None:
+        sheets["teachers"] = redeployments
+    if programme is not None:
+        sheets["years"] = programme.table
+    write_xlsx(sheets, folder / "plan.xlsx")
 
 
 def _write_map(folder: Path, plan: Plan, inputs: Inputs | None, scenario: Scenario, lang: str,

@@ -16,20 +16,36 @@ A text cell may hold a carriage return (a name pasted from a spreadsheet). Pytho
 cell only for the characters of its line ending, so such a table is written with CRLF line ends (RFC 4180),
 which quotes the cell and keeps it one cell; every other table ends its lines with LF.
 
+Every output CSV is UTF-8 with a byte-order mark (``utf-8-sig``), so that Excel, which reads a CSV without
+one in the computer's legacy code page, shows Chinese names as they are; pandas and the planner's own readers
+(:func:`read_csv`) skip the mark. Coordinate columns (``lon``, ``lat``, ``x``, ``y``) are written at full
+precision whatever ``float_format`` the caller gives for the other numbers.
+
+:func:`write_xlsx` writes the same tables as sheets of one workbook (``plan.xlsx``). There every text cell is
+stored as a text cell, never a formula: openpyxl takes a string beginning with ``=`` for a formula unless told
+otherwise, so each one is marked as text, and keeps its exact characters (no quote in front).
+
 Files the planner writes only to read them again itself (the per-county inputs a province run splits off)
 are not outputs for people and are written without this rule.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
+
+COORDINATE_COLUMNS = ("lon", "lat", "x", "y")
+"""Columns written at full precision (a ``float_format`` such as ``%.6g`` would move a point by kilometres)."""
+CSV_ENCODING = "utf-8-sig"
+"""UTF-8 with a byte-order mark: Excel then reads the CSV as UTF-8."""
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
@@ -77,22 +93,90 @@ def safe_table(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(frame: pd.DataFrame, path: Path, **options: Any) -> None:
-    """Write ``frame`` to ``path`` as an output CSV (UTF-8, no index), text cells neutralised.
+def _full_precision(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with its float coordinate columns as the shortest text that reads back exactly."""
+    columns = [c for c in frame.columns if str(c).lower() in COORDINATE_COLUMNS
+               and pd.api.types.is_float_dtype(frame[c])]
+    if not columns:
+        return frame
+    out = frame.copy()
+    for column in columns:
+        out[column] = out[column].map(lambda v: "" if v != v else repr(float(v))).astype(object)
+    return out
 
-    ``options`` go to :meth:`pandas.DataFrame.to_csv` (e.g. ``float_format="%.6g"``).
+
+def write_csv(frame: pd.DataFrame, path: Path, **options: Any) -> None:
+    """Write ``frame`` to ``path`` as an output CSV (UTF-8 with BOM, no index), text cells neutralised.
+
+    ``options`` go to :meth:`pandas.DataFrame.to_csv` (e.g. ``float_format="%.6g"``, which coordinate columns
+    ignore: they keep full precision).
     """
     safe = safe_table(frame)
     carriage = any("\r" in str(c) for c in safe.columns) or any(
         safe[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in _text_columns(safe))
     options.setdefault("lineterminator", "\r\n" if carriage else "\n")
-    safe.to_csv(path, index=False, **options)
+    options.setdefault("encoding", CSV_ENCODING)
+    _full_precision(safe).to_csv(path, index=False, **options)
 
 
 def read_csv(path: Path, **options: Any) -> pd.DataFrame:
-    """Read a CSV the planner wrote with :func:`write_csv`, undoing the quotes it added."""
+    """Read a CSV the planner wrote with :func:`write_csv`, undoing the quotes it added (a BOM or none)."""
+    options.setdefault("encoding", CSV_ENCODING)
     frame = pd.read_csv(path, **options)
     frame.columns = [unquote(c) for c in frame.columns]
     for column in _text_columns(frame):
         frame[column] = frame[column].map(unquote, na_action="ignore")
     return frame
+
+
+def _cell_value(value: Any) -> Any:
+    """Return what an Excel cell can hold: plain Python numbers, text, booleans, or None for blanks."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _sheet_rows(sheet, frame: pd.DataFrame) -> None:
+    """Append ``frame`` to ``sheet``: the header, then one row a record, text cells as text."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def cell(value: Any):
+        value = _cell_value(value)
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        out = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            out.data_type = "s"  # never a formula, whatever the text begins with
+        return out
+
+    sheet.append([cell(str(c)) for c in frame.columns])
+    for record in frame.itertuples(index=False, name=None):
+        sheet.append([cell(v) for v in record])
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """Write each table as a sheet of one Excel workbook at ``path``, in the order given.
+
+    Text cells (and headers) are text cells, never formulas (a school named ``=HYPERLINK("x")`` stays that
+    text); numbers keep full precision; NaN is a blank cell; a geometry column is left out.
+
+    Parameters
+    ----------
+    sheets
+        Sheet name (at most 31 characters) -> table.
+    path
+        The ``.xlsx`` file to write.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        _sheet_rows(book.create_sheet(title=name[:31]), frame.drop(columns="geometry", errors="ignore"))
+    book.save(path)
