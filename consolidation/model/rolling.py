@@ -25,6 +25,17 @@ from . import ProgrammeModel, build_programme
 log = logging.getLogger(__name__)
 
 
+def _within(var: pulp.LpVariable, value: float) -> float:
+    """Return a solver's value within the variable's bounds (-2e-14 is 0), whole for an integer variable."""
+    if var.cat == pulp.LpInteger:
+        value = float(round(value))
+    if var.lowBound is not None:
+        value = max(value, float(var.lowBound))
+    if var.upBound is not None:
+        value = min(value, float(var.upBound))
+    return value
+
+
 def applies(programme: ProgrammeModel, integer_columns: int) -> bool:
     """Return True when a year-by-year start is made: several years, no capital caps, a large model.
 
@@ -73,6 +84,6 @@ def year_by_year(programme: ProgrammeModel, settings: Any, deadline: float) -> d
             log.debug("year-by-year start: no plan for %s (%s)", year, outcome.status)
             return None
         for var in model.problem.variables():
-            start[var.name] = float(var.varValue or 0.0)
+            start[var.name] = _within(var, float(var.varValue or 0.0))
         was_open = {sid for sid, v in outcome.open.items() if v > 0.5}
     return start
