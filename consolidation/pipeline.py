@@ -160,6 +160,7 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                                    f"No plan was found within the time limit of {scenario.solver.time_limit_s:g} s: "
                                    "raise [solver] time_limit_s (or --time-limit)."]}
     summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
+    summary["notes"] = list(pairs.notes)
     written = None
     if out is not None:
         t = time.perf_counter()
@@ -214,6 +215,7 @@ def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, 
             summary = {**base, "status": outcome.status, "solver": outcome.solver, "seconds": outcome.seconds,
                        "reasons": [_programme_without_plan(outcome, scenario)]}
     summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
+    summary["notes"] = list(pairs.notes)
     written = None
     if out is not None:
         from .report.folder import RunRecord, write_run
