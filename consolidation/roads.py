@@ -418,8 +418,9 @@ def _snap_problems(path: Path, scenario: Scenario, travel: dict[str, ModeTravel]
     """Say which points are farther than ``max_snap_m`` from each mode's network."""
     problems = []
     limit = scenario.roads.max_snap_m
+    origins = "villages" if scenario.inputs.villages is not None else "origins"
     for mode, t in travel.items():
-        for ids, snap, what in ((origin_ids, t.origin_snap_m, "origins"), (school_ids, t.school_snap_m, "schools")):
+        for ids, snap, what in ((origin_ids, t.origin_snap_m, origins), (school_ids, t.school_snap_m, "schools")):
             far = snap > limit
             if far.any():
                 said = [f"{i} ({m:,.0f} m)" if np.isfinite(m) else f"{i} (no such roads)"

@@ -123,6 +123,16 @@ def _for_band(base: _Modes, listed: pd.DataFrame | None, band: str) -> _Modes:
     return out
 
 
+def matrices(inputs: Inputs, scenario: Scenario):
+    """Yield ``(mode, minutes, km)`` (origins x schools, NaN where unknown) for every band, as a run finds them.
+
+    Rows of the travel file for one band only are left out: this is travel for every band.
+    """
+    modes = _for_band(_computed(inputs, scenario), _listed(inputs, scenario), "")
+    yield "walk", modes.walk, modes.walk_km
+    yield "bus", modes.bus, modes.bus_km
+
+
 def _notes(inputs: Inputs, scenario: Scenario) -> tuple[str, ...]:
     """Say what the run should know about its travel: minutes used for both modes, roads not fully used."""
     notes: list[str] = []
