@@ -14,7 +14,7 @@ The generator runs in small steps, one module per responsibility:
 - :mod:`.geography`: the boundary in metres, valleys, school sites, villages, city sites;
 - :mod:`.enrolment`: pupils of villages, township and city schools, both sides agreeing;
 - :mod:`.tables`: names, school and village IDs, teaching points, rows of the two CSV files;
-- :mod:`.roads`: a road network along the valleys, with a few ravines crossed only on foot;
+- :mod:`.road_lines`: a road network along the valleys, with a few ravines crossed only on foot;
 - :mod:`.county`: :func:`make_county` (every step in order, from one seed), :func:`make_county_roads` and
   :func:`write_county`;
 - :mod:`.command`: the command line, run by ``python -m consolidation.synthetic``.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .county import make_county, make_county_roads, write_county
-from .roads import write_roads
+from .road_lines import write_roads
 from .geography import BOUNDARY_FILE, read_boundary
 
 

@@ -17,7 +17,7 @@ from shapely.geometry import Polygon
 
 from .enrolment import _city_schools, _rural_pupils, _township_schools
 from .geography import _Area, _county_area, _school_sites, _Valleys, _valleys, _villages_along_valleys, default_boundary
-from .roads import make_roads
+from .road_lines import make_roads
 from .tables import (
     _city_rows,
     _place_names,
@@ -118,7 +118,7 @@ def _county(*, boundary: Polygon | None, seed: int, n_villages: int, n_small_sch
 def make_county_roads(*, boundary: Polygon | None = None, seed: int = 7, **sizes: int) -> gpd.GeoDataFrame:
     """Return the SYNTHETIC road network of the county :func:`make_county` makes with the same arguments.
 
-    The roads follow its valleys (see :mod:`.roads`); which villages lie across a ravine is drawn from a third
+    The roads follow its valleys (see :mod:`.road_lines`); which villages lie across a ravine is drawn from a third
     generator seeded ``[seed, 2]``, so the county's tables do not change. Lines in WGS84 with ``highway``.
     """
     params = {"n_villages": 60, "n_small_schools": 26, "n_township_schools": 4, "n_city_schools": 4, **sizes}
