@@ -129,6 +129,32 @@ def test_school_minutes_follow_the_roads(tmp_path):
     assert minutes.loc["S2", "S1"] == pytest.approx(11.0)
 
 
+def test_climbing_costs_walkers_minutes(tmp_path):
+    rasterio = pytest.importorskip("rasterio")
+    from affine import Affine
+
+    # The ground rises 10 m per 100 m southwards: walking from V1 down the path's last leg to S1 climbs 100 m,
+    # 6 minutes at slope_penalty = 6 per 100 m. Pixel centres fall on the nodes (100 m pixels).
+    path = _instance(tmp_path, scenario={"inputs": {"dem": "dem.tif"}, "roads": {"slope_penalty": 6.0}})
+    north = Y0 + 3050
+    centre_y = north - 50 - 100 * np.arange(50)
+    z = np.repeat((-(centre_y - Y0) / 10.0)[:, None], 80, axis=1)
+    with rasterio.open(tmp_path / "dem.tif", "w", driver="GTiff", height=50, width=80, count=1, dtype="float64",
+                       crs=CRS, transform=Affine(100, 0, X0 - 4050, 0, -100, north)) as out:
+        out.write(z, 1)
+    inputs, pairs = _pairs(path)
+    assert pairs.table.set_index("band").loc["G1_3", "minutes"] == pytest.approx(WALK_MIN + 6)
+    assert pairs.table.set_index("band").loc["G4_6", "minutes"] == pytest.approx(BUS_MIN)  # buses: no penalty
+
+
+def test_without_a_slope_penalty_the_raster_is_not_used(tmp_path):
+    path = _instance(tmp_path, scenario={"inputs": {"dem": "dem.tif"}})
+    (tmp_path / "dem.tif").write_bytes(b"not read")
+    _, pairs = _pairs(path)
+    assert pairs.table.set_index("band").loc["G1_3", "minutes"] == pytest.approx(WALK_MIN)
+    assert any("slope_penalty is 0" in note for note in pairs.notes)
+
+
 # --- the travel command ---------------------------------------------------------------------------------------
 
 
@@ -232,7 +258,6 @@ def test_a_pair_may_be_listed_once_per_mode_and_band(tmp_path):
 # --- the example county on its synthetic roads ----------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_the_example_county_runs_on_its_roads(tmp_path):
     result = run_scenario(load_scenario(REPO / "scenarios" / "roads.toml"), out=tmp_path / "roads")
     assert result.status in ("optimal", "feasible")
