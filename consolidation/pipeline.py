@@ -219,7 +219,7 @@ def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, 
             summary = {**base, "status": outcome.status, "solver": outcome.solver, "seconds": outcome.seconds,
                        "reasons": [_programme_without_plan(outcome, scenario)]}
     summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
-    summary["notes"] = list(pairs.notes)
+    summary["notes"] = list(dict.fromkeys(n for year in pairs.values() for n in year.notes))
     written = None
     if out is not None:
         from .report.folder import RunRecord, write_run
