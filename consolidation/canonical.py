@@ -335,7 +335,10 @@ def origins_from_schools(schools: pd.DataFrame, extra: tuple[str, ...] = ()) -> 
 
 
 def canonical_travel(frame: pd.DataFrame, path: Path, rows: pd.Series, problems: list[str]) -> pd.DataFrame | None:
-    """Return the travel matrix: ``origin_id``, ``school_id``, ``minutes``, ``km`` (NaN when not given).
+    """Return the travel matrix: ``origin_id``, ``school_id``, ``minutes``, ``km`` (NaN if not given), mode, band.
+
+    ``mode`` (``walk``, ``bus``) and ``band`` (``G1_3``, ``G4_6``, ``G7_9``) are optional columns; ``""`` where
+    blank or absent: the row applies to the mode(s) of ``[inputs] travel_mode`` and to every band.
 
     Parameters
     ----------
@@ -365,7 +368,29 @@ def canonical_travel(frame: pd.DataFrame, path: Path, rows: pd.Series, problems:
     labels = pair.where((out["origin_id"] != "") & (out["school_id"] != ""), rows)
     out["minutes"] = _numbers(frame, path, "minutes", labels, "pair", None, problems)
     out["km"] = _numbers(frame, path, "km", labels, "pair", np.nan, problems)
+    out["mode"] = _choices(frame, path, "mode", labels, TRAVEL_MODES, problems, lower=True)
+    out["band"] = _choices(frame, path, "band", labels, BANDS, problems)
     return out
+
+
+TRAVEL_MODES = ("walk", "bus")
+"""Values of a travel file's ``mode`` column."""
+
+
+def _choices(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, allowed, problems: list[str], *,
+             lower: bool = False) -> pd.Series:
+    """Return an optional column of words from ``allowed`` (``""`` where blank or absent); say each bad cell."""
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    values = text_cells(frame[column])
+    values = values.str.lower() if lower else values.str.upper()
+    bad = (values != "") & ~values.isin(allowed)
+    if bad.any():
+        shown = ", ".join(sorted({repr(str(v)) for v in frame.loc[bad, column]})[:5])
+        blank = ("[inputs] travel_mode applies" if column == "mode" else "the row applies to every band")
+        problems.append(f"{path}: column {column} has {shown} for pair {id_list(labels[bad])}: write one of "
+                        f"{', '.join(allowed)} (a blank cell: {blank})")
+    return values.where(~bad, "")
 
 
 

@@ -102,9 +102,13 @@ def _travel_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
         if unknown:
             problems.append(f"{tfile}: column {column} has IDs not in the {what} file: {id_list(unknown)}")
     pair = travel["origin_id"] + "->" + travel["school_id"]
+    keyed = [c for c in ("mode", "band") if c in travel and (travel[c] != "").any()]
+    for column in keyed:
+        pair = pair + travel[column].map(lambda v: f" {v}" if v else "")
     dup = _duplicates(pair)
     if dup:
-        problems.append(f"{tfile}: pairs listed more than once: {id_list(dup)}: keep one row per pair")
+        problems.append(f"{tfile}: pairs listed more than once: {id_list(dup)}: keep one row per pair"
+                        + (f" and {' and '.join(keyed)}" if keyed else ""))
     return problems
 
 

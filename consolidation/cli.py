@@ -1,4 +1,4 @@
-"""Command line: ``consolidation run``, ``validate``, ``sweep``, ``province``, ``compare``, ``reference``, ``group``.
+"""Command line: ``consolidation run``, ``validate``, ``travel``, ``sweep``, ``province``, ``compare``, ``group``...
 
 Thin: parses, calls the pipeline, owns logging and exit codes
 (0 plan found, 2 bad input or scenario, 3 infeasible, 4 no plan within the time limit, 1 anything else).
@@ -275,6 +275,36 @@ def validate(scenario: Path, overrides: tuple[str, ...], quiet: bool, verbose: b
     for note in notes:
         click.echo(f"note: {note}")
     click.echo(f"{scenario}: scenario and data are valid.")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="CSV file to write: origin_id, school_id, mode, minutes, km, snap_m.")
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists (never a scenario or input file).")
+@with_common
+def travel(scenario: Path, out: Path, overwrite: bool, overrides: tuple[str, ...], quiet: bool, verbose: bool,
+           debug: bool) -> None:
+    """Write the travel a run would use, walking and by bus, between every village and school. Solves nothing.
+
+    Along the road network of [inputs] roads when given (with the metres walked to and from the roads, snap_m),
+    else straight line x travel.detour; pairs the travel file lists take its minutes. Pairs beyond the longest
+    trip any rule allows are left out when travelling along roads.
+
+    \b
+    Example:
+      consolidation travel scenarios/roads.toml --out travel.csv
+    """  # noqa: D301 - --help text: click keeps a \b paragraph as written
+    _logging(quiet, verbose)
+    try:
+        from .pipeline import write_travel
+
+        loaded = load_scenario(scenario, list(overrides))
+        path, rows = write_travel(loaded, out, overwrite=overwrite)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        _fail(exc, debug, what="travel")
+        return
+    click.echo(f"travel: {rows:,} rows (origin, school, mode) written to {path}")
 
 
 @contextmanager

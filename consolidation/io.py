@@ -18,6 +18,7 @@ The work is split by responsibility; this module assembles it:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,8 +39,12 @@ from .canonical import (
 )
 from .coordinates import apply_datum, gives_coordinates, located, metric_crs, output_crs_problems, spatial_file_ok
 from .errors import InputError
+from .files import not_a_regular_file
 from .readers import PUPIL_COLUMNS, read_csv_text, read_table, sha256
+from .roads import RoadTravel, read_network, road_travel
 from .scenario import Scenario, Teachers
+
+log = logging.getLogger("consolidation")
 
 __all__ = ["PUPIL_COLUMNS", "TEACHER_COLUMNS", "Inputs", "classrooms", "input_record", "metric_crs", "origin_file",
            "read_csv_text", "read_inputs", "school_classes", "sha256", "teachers_available", "whole_classes"]
@@ -79,6 +84,9 @@ class Inputs:
         (Shapefile-truncated names mapped back), ``coordinates`` (lon/lat converted from ``[inputs] coordinates``:
         ``datum``, ``converted_to``, ``points``, ``outside_china``). See :func:`input_record` for what
         ``run.json`` records.
+    roads
+        Travel along the road network of ``[inputs] roads`` (:class:`consolidation.roads.RoadTravel`: minutes and
+        km by mode between every origin and school, snap distances, routes), or None.
     enrolment
         The enrolment table of a programme (``[inputs] enrolment``), if any: ``origin_id`` (str), ``year``
         (int), ``pupils_g1_3``/``_g4_6``/``_g7_9`` (floats; fractions allowed, projections). One row per origin
@@ -94,6 +102,7 @@ class Inputs:
     files: dict[str, tuple[str, str]]
     details: dict[str, dict] = field(default_factory=dict)
     enrolment: pd.DataFrame | None = None
+    roads: RoadTravel | None = None
 
     @property
     def has_geometry(self) -> bool:
@@ -314,12 +323,48 @@ def read_inputs(scenario: Scenario) -> Inputs:
                          output_crs=scenario.inputs.output_crs)
         schools, origins = schools.to_crs(crs), origins.to_crs(crs)
         boundary = None if boundary is None else boundary.to_crs(crs)
+        roads = _roads(reading, schools, origins, crs)
     else:
         schools = pd.DataFrame(schools.drop(columns="geometry", errors="ignore"))
         origins = pd.DataFrame(origins.drop(columns="geometry", errors="ignore"))
-        boundary = None
+        boundary = roads = None
+        if scenario.inputs.roads is not None:
+            reading.problems.append(f"[inputs] roads = {scenario.inputs.roads}: travel along roads needs the "
+                                    "coordinates of schools and villages: give them, or leave inputs.roads out")
+    if reading.problems:
+        raise InputError(reading.problems)
     return Inputs(schools=schools, origins=origins, travel=travel, boundary=boundary, crs=crs,
-                  files=reading.files, details=reading.details, enrolment=enrolment)
+                  files=reading.files, details=reading.details, enrolment=enrolment, roads=roads)
+
+
+def _roads(reading: _Reading, schools: gpd.GeoDataFrame, origins: gpd.GeoDataFrame, crs: CRS) -> RoadTravel | None:
+    """Read the road network of ``[inputs] roads`` and compute travel along it; None without one (or a problem).
+
+    Points without a usable location are left to :func:`consolidation.checks.check_inputs` to name: travel along
+    roads is then not computed. With ``[inputs] complete = true`` only the travel file counts, so the roads are
+    not read.
+    """
+    spec = reading.scenario.inputs
+    if spec.roads is None or spec.complete:
+        if spec.roads is not None:
+            log.warning("[inputs] roads is not used: [inputs] complete = true takes every trip from the travel file")
+        return None
+    for role, path in (("roads", spec.roads), ("dem", spec.dem)):
+        if path is None:
+            continue
+        why = not_a_regular_file(path)
+        if why:
+            reading.problems.append(f"[inputs] {role} = {path}: the file {why}")
+            return None
+        reading.files[role] = (str(path), sha256(Path(path)))
+    points_ok = all(bool(f.geometry.notna().all() and (~f.geometry.is_empty).all()
+                         and (f.geom_type == "Point").all()) for f in (schools, origins))
+    if not points_ok:
+        return None
+    network = read_network(Path(spec.roads), reading.scenario, crs, reading.problems)
+    if network is None:
+        return None
+    return road_travel(network, origins, schools, reading.scenario, reading.problems)
 
 
 TEACHER_COLUMNS = ("teachers", "teachers_junior")

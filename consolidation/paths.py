@@ -27,7 +27,7 @@ MAX_BYTES = 160
 """Longest folder name made from a name (UTF-8 bytes): file systems allow 255, and the planner adds
 ``.``, ``.partial-<pid>``, ``-sweep`` and the like around it."""
 KEEP = frozenset("._-")
-INPUT_ROLES = ("schools", "villages", "travel", "boundary")
+INPUT_ROLES = ("schools", "villages", "travel", "boundary", "roads", "dem")
 
 
 def short_hash(text: str) -> str:

@@ -6,6 +6,7 @@ Each stage logs one line with its counts and seconds. Library code never prints.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from contextlib import AbstractContextManager, nullcontext
@@ -13,6 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
 from collections.abc import Callable
 
 from .checks import check_inputs, check_pairs, infeasibility_reasons
@@ -27,7 +31,7 @@ from .programme import Programme, inputs_by_year, make_programme
 from .scenario import LoadedScenario, Scenario
 from .solve import solve, solve_programme
 from .teachers import Staffing, assess, check_staffing, with_staffing
-from .travel import Pairs, build_pairs
+from .travel import Pairs, build_pairs, matrices
 
 log = logging.getLogger("consolidation")
 
@@ -160,6 +164,7 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                                    f"No plan was found within the time limit of {scenario.solver.time_limit_s:g} s: "
                                    "raise [solver] time_limit_s (or --time-limit)."]}
     summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
+    summary["notes"] = list(pairs.notes)
     written = None
     if out is not None:
         t = time.perf_counter()
@@ -214,6 +219,7 @@ def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, 
             summary = {**base, "status": outcome.status, "solver": outcome.solver, "seconds": outcome.seconds,
                        "reasons": [_programme_without_plan(outcome, scenario)]}
     summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
+    summary["notes"] = list(dict.fromkeys(n for year in pairs.values() for n in year.notes))
     written = None
     if out is not None:
         from .report.folder import RunRecord, write_run
@@ -256,15 +262,71 @@ def _programme_without_plan(outcome: Any, scenario: Scenario) -> str:
 
 def _check_lp_destination(path: Path, loaded: LoadedScenario, out: Path | None) -> None:
     """Refuse an LP file that would replace a scenario or input file, or land inside the run folder."""
-    target = path.resolve()
-    inputs = loaded.scenario.inputs
-    protected = [*loaded.files, *(p for p in (inputs.schools, inputs.villages, inputs.travel, inputs.boundary) if p)]
-    if any(target == Path(p).resolve() for p in protected):
-        raise OutputError(f"--save-lp {path}: that is one of the scenario's own files; name a new file")
-    if out is not None and target.is_relative_to(Path(out).resolve()):
+    check_file_destination(path, loaded, "--save-lp")
+    if out is not None and path.resolve().is_relative_to(Path(out).resolve()):
         raise OutputError(f"--save-lp {path}: that is inside the run folder {out}; write it elsewhere")
+
+
+def check_file_destination(path: Path, loaded: LoadedScenario, option: str, *, overwrite: bool = True) -> None:
+    """Refuse an output file that would replace a scenario or input file, a folder, a link, or (unless
+    ``overwrite``) an existing file.
+    """  # noqa: D205 - one sentence
+    target = path.resolve()
+    protected = [p for what, p in scenario_paths(loaded) if what != "the scenario's folder"]
+    if any(target == Path(p).resolve() for p in protected):
+        raise OutputError(f"{option} {path}: that is one of the scenario's own files; name a new file")
     if target.is_dir():
-        raise OutputError(f"--save-lp {path}: that is a folder; name a file, e.g. {path / 'model.lp'}")
+        raise OutputError(f"{option} {path}: that is a folder; name a file, e.g. {path / 'model.lp'}")
+    if path.is_symlink():
+        raise OutputError(f"{option} {path}: that is a symbolic link; name the file itself")
+    if not overwrite and path.exists():
+        raise OutputError(f"{option} {path}: the file exists; add --overwrite to replace it, or name a new file")
+
+
+def travel_matrix(loaded: LoadedScenario) -> pd.DataFrame:
+    """Return the travel the scenario computes, one row per (origin, school, mode) within the rules' reach.
+
+    Columns ``origin_id``, ``school_id``, ``mode`` (walk, bus), ``minutes``, ``km``, ``snap_m`` (metres walked
+    to and from the road network; 0 without roads). Along ``[inputs] roads`` when given (pairs beyond the longest
+    trip any rule allows are left out), else straight line x ``travel.detour``; pairs the travel file lists
+    take its minutes, as in a run.
+    """
+    scenario = loaded.scenario
+    inputs = check_inputs(read_inputs(scenario), scenario)
+    o_ids, s_ids = inputs.origins["origin_id"].to_numpy(object), inputs.schools["school_id"].to_numpy(object)
+    snap = {m: np.zeros((len(o_ids), len(s_ids))) for m in ("walk", "bus")}
+    if inputs.roads is not None and not scenario.inputs.complete:
+        for mode, t in inputs.roads.modes.items():
+            snap[mode] = t.origin_snap_m[:, None] + t.school_snap_m[None, :]
+    frames = []
+    for mode, minutes, km in matrices(inputs, scenario):
+        oi, si = np.nonzero(np.isfinite(minutes))
+        frames.append(pd.DataFrame({"origin_id": o_ids[oi], "school_id": s_ids[si], "mode": mode,
+                                    "minutes": minutes[oi, si].round(2), "km": km[oi, si].round(3),
+                                    "snap_m": snap[mode][oi, si].round(1)}))
+    return pd.concat(frames, ignore_index=True).sort_values(["origin_id", "school_id", "mode"], kind="stable",
+                                                            ignore_index=True)
+
+
+def write_travel(loaded: LoadedScenario, out: Path, *, overwrite: bool = False) -> tuple[Path, int]:
+    """Write :func:`travel_matrix` to the CSV ``out`` (checked first; written whole or not at all).
+
+    Returns the path and the rows written. Raises OutputError when ``out`` is a scenario or input file, a folder
+    or a link, or exists and ``overwrite`` is false.
+    """
+    from .report.tables import write_csv
+
+    out = Path(out)
+    check_file_destination(out, loaded, "--out", overwrite=overwrite)
+    table = travel_matrix(loaded)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    try:
+        write_csv(table, partial)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return out, len(table)
 
 
 def _staff(plan: Plan, inputs: Inputs, scenario: Scenario, clock: _Clock) -> tuple[Plan, Staffing]:
@@ -316,6 +378,7 @@ def validate(loaded: LoadedScenario) -> list[str]:
     check_pairs(pairs, inputs, scenario)
     notes = [f"rules.{band}: no max_minutes, so {band} has no travel limit"
              for band in ("G1_3", "G4_6", "G7_9") if scenario.rules.band(band).max_minutes is None]
+    notes += pairs.notes
     if scenario.years.programme:  # every planned year's enrolment (the projection) and its cheap checks
         reasons = [f"{year}: {r}" for year, data in inputs_by_year(inputs, scenario).items()
                    for r in infeasibility_reasons(build_pairs(data, scenario), data, scenario)]

@@ -227,7 +227,7 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
         "cost_families": {"pupil_minutes": pupil_minutes, "yuan": float(sum(v for k, v in costs.items()
                                                                             if k != "total" and k not in PUBLIC))},
         "capital": {**capital, "total": sum(capital.values())},
-        "reasons": [],
+        "reasons": list(getattr(pairs, "notes", ())),
     }
     plan = Plan(assignments=assignments, schools=schools, summary=summary)
     problems = verify(plan, pairs.demand, inputs, scenario)

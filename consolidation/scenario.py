@@ -40,7 +40,8 @@ class InputFiles(_Strict):
         None, description="Villages file; without it each school's own pupils are the demand."
     )
     travel: Path | None = Field(
-        None, description="Travel CSV (origin_id, school_id, minutes[, km]); listed pairs override computed travel."
+        None, description="Travel CSV (origin_id, school_id, minutes[, km, mode, band]); listed pairs override "
+        "computed travel, for their mode (walk, bus) and band when given."
     )
     enrolment: Path | None = Field(
         None, description="Enrolment by year for a programme ([years]): CSV with origin_id (a village, or a school "
@@ -73,9 +74,9 @@ class InputFiles(_Strict):
         "family (a CGCS2000 Gauss-Kruger zone for Chinese data in CGCS2000 or a Chinese web-map datum, else UTM)."
     )
     travel_mode: Literal["walk", "bus", "both"] | None = Field(
-        None, description="What a travel CSV without a mode column gives: walk minutes, bus minutes, or both "
-        "(the same minutes whatever the mode). Required for such a file, so a bus-time matrix never silently "
-        "turns walks into rides."
+        None, description="What a travel CSV without a mode column (or with a blank mode) gives: walk minutes, bus "
+        "minutes, or both (the same minutes whatever the mode). Absent: both, with a warning and a note in the "
+        "run's report, so a bus-time matrix never silently turns walks into rides."
     )
     crs: str | None = Field(
         None, description="CRS of x/y columns in CSV files, e.g. EPSG:4547 (CGCS2000 / 3-degree GK CM 114E)."

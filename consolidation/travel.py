@@ -11,7 +11,9 @@ a school with ``can_be_hub = false`` for pupils who attend another school today.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +23,8 @@ from . import BANDS, pupils_column
 from .io import Inputs
 from .scenario import Scenario
 from .tolerances import EXACT as EPS
+
+log = logging.getLogger("consolidation")
 
 
 @dataclass(frozen=True)
@@ -39,41 +43,109 @@ class Pairs:
         ``nearest_minutes`` (day trip to the nearest school that teaches the band and is not locked
         closed, ignoring limits), ``nearest_block`` (why that nearest school is not eligible, or ``""``),
         ``pairs`` (count).
+    notes
+        What the run's summary should say about how travel was found (``summary["reasons"]``, shown as notes),
+        e.g. that a travel file's minutes were used for walking and riding alike.
     """
 
     table: pd.DataFrame
     demand: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
 
-def _matrices(inputs: Inputs, scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Road km, bus minutes, walk minutes, each origins x schools; NaN where no pair exists."""
+@dataclass(frozen=True)
+class _Modes:
+    """Origins x schools matrices of one band: minutes and km walking and by bus; NaN where no pair exists."""
+
+    walk: np.ndarray
+    bus: np.ndarray
+    walk_km: np.ndarray
+    bus_km: np.ndarray
+
+    def copy(self) -> _Modes:
+        """Return a copy whose arrays may be changed."""
+        return _Modes(self.walk.copy(), self.bus.copy(), self.walk_km.copy(), self.bus_km.copy())
+
+    def day(self, mode: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return (minutes, km) of a day trip by ``mode``."""
+        return (self.walk, self.walk_km) if mode == "walk" else (self.bus, self.bus_km)
+
+
+def _computed(inputs: Inputs, scenario: Scenario) -> _Modes:
+    """Minutes and km before the travel file: along roads, else straight line x detour, else unknown."""
     origins, schools = inputs.origins, inputs.schools
     shape = (len(origins), len(schools))
     settings = scenario.travel
-    complete = scenario.inputs.complete
-    if inputs.has_geometry and not complete:
-        ox, oy = origins.geometry.x.to_numpy(), origins.geometry.y.to_numpy()
-        sx, sy = schools.geometry.x.to_numpy(), schools.geometry.y.to_numpy()
-        km = np.hypot(ox[:, None] - sx[None, :], oy[:, None] - sy[None, :]) / 1000.0 * settings.detour
-    else:
-        km = np.full(shape, np.nan)
-    bus = km / settings.bus_kmh * 60.0
-    walk = km / settings.walk_kmh * 60.0
-    if inputs.travel is not None:
-        oi = pd.Index(origins["origin_id"]).get_indexer(inputs.travel["origin_id"])
-        si = pd.Index(schools["school_id"]).get_indexer(inputs.travel["school_id"])
-        keep = (oi >= 0) & (si >= 0)
-        oi, si = oi[keep], si[keep]
-        minutes = inputs.travel["minutes"].to_numpy(float)[keep]
-        listed_km = inputs.travel["km"].to_numpy(float)[keep]
-        if complete:
-            km = np.full(shape, np.nan)
-            bus = np.full(shape, np.nan)
-        bus[oi, si] = minutes
-        walk = bus.copy() if complete else walk
-        walk[oi, si] = minutes
+    if scenario.inputs.complete or not inputs.has_geometry:
+        nan = np.full(shape, np.nan)
+        return _Modes(nan, nan.copy(), nan.copy(), nan.copy())
+    if inputs.roads is not None:
+        walk, bus = inputs.roads.modes["walk"], inputs.roads.modes["bus"]
+        return _Modes(walk.minutes, bus.minutes, walk.km, bus.km)
+    ox, oy = origins.geometry.x.to_numpy(), origins.geometry.y.to_numpy()
+    sx, sy = schools.geometry.x.to_numpy(), schools.geometry.y.to_numpy()
+    km = np.hypot(ox[:, None] - sx[None, :], oy[:, None] - sy[None, :]) / 1000.0 * settings.detour
+    return _Modes(km / settings.walk_kmh * 60.0, km / settings.bus_kmh * 60.0, km, km.copy())
+
+
+def _listed(inputs: Inputs, scenario: Scenario) -> pd.DataFrame | None:
+    """Return the travel file's rows as indices: ``oi``, ``si``, ``minutes``, ``km``, ``walk``/``bus`` (bool:
+    the row gives this mode's minutes), ``band`` (``""``: every band), ``rank`` (more specific rows apply later).
+    """  # noqa: D205 - the columns are part of the summary
+    travel = inputs.travel
+    if travel is None:
+        return None
+    oi = pd.Index(inputs.origins["origin_id"]).get_indexer(travel["origin_id"])
+    si = pd.Index(inputs.schools["school_id"]).get_indexer(travel["school_id"])
+    mode = travel["mode"] if "mode" in travel else pd.Series("", index=travel.index)
+    band = travel["band"] if "band" in travel else pd.Series("", index=travel.index)
+    declared = scenario.inputs.travel_mode or "both"
+    given = mode.where(mode != "", declared)
+    rows = pd.DataFrame({"oi": oi, "si": si, "minutes": travel["minutes"].to_numpy(float),
+                         "km": travel["km"].to_numpy(float), "walk": given.isin(["walk", "both"]).to_numpy(),
+                         "bus": given.isin(["bus", "both"]).to_numpy(), "band": band.to_numpy(),
+                         "rank": (mode != "").to_numpy(int) + 2 * (band != "").to_numpy(int)})
+    return rows[(rows["oi"] >= 0) & (rows["si"] >= 0)].sort_values("rank", kind="stable")
+
+
+def _for_band(base: _Modes, listed: pd.DataFrame | None, band: str) -> _Modes:
+    """Return the band's matrices: ``base`` with the travel file's rows for every band, then for this band."""
+    if listed is None:
+        return base
+    rows = listed[listed["band"].isin(["", band])]
+    out = base.copy()
+    for mode, minutes, km in (("walk", out.walk, out.walk_km), ("bus", out.bus, out.bus_km)):
+        mine = rows[rows[mode]]
+        oi, si = mine["oi"].to_numpy(), mine["si"].to_numpy()
+        minutes[oi, si] = mine["minutes"].to_numpy(float)
+        listed_km = mine["km"].to_numpy(float)
         km[oi, si] = np.where(np.isnan(listed_km), km[oi, si], listed_km)
-    return km, bus, walk
+    return out
+
+
+def matrices(inputs: Inputs, scenario: Scenario):
+    """Yield ``(mode, minutes, km)`` (origins x schools, NaN where unknown) for every band, as a run finds them.
+
+    Rows of the travel file for one band only are left out: this is travel for every band.
+    """
+    modes = _for_band(_computed(inputs, scenario), _listed(inputs, scenario), "")
+    yield "walk", modes.walk, modes.walk_km
+    yield "bus", modes.bus, modes.bus_km
+
+
+def _notes(inputs: Inputs, scenario: Scenario) -> tuple[str, ...]:
+    """Say what the run should know about its travel: minutes used for both modes, roads not fully used."""
+    notes: list[str] = []
+    travel, spec = inputs.travel, scenario.inputs
+    if travel is not None and spec.travel_mode is None and len(travel) and \
+            ("mode" not in travel or (travel["mode"] == "").any()):
+        notes.append(f"The travel file {Path(spec.travel).name} gives no mode and [inputs] travel_mode is not set, so "
+                     "its minutes were used for walking and riding alike: add a mode column (walk or bus) to the "
+                     "file, or declare what its minutes are with [inputs] travel_mode = \"walk\", \"bus\" or "
+                     "\"both\".")
+    if inputs.roads is not None:
+        notes.extend(inputs.roads.network.notes)
+    return tuple(notes)
 
 
 def _current_school(origins: pd.DataFrame, schools: pd.DataFrame, band: str, teaches: np.ndarray,
@@ -94,13 +166,18 @@ def _current_school(origins: pd.DataFrame, schools: pd.DataFrame, band: str, tea
 def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
     """Compute travel for every origin, band and school, and keep the pairs the rules allow.
 
-    Minutes come from the travel CSV where it lists a pair (for every band and for boarders' weekly
-    trips), else from straight-line distance x ``travel.detour`` at ``travel.walk_kmh`` (bands with
-    ``mode = "walk"``) or ``travel.bus_kmh`` (other bands, and every boarder's weekly trip).
-    With ``inputs.complete = true`` only listed pairs exist.
+    Minutes come from the travel CSV where it lists a pair (for the mode of its ``mode`` column, else of
+    ``[inputs] travel_mode``, else both; for the band of its ``band`` column, else every band; a row for a mode or
+    band overrides one for every mode or band), else along the road network of ``[inputs] roads``, else from
+    straight-line distance x ``travel.detour``; at ``travel.walk_kmh`` (bands with ``mode = "walk"``) or
+    ``travel.bus_kmh`` (other bands, and every boarder's weekly trip). With ``inputs.complete = true`` only listed
+    pairs exist.
     """
     origins, schools = inputs.origins, inputs.schools
-    km, bus, walk = _matrices(inputs, scenario)
+    base, listed = _computed(inputs, scenario), _listed(inputs, scenario)
+    notes = _notes(inputs, scenario)
+    for note in notes:
+        log.warning("%s", note)
     closed = (schools["lock"] == "closed").to_numpy()
     can_be_hub = schools["can_be_hub"].to_numpy(bool)
     weekly_limit = scenario.boarding.max_weekly_minutes
@@ -112,7 +189,9 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
         rule = scenario.rules.band(band)
         pupils = origins[pupils_column(band)].to_numpy(float)
         teaches = schools["teaches_" + band].to_numpy(bool)
-        day = walk if rule.mode == "walk" else bus
+        modes = _for_band(base, listed, band)
+        bus = modes.bus
+        day, day_km = modes.day(rule.mode)
         current = _current_school(origins, schools, band, teaches, day)
         limit = np.inf if rule.max_minutes is None else rule.max_minutes
         weekly_ok = ~np.isnan(bus) & (bus <= (np.inf if weekly_limit is None else weekly_limit) + EPS)
@@ -131,7 +210,7 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
             "school_id": school_ids[si],
             "pupils": pupils[oi],
             "minutes": np.where(boards, bus[oi, si], day[oi, si]),
-            "km": km[oi, si],
+            "km": np.where(boards, modes.bus_km[oi, si], day_km[oi, si]),
             "boards": boards,
             "moves": moves[oi, si],
         }))
@@ -167,7 +246,7 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
     table = pd.concat(tables, ignore_index=True)
     table["boards"] = table["boards"].astype(bool)
     table["moves"] = table["moves"].astype(bool)
-    return Pairs(table=table, demand=pd.concat(demands, ignore_index=True))
+    return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes)
 
 
 def school_minutes(inputs: Inputs, scenario: Scenario, *, mode: str = "bus") -> pd.DataFrame:
@@ -176,8 +255,10 @@ def school_minutes(inputs: Inputs, scenario: Scenario, *, mode: str = "bus") -> 
     This is the one rule for trips between schools (teachers redeployed after a plan, teachers of an
     education group).
 
-    A pair the travel CSV lists (``origin_id`` one school, ``school_id`` the other) takes its minutes, in the
-    listed direction, and the other direction too unless that is listed as well. Other pairs: straight-line
+    A pair the travel CSV lists (``origin_id`` one school, ``school_id`` the other) for ``mode`` (its ``mode``
+    column, else ``[inputs] travel_mode``) and every band takes its minutes, in the listed direction, and the
+    other direction too unless that is listed as well. Other pairs: along the roads of ``[inputs] roads`` when
+    given, else straight-line
     metres in the metric CRS x ``travel.detour`` at ``travel.bus_kmh`` (``mode = "walk"``:
     ``travel.walk_kmh``), when both schools have coordinates; NaN otherwise. The diagonal is 0.
     """
@@ -185,22 +266,36 @@ def school_minutes(inputs: Inputs, scenario: Scenario, *, mode: str = "bus") -> 
     ids = schools["school_id"].astype(str).tolist()
     n = len(ids)
     minutes = np.full((n, n), np.nan)
-    if isinstance(schools, gpd.GeoDataFrame) and "geometry" in schools and n:
+    if inputs.roads is not None and not scenario.inputs.complete:
+        minutes = inputs.roads.modes["walk" if mode == "walk" else "bus"].school_minutes.copy()
+    elif isinstance(schools, gpd.GeoDataFrame) and "geometry" in schools and n:
         speed = scenario.travel.walk_kmh if mode == "walk" else scenario.travel.bus_kmh
         x, y = schools.geometry.x.to_numpy(float), schools.geometry.y.to_numpy(float)
         metres = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
         minutes = metres / 1000.0 * scenario.travel.detour / speed * 60.0
-    if inputs.travel is not None and len(inputs.travel):
+    listed = _listed_between(inputs, scenario, mode)
+    if listed is not None and len(listed):
         index = pd.Index(ids)
-        a = index.get_indexer(inputs.travel["origin_id"].astype(str))
-        b = index.get_indexer(inputs.travel["school_id"].astype(str))
-        listed = inputs.travel["minutes"].to_numpy(float)
+        a = index.get_indexer(listed["origin_id"].astype(str))
+        b = index.get_indexer(listed["school_id"].astype(str))
+        values = listed["minutes"].to_numpy(float)
         keep = (a >= 0) & (b >= 0) & (a != b)
-        a, b, listed = a[keep], b[keep], listed[keep]
+        a, b, values = a[keep], b[keep], values[keep]
         given = np.zeros((n, n), bool)
         given[a, b] = True
         back = ~given[b, a]  # the reverse direction, where the CSV does not list it itself
-        minutes[b[back], a[back]] = listed[back]
-        minutes[a, b] = listed
+        minutes[b[back], a[back]] = values[back]
+        minutes[a, b] = values
     np.fill_diagonal(minutes, 0.0)
     return pd.DataFrame(minutes, index=ids, columns=ids)
+
+
+def _listed_between(inputs: Inputs, scenario: Scenario, mode: str) -> pd.DataFrame | None:
+    """Return the travel file's rows that give ``mode``'s minutes, for every band (the last row of a pair wins)."""
+    travel = inputs.travel
+    if travel is None:
+        return None
+    given = travel["mode"] if "mode" in travel else pd.Series("", index=travel.index)
+    given = given.where(given != "", scenario.inputs.travel_mode or "both")
+    band = travel["band"] if "band" in travel else pd.Series("", index=travel.index)
+    return travel[given.isin([mode, "both"]) & (band == "")]

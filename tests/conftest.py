@@ -35,8 +35,8 @@ def write_instance(folder: Path, *, schools: list[dict], villages: list[dict] | 
                    travel: list[tuple] | None = None, scenario: dict | None = None) -> Path:
     """Write schools.csv, villages.csv, travel.csv and scenario.toml; return the scenario path.
 
-    ``travel`` rows are ``(origin_id, school_id, minutes)``; with travel given, ``complete = true``
-    unless the scenario says otherwise.
+    ``travel`` rows are ``(origin_id, school_id, minutes)``; with travel given, ``complete = true`` and
+    ``travel_mode = "both"`` unless the scenario says otherwise.
     """
     folder.mkdir(parents=True, exist_ok=True)
     _zero_pupils(pd.DataFrame(schools)).to_csv(folder / "schools.csv", index=False)
@@ -48,6 +48,7 @@ def write_instance(folder: Path, *, schools: list[dict], villages: list[dict] | 
         pd.DataFrame(travel, columns=["origin_id", "school_id", "minutes"]).to_csv(folder / "travel.csv", index=False)
         inputs["travel"] = "travel.csv"
         inputs["complete"] = True
+        inputs["travel_mode"] = "both"  # hand-made minutes, for walkers and riders alike (said, so no warning)
     data = {"name": "tiny", "inputs": inputs, **{k: dict(v) for k, v in UNPRICED.items()}}
     for key, value in (scenario or {}).items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):

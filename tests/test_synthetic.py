@@ -160,3 +160,23 @@ def test_distances_are_metric_not_degrees(county):
     metres = walking_distances_m(schools, villages)
     assert 100.0 < metres.max() <= 1200.0
     assert np.isfinite(metres).all()
+
+
+def test_committed_roads_match_the_generator(boundary):
+    from consolidation.synthetic import make_county_roads
+
+    made = make_county_roads(boundary=boundary, seed=SEED)
+    read = gpd.read_file(DATA / "roads.gpkg")
+    message = "data/roads.gpkg drifted: run python -m consolidation.synthetic --out data --seed 7"
+    assert read["highway"].tolist() == made["highway"].tolist(), message
+    assert all(a.equals_exact(b, 1e-7) for a, b in zip(read.geometry, made.geometry)), message
+    counts = made["highway"].value_counts()
+    assert counts["path"] == 3 and counts["secondary"] == 4 and counts["primary"] == 1
+
+
+def test_roads_are_the_same_bytes_every_time(tmp_path):
+    from consolidation.synthetic.road_lines import write_roads
+
+    roads = gpd.read_file(DATA / "roads.gpkg")
+    first = write_roads(roads, tmp_path).read_bytes()
+    assert write_roads(roads, tmp_path).read_bytes() == first

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import tomli_w
 from shapely.geometry import LineString
@@ -81,14 +82,43 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _geo_layers(plan: Plan, inputs: Inputs) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def road_routes(plan: Plan, inputs: Inputs, scenario: Scenario) -> dict | None:
+    """Return the road route of every trip of the plan and of today, ``{(origin_id, school_id): xy}``; None
+    without roads.
+
+    A trip's mode is its band's (``rules.<band>.mode``), by bus for boarders; routes are followed back along the
+    Dijkstra predecessors kept for each school, for these pairs only.
+    """  # noqa: D205 - one sentence
+    if inputs.roads is None or scenario.inputs.complete:
+        return None
+    o_at = {str(o): i for i, o in enumerate(inputs.origins["origin_id"])}
+    s_at = {str(s): i for i, s in enumerate(inputs.schools["school_id"])}
+    routes: dict = {}
+    a = plan.assignments
+    boards = a["boards"].astype(float).to_numpy() > 0 if "boards" in a else np.zeros(len(a), bool)
+    for row, board in zip(a.itertuples(index=False), boards):
+        mode = "bus" if board else scenario.rules.band(row.band).mode
+        for school, day in ((row.school_id, mode), (getattr(row, "current_school_id", None), None)):
+            key = (str(row.origin_id), str(school))
+            if key in routes or key[0] not in o_at or key[1] not in s_at:
+                continue
+            route = inputs.roads.route(o_at[key[0]], s_at[key[1]], day or scenario.rules.band(row.band).mode)
+            if route is not None:
+                routes[key] = route
+    return routes
+
+
+def _geo_layers(plan: Plan, inputs: Inputs,
+                routes: dict | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
     schools = gpd.GeoDataFrame(
         plan.schools, geometry=inputs.schools.set_index("school_id").geometry.reindex(plan.schools["school_id"]).values,
         crs=inputs.crs)
     origins = inputs.origins
     where = dict(zip(schools["school_id"], schools.geometry))
     origin_at = dict(zip(origins["origin_id"], origins.geometry))
-    lines = [LineString([origin_at[o], where[s]]) for o, s in zip(plan.assignments["origin_id"],
+    routes = routes or {}
+    lines = [LineString(routes[(str(o), str(s))]) if (str(o), str(s)) in routes else
+             LineString([origin_at[o], where[s]]) for o, s in zip(plan.assignments["origin_id"],
                                                                   plan.assignments["school_id"])]
     assignments = gpd.GeoDataFrame(plan.assignments, geometry=lines, crs=inputs.crs)
     return schools, origins, assignments
@@ -209,7 +239,8 @@ def _write_map(folder: Path, plan: Plan, inputs: Inputs | None, scenario: Scenar
     """
     if inputs is None or not inputs.has_geometry:
         return None
-    schools, origins, lines = _geo_layers(plan, inputs)
+    routes = road_routes(plan, inputs, scenario)
+    schools, origins, lines = _geo_layers(plan, inputs, routes)
     if name == "map.png":
         gpkg = folder / "plan.gpkg"
         _in_output_crs(schools, scenario).to_file(gpkg, layer="schools", driver="GPKG")
@@ -220,7 +251,8 @@ def _write_map(folder: Path, plan: Plan, inputs: Inputs | None, scenario: Scenar
             _in_output_crs(inputs.boundary, scenario).to_file(gpkg, layer="boundary", driver="GPKG")
     year = plan.summary.get("year") if programme is not None else None
     draw_plan_map(schools=schools, origins=origins, assignments=plan.assignments, boundary=inputs.boundary,
-                  path=folder / name, title=scenario.name if year is None else f"{scenario.name} · {year}", lang=lang)
+                  path=folder / name, title=scenario.name if year is None else f"{scenario.name} · {year}", lang=lang,
+                  routes=routes, roads=None if routes is None else inputs.roads.network.segments())
     return (folder / name).read_bytes()
 
 

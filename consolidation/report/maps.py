@@ -54,6 +54,7 @@ COLORS = {
     "trip_moved": "#ef8a17",
     "trip_board": "#6a3d9a",
     "differs": "#00897b",
+    "road": "#cdbfa3",
 }
 TRIP_STYLES = {  # kind: (line style, width, zorder)
     "trip_same": ("-", 0.9, 2),
@@ -78,6 +79,10 @@ class PlanLayers:
     origins: gpd.GeoDataFrame | None
     assignments: pd.DataFrame
     boundary: gpd.GeoDataFrame | None
+    routes: dict | None = None
+    """``{(origin_id, school_id): array of shape (k, 2)}``: trips drawn along their road route (same CRS)."""
+    roads: np.ndarray | None = None
+    """Road segments (m x 2 x 2) drawn under the trips."""
 
     @property
     def frames(self) -> list:
@@ -90,7 +95,7 @@ class PlanLayers:
         return max(float(before.max()) if len(before) else 0.0, float(after.max()) if len(after) else 0.0, 1.0)
 
 
-def plan_layers(*, schools, origins, assignments, boundary, crs=None) -> PlanLayers:
+def plan_layers(*, schools, origins, assignments, boundary, crs=None, routes=None, roads=None) -> PlanLayers:
     """Check and project the layers of a plan for drawing.
 
     Parameters
@@ -104,6 +109,9 @@ def plan_layers(*, schools, origins, assignments, boundary, crs=None) -> PlanLay
     crs : optional
         Draw in this CRS (e.g. another plan's, to draw both at one extent). By default the
         schools' CRS, or the local UTM zone when that is in degrees.
+    routes, roads : optional
+        Trips along roads (``{(origin_id, school_id): xy}``) and road segments, in the schools' CRS; left out
+        when the map is drawn in another CRS.
 
     Raises
     ------
@@ -118,13 +126,16 @@ def plan_layers(*, schools, origins, assignments, boundary, crs=None) -> PlanLay
         crs = schools.crs
         if crs is not None and crs.is_geographic:
             crs = schools.estimate_utm_crs()
+    if schools.crs is None or crs is None or not schools.crs.equals(crs):
+        routes = roads = None
     schools = kit.to_crs(schools, crs)
     origins = kit.to_crs(kit.with_geometry(origins), crs)
     boundary = kit.to_crs(kit.with_geometry(boundary), crs)
     assignments = pd.DataFrame(assignments) if assignments is not None else pd.DataFrame()
     if "geometry" in assignments:
         assignments = pd.DataFrame(assignments.drop(columns="geometry"))
-    return PlanLayers(schools=schools, origins=origins, assignments=assignments, boundary=boundary)
+    return PlanLayers(schools=schools, origins=origins, assignments=assignments, boundary=boundary,
+                      routes=routes or None, roads=roads)
 
 
 def map_texts(layers: Iterable[PlanLayers], lang: str) -> list[str]:
@@ -137,7 +148,7 @@ def map_texts(layers: Iterable[PlanLayers], lang: str) -> list[str]:
 
 
 def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLike, title: str,
-                  lang: str = "en") -> None:
+                  lang: str = "en", routes: dict | None = None, roads: np.ndarray | None = None) -> None:
     """Write a PNG map comparing today's schools and trips with the plan.
 
     Parameters
@@ -158,6 +169,10 @@ def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLi
         Title above both panels.
     lang : str, default "en"
         ``zh`` for Chinese titles, legend and scale bar; anything else is English.
+    routes : dict, optional
+        ``{(origin_id, school_id): xy array}``: trips drawn along their road route instead of straight.
+    roads : numpy.ndarray, optional
+        Road segments (m x 2 x 2), drawn thin and grey under the trips.
 
     Raises
     ------
@@ -166,7 +181,8 @@ def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLi
     """
     lang = i18n.norm_lang(lang)
     lab = LABELS[lang]
-    layers = plan_layers(schools=schools, origins=origins, assignments=assignments, boundary=boundary)
+    layers = plan_layers(schools=schools, origins=origins, assignments=assignments, boundary=boundary,
+                         routes=routes, roads=roads)
     schools = layers.schools
     pmax = layers.pupils_max()
     bounds, aspect = kit.extent(layers.frames)
@@ -187,6 +203,7 @@ def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLi
                           LEGEND_IN / fig_h, panel_w / FIG_WIDTH_IN, panel_h / fig_h)) for i in range(2)]
 
     draw_base(axes[0], layers.boundary, layers.origins)
+    draw_roads(axes[0], layers)
     frame_axes(axes[0], bounds)
     _draw_today(axes[0], layers, _num(schools, "pupils_before"), pmax, lab, family)
     kit.scale_bar(axes[0], lab["km"], family)
@@ -257,6 +274,7 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
     family = family or kit.font_family(map_texts([layers], lang) + [name or ""])
     draw_base(ax, layers.boundary, layers.origins)
     frame_axes(ax, bounds)  # after the base: geopandas labels the axes when it plots
+    draw_roads(ax, layers)
     _draw_trips(ax, layers, small)
     marks = _school_marks(layers.schools, pmax, small)
     _draw_schools(ax, marks)
@@ -308,7 +326,7 @@ def _draw_trips(ax, layers: PlanLayers, small: bool) -> None:
     assignments = layers.assignments
     kinds = _trip_kind(assignments)
     for kind, (style, width, z) in TRIP_STYLES.items():
-        lines = _segments(assignments[kinds == kind], "school_id", *ends)
+        lines = _segments(assignments[kinds == kind], "school_id", *ends, routes=layers.routes)
         ax.add_collection(LineCollection(lines, colors=COLORS[kind], linewidths=width * (0.8 if small else 1),
                                          linestyles=style, zorder=z))
 
@@ -458,7 +476,7 @@ def _draw_today(ax, layers: PlanLayers, before, pmax, lab, family) -> None:
     """Today: every school that has pupils, and a line from each origin to its school."""
     schools = layers.schools
     ends = (_xy_lookup(layers.origins, "origin_id"), _xy_lookup(schools, "school_id"))
-    lines = _segments(layers.assignments, "current_school_id", *ends)
+    lines = _segments(layers.assignments, "current_school_id", *ends, routes=layers.routes)
     style, width, z = TRIP_STYLES["trip_same"]
     ax.add_collection(LineCollection(lines, colors=COLORS["trip_same"], linewidths=width,
                                      linestyles=style, zorder=z))
@@ -496,13 +514,25 @@ def _xy_lookup(df, id_col: str) -> dict[str, tuple[float, float]]:
     return {str(i): (a, b) for i, a, b in zip(df[id_col], x, y)}
 
 
-def _segments(assign: pd.DataFrame, target: str, origin_xy: dict, school_xy: dict) -> list:
-    """One line per distinct (origin, target school); unknown or coincident ends are skipped."""
+def draw_roads(ax, layers: PlanLayers) -> None:
+    """Draw the road network thin and grey under the trips, when the layers have one."""
+    if layers.roads is not None and len(layers.roads):
+        ax.add_collection(LineCollection(layers.roads, colors=COLORS["road"], linewidths=0.5, zorder=1.5))
+
+
+def _segments(assign: pd.DataFrame, target: str, origin_xy: dict, school_xy: dict, routes: dict | None = None) -> list:
+    """One line per distinct (origin, target school), along its road route when known; unknown or coincident ends
+    are skipped.
+    """  # noqa: D205 - one sentence
     if len(assign) == 0 or target not in assign or "origin_id" not in assign:
         return []
     pairs = assign[["origin_id", target]].dropna().astype(str).drop_duplicates()
     segs = []
     for o, s in pairs.itertuples(index=False):
+        route = routes.get((o, s)) if routes else None
+        if route is not None and len(route) > 1:
+            segs.append(route)
+            continue
         a, b = origin_xy.get(o), school_xy.get(s)
         if a is not None and b is not None and math.dist(a, b) > 1.0:
             segs.append([a, b])

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pyproj import Transformer
 from shapely.geometry import Polygon
 
 from .enrolment import _city_schools, _rural_pupils, _township_schools
-from .geography import _county_area, _school_sites, _Valleys, _valleys, _villages_along_valleys, default_boundary
+from .geography import _Area, _county_area, _school_sites, _Valleys, _valleys, _villages_along_valleys, default_boundary
+from .road_lines import make_roads
 from .tables import (
     _city_rows,
     _place_names,
@@ -81,6 +84,15 @@ def make_county(*, boundary: Polygon | None = None, seed: int = 7, n_villages: i
         If a count is negative, there is no township school, or ``n_villages`` is smaller than
         the villages that host schools plus the neighbourhoods.
     """
+    schools, villages, _, _ = _county(boundary=boundary, seed=seed, n_villages=n_villages,
+                                      n_small_schools=n_small_schools, n_township_schools=n_township_schools,
+                                      n_city_schools=n_city_schools)
+    return schools, villages
+
+
+def _county(*, boundary: Polygon | None, seed: int, n_villages: int, n_small_schools: int, n_township_schools: int,
+            n_city_schools: int) -> tuple[pd.DataFrame, pd.DataFrame, list, _Area]:
+    """Run every step of :func:`make_county`; also return the valley lines and the area (metres)."""
     n_neigh = n_city_schools + 1 if n_city_schools else 0
     _check_counts(n_villages, n_small_schools, n_township_schools, n_city_schools, n_neigh)
     rng = np.random.default_rng(seed)
@@ -100,7 +112,26 @@ def make_county(*, boundary: Polygon | None = None, seed: int = 7, n_villages: i
             + _township_rows(townships, points, rural.xy, names, ids, rng)
             + _city_rows(city, names, ids))
     schools = _staff_and_quality(_schools_table(rows, area.to_deg), np.random.default_rng([seed, 1]))
-    return schools, _villages_table(rural, pupils, city, townships, points, names, ids, area.to_deg)
+    return schools, _villages_table(rural, pupils, city, townships, points, names, ids, area.to_deg), lines, area
+
+
+def make_county_roads(*, boundary: Polygon | None = None, seed: int = 7, **sizes: int) -> gpd.GeoDataFrame:
+    """Return the SYNTHETIC road network of the county :func:`make_county` makes with the same arguments.
+
+    The roads follow its valleys (see :mod:`.road_lines`); which villages lie across a ravine is drawn from a third
+    generator seeded ``[seed, 2]``, so the county's tables do not change. Lines in WGS84 with ``highway``.
+    """
+    params = {"n_villages": 60, "n_small_schools": 26, "n_township_schools": 4, "n_city_schools": 4, **sizes}
+    schools, villages, lines, area = _county(boundary=boundary, seed=seed, **params)
+    to_m = Transformer.from_crs(4326, area.to_deg.source_crs, always_xy=True)
+    frames = [villages[["lon", "lat"]].to_numpy(float), schools[["lon", "lat"]].to_numpy(float)]
+    points = np.vstack([np.column_stack(to_m.transform(f[:, 0], f[:, 1])) for f in frames])
+    rural = points[:, 1] < area.y_urban
+    at_school = np.zeros(len(points), bool)
+    at_school[len(villages):] = True
+    school_xy = np.round(points[len(villages):], 3)
+    at_school[:len(villages)] = (np.round(points[:len(villages)], 3)[:, None, :] == school_xy[None]).all(-1).any(1)
+    return make_roads(lines, points, rural, at_school, area.to_deg.source_crs, np.random.default_rng([seed, 2]))
 
 
 def write_county(schools: pd.DataFrame, villages: pd.DataFrame,
