@@ -262,3 +262,28 @@ def test_the_example_county_runs_on_its_roads(tmp_path):
     result = run_scenario(load_scenario(REPO / "scenarios" / "roads.toml"), out=tmp_path / "roads")
     assert result.status in ("optimal", "feasible")
     assert (tmp_path / "roads" / "map.png").exists()
+
+
+def test_a_real_openstreetmap_extract_gives_road_minutes(tmp_path):
+    """pyrosm's own test extract (a small .osm.pbf it ships for its tests; no download): roads read, minutes."""
+    pyrosm = pytest.importorskip("pyrosm")
+    import shutil
+
+    pbf = Path(pyrosm.get_data("test_pbf"))
+    shutil.copy(pbf, tmp_path / "extract.osm.pbf")
+    ways = pyrosm.OSM(str(pbf)).get_network(network_type="driving")
+    points = [p for geom in ways.geometry[:40] for p in geom.geoms[0].coords[:1]] if ways.geom_type.iloc[0] == \
+        "MultiLineString" else [geom.coords[0] for geom in ways.geometry[:40]]
+    schools = [{"school_id": f"S{i}", "name": f"School {i}", "bands": "G1_3,G4_6,G7_9", "capacity": 500,
+                "max_capacity": 500, "beds": 0, "max_beds": 0, "lon": x, "lat": y, "pupils_g4_6": 10}
+               for i, (x, y) in enumerate(points[:3])]
+    villages = [{"village_id": f"V{i}", "lon": x, "lat": y, "pupils_g4_6": 10, "school_id": "S0"}
+                for i, (x, y) in enumerate(points[10:16])]
+    path = write_instance(tmp_path, schools=schools, villages=villages,
+                          scenario={"inputs": {"roads": "extract.osm.pbf"}, "rules": {"G4_6": {"max_minutes": 120}}})
+    out = tmp_path / "travel.csv"
+    result = CliRunner().invoke(cli.main, ["travel", str(path), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert len(table) > 0 and table["minutes"].notna().all() and (table["minutes"] >= 0).all()
+    assert set(table["mode"]) <= {"walk", "bus"} and (table["snap_m"] < 100).all()
