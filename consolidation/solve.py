@@ -18,7 +18,6 @@ import pulp
 
 from .heuristic import covers, start
 from .model import BuiltModel, ProgrammeModel
-from .model import rolling
 from .model.radius import Radius
 from .scenario import SolverSettings
 from .status import WITH_SOLUTION, Status
@@ -82,8 +81,6 @@ class Outcome:
         return self.values.get("full", {})
 
 
-START_SHARE = 0.4
-"""Share of a programme's time limit its year-by-year start may take (:mod:`consolidation.model.rolling`)."""
 SHORT_LIMIT_S = 20.0
 """Seconds left for HiGHS under which its presolve is switched off (see :meth:`_BulkHiGHS.buildSolverModel`)."""
 LARGE_MIP_COLUMNS = 20_000
@@ -408,20 +405,8 @@ def solve_programme(programme: ProgrammeModel, settings: SolverSettings, *, star
         outcome = solve(programme.models[0], settings, started=started)
         return outcome, (outcome,)
     called = time.perf_counter()
-    began = called if started is None else started
-    warm = False
-    if settings.name == "highs" and highs_available() and rolling.applies(programme, LARGE_MIP_COLUMNS):
-        values0 = rolling.year_by_year(programme, settings, began + START_SHARE * settings.time_limit_s)
-        if values0:
-            by_name = programme.problem.variablesDict()
-            for name, value in values0.items():
-                if name in by_name:
-                    by_name[name].setInitialValue(value)
-            warm = True
-        log.debug("programme start year by year: %s (%.2f s)", "found" if warm else "none",
-                  time.perf_counter() - called)
-    spent = time.perf_counter() - began
-    status, objective, gap, label, _, stopped = _run_with_reason(programme.problem, settings, warm, spent)
+    spent = called - (called if started is None else started)
+    status, objective, gap, label, _, stopped = _run_with_reason(programme.problem, settings, False, spent)
     seconds = time.perf_counter() - called
     found = status in WITH_SOLUTION
     years = tuple(Outcome(status=status, objective=float(pulp.value(m.objective) or 0.0) if found else None,

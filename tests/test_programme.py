@@ -207,29 +207,3 @@ def test_the_example_programme_runs_from_the_command_line(tmp_path):
     for sid, year in closed.items():  # closed once, for good
         assert (schools.loc[(schools["school_id"] == sid) & (schools["year"] > year), "open"] == 0).all()
     assert "Programme 2026" in (out / "report.html").read_text(encoding="utf-8")
-
-
-def test_the_year_by_year_start_keeps_every_rule_of_the_programme(instance):
-    import time
-
-    from consolidation.checks import check_inputs
-    from consolidation.io import read_inputs
-    from consolidation.model import build_programme
-    from consolidation.model import rolling
-    from consolidation.programme import inputs_by_year
-    from consolidation.travel import build_pairs
-
-    scenario = load_scenario(_county(instance, {"lead_years": 1, "max_closures_per_year": 1})).scenario
-    inputs = check_inputs(read_inputs(scenario), scenario)
-    years = inputs_by_year(inputs, scenario)
-    pm = build_programme({y: build_pairs(d, scenario) for y, d in years.items()},
-                         {y: d.schools.set_index("school_id") for y, d in years.items()}, scenario)
-    assert rolling.applies(pm, 0) and not rolling.applies(pm, 10**6)
-    start = rolling.year_by_year(pm, scenario.solver, time.perf_counter() + 60)
-    assert start is not None
-    for var in pm.problem.variables():
-        var.varValue = start.get(var.name, 0.0)
-    broken = [name for name, row in pm.problem._constraints.items() if not row.valid(1e-6)]
-    assert not broken
-    # nothing is built in a start, so B never has the room for C's or A's pupils: every school stays open
-    assert all(start[f"open__{s}__y{y}"] == 1 for s in "ABC" for y in YEARS)

@@ -197,8 +197,6 @@ class ProgrammeModel:
     problem: pulp.LpProblem
     models: tuple[BuiltModel, ...]
     weights: tuple[float, ...]
-    scenario: Scenario | None = None
-    """The scenario it was built from (a year's block can be built again alone from it)."""
 
     @property
     def years(self) -> tuple[int | None, ...]:
@@ -254,7 +252,7 @@ def build_programme(pairs: Mapping[int | None, Pairs], schools: Mapping[int | No
                     family.across(builders, scenario)
         models = tuple(dataclasses.replace(m.freeze(), objective=o if several else None)
                        for m, o in zip(builders, objectives))
-        return ProgrammeModel(problem=problem, models=models, weights=tuple(weights), scenario=scenario)
+        return ProgrammeModel(problem=problem, models=models, weights=tuple(weights))
     finally:
         if was_enabled:
             gc.enable()
