@@ -66,13 +66,10 @@ def to_wgs84(lon, lat, datum: str) -> tuple[np.ndarray, np.ndarray]:
         WGS84 longitude and latitude, within 0.5 m (GCJ-02) or 1 m (BD-09) of the exact inverse. GCJ-02 points
         outside China's bounding box come back unchanged.
     """
-    x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     if datum == "wgs84":
-        return x.copy(), y.copy()
+        return _each(lon, lat, None)
     (point, inverse, _), _wgs = _converters(datum)
-    out = [inverse(point(lat=float(b), lon=float(a))) for a, b in zip(x.ravel(), y.ravel())]
-    return (np.array([p.lon for p in out], dtype=float).reshape(x.shape),
-            np.array([p.lat for p in out], dtype=float).reshape(y.shape))
+    return _each(lon, lat, lambda a, b: inverse(point(lat=b, lon=a)))
 
 
 def from_wgs84(lon, lat, datum: str) -> tuple[np.ndarray, np.ndarray]:
@@ -90,11 +87,18 @@ def from_wgs84(lon, lat, datum: str) -> tuple[np.ndarray, np.ndarray]:
     tuple of numpy.ndarray
         Longitude and latitude in ``datum``.
     """
-    x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     if datum == "wgs84":
-        return x.copy(), y.copy()
+        return _each(lon, lat, None)
     (_, _, forward), wgs = _converters(datum)
-    out = [forward(wgs(lat=float(b), lon=float(a))) for a, b in zip(x.ravel(), y.ravel())]
+    return _each(lon, lat, lambda a, b: forward(wgs(lat=b, lon=a)))
+
+
+def _each(lon, lat, convert) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``convert(lon, lat)`` point by point (a point with ``.lon``, ``.lat``), or copies without one."""
+    x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    if convert is None:
+        return x.copy(), y.copy()
+    out = [convert(float(a), float(b)) for a, b in zip(x.ravel(), y.ravel())]
     return (np.array([p.lon for p in out], dtype=float).reshape(x.shape),
             np.array([p.lat for p in out], dtype=float).reshape(y.shape))
 
