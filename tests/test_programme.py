@@ -195,7 +195,7 @@ def test_the_example_programme_runs_from_the_command_line(tmp_path):
 
     out = tmp_path / "programme"
     result = CliRunner().invoke(cli.main, ["run", str(REPO / "scenarios" / "programme.toml"), "--out", str(out),
-                                           "--set", "years.last=2028", "--time-limit", "20", "-q"])
+                                           "--set", "years.last=2028", "--time-limit", "10", "-q"])
     assert result.exit_code == 0, result.output
     assert "programme 2026-2028" in result.output and "  2027:" in result.output
     years = pd.read_csv(out / "years.csv")
