@@ -65,6 +65,12 @@ class _Clock:
 def prepare(loaded: LoadedScenario, clock: _Clock | None = None) -> tuple[Inputs, Pairs]:
     """Read and check the data, and build the eligible pairs. Raises InputError on bad data."""
     clock = clock or _Clock()
+    inputs = _read(loaded, clock)
+    return inputs, _pairs(inputs, loaded.scenario, clock)
+
+
+def _read(loaded: LoadedScenario, clock: _Clock) -> Inputs:
+    """Read and check the data (the ``read`` stage). Raises InputError on bad data."""
     scenario = loaded.scenario
     for key, old, new in loaded.overrides:
         log.info("override %s: %r -> %r", key, old, new)
@@ -75,12 +81,17 @@ def prepare(loaded: LoadedScenario, clock: _Clock | None = None) -> tuple[Inputs
     clock.stage("read", t, f"{len(inputs.schools)} schools, {len(inputs.origins)} "
                            f"{'villages' if scenario.inputs.villages else 'origins'}"
                            + (f", {len(inputs.travel)} travel pairs listed" if inputs.travel is not None else ""))
+    return inputs
+
+
+def _pairs(inputs: Inputs, scenario: Scenario, clock: _Clock) -> Pairs:
+    """Build the eligible pairs of the data's enrolment (the ``travel`` stage)."""
     t = time.perf_counter()
     pairs = build_pairs(inputs, scenario)
     boarding = int(pairs.table["boards"].sum())
     clock.stage("travel", t, f"{len(pairs.table)} eligible pairs ({boarding} by boarding) for "
                              f"{len(pairs.demand)} origin-bands with {pairs.demand['pupils'].sum():,.0f} pupils")
-    return inputs, pairs
+    return pairs
 
 
 def run_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False, lang: str = "en",
@@ -111,22 +122,17 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
     """Run the body of :func:`run_scenario`, once ``out`` is reserved."""
     started = datetime.now(UTC).isoformat(timespec="seconds")
     scenario = loaded.scenario
-    if out is not None:
-        from .report.folder import RunRecord, write_run  # maps and HTML only when writing
     clock = _Clock()
-    inputs, pairs = prepare(loaded, clock)
-    if scenario.years.programme:
+    inputs = _read(loaded, clock)
+    if scenario.years.programme:  # its pairs are each planned year's (the first year's data included)
         return _run_programme(loaded, inputs, out=out, overwrite=overwrite, lang=lang, while_solving=while_solving,
                               save_lp=save_lp, clock=clock, started=started)
+    pairs = _pairs(inputs, scenario, clock)
     plan = groups = staff = None
     reasons = infeasibility_reasons(pairs, inputs, scenario)
-    base = {"scenario": scenario.name, "description": scenario.description, "objective": None, "gap": None,
-            "solver": scenario.solver.name, "seconds": 0.0, "reasons": reasons}
+    base = _base(scenario, reasons, save_lp)
     if reasons:
         summary = {**base, "status": "infeasible"}
-        log.info("checks   infeasible before solving: %d reason(s)", len(reasons))
-        if save_lp is not None:
-            log.warning("no model was built (infeasible before solving), so %s was not written", save_lp)
     else:
         t = building = time.perf_counter()  # the time limit counts from here: building is part of solving
         model = build_model(pairs, inputs, scenario)
@@ -134,13 +140,7 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                                 f"{model.problem.numConstraints()} constraints")
         if save_lp is not None:
             log.info("model    written to %s", write_lp(model, save_lp))
-        t = time.perf_counter()
-        log.info("solve    %s, time limit %g s, gap %g ...", scenario.solver.name, scenario.solver.time_limit_s,
-                 scenario.solver.gap)
-        with (while_solving or (lambda limit: nullcontext()))(scenario.solver.time_limit_s):
-            outcome = solve(model, scenario.solver, started=building)
-        gap = "" if outcome.gap is None else f", gap {outcome.gap:.2%}"
-        clock.stage("solve", t, f"{outcome.status}{gap}, {outcome.solver}")
+        outcome = _solving(scenario, clock, while_solving, lambda: solve(model, scenario.solver, started=building))
         if outcome.has_plan:
             t = time.perf_counter()
             plan = make_plan(outcome, pairs, inputs, scenario)
@@ -160,22 +160,69 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
             clock.stage("diagnose", t, f"{len(summary['reasons'])} reason(s)")
         else:
             summary = {**base, "status": "no_solution", "solver": outcome.solver, "seconds": outcome.seconds,
-                       "reasons": [f"No plan was found: {outcome.stopped}." if outcome.stopped else
-                                   f"No plan was found within the time limit of {scenario.solver.time_limit_s:g} s: "
-                                   "raise [solver] time_limit_s (or --time-limit)."]}
-    summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
-    summary["notes"] = list(pairs.notes)
-    written = None
-    if out is not None:
-        t = time.perf_counter()
-        record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
-                           finished=datetime.now(UTC).isoformat(timespec="seconds"))
-        written = write_run(Path(out), loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record,
-                            overwrite=overwrite, protect=scenario_paths(loaded), lang=lang, groups=groups,
-                            redeployments=staff.moves if staff is not None and staff.known else None)
-        clock.stage("report", t, f"wrote {written}")
+                       "reasons": [_no_plan(outcome, scenario, "plan")]}
+    _finish(summary, loaded, pairs.notes)
+    written = _write(out, loaded, inputs, plan, summary, clock, started, overwrite=overwrite, lang=lang,
+                     groups=groups, redeployments=staff.moves if staff is not None and staff.known else None)
     return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, groups=groups,
                      staffing=staff)
+
+
+def _base(scenario: Scenario, reasons: list[str], save_lp: Path | None) -> dict[str, Any]:
+    """Return the summary of a run without a plan, before solving (``reasons``: why it is infeasible, if so)."""
+    if reasons:
+        log.info("checks   infeasible before solving: %d reason(s)", len(reasons))
+        if save_lp is not None:
+            log.warning("no model was built (infeasible before solving), so %s was not written", save_lp)
+    return {"scenario": scenario.name, "description": scenario.description, "objective": None, "gap": None,
+            "solver": scenario.solver.name, "seconds": 0.0, "reasons": reasons}
+
+
+def _solving(scenario: Scenario, clock: _Clock, while_solving: Callable[[float], AbstractContextManager] | None,
+             call: Callable[[], Any]) -> Any:
+    """Run ``call`` (the solve) inside ``while_solving`` and log it (the ``solve`` stage); return its result.
+
+    The result is an :class:`~consolidation.solve.Outcome`, or a tuple whose first item is the whole outcome.
+    """
+    t = time.perf_counter()
+    log.info("solve    %s, time limit %g s, gap %g ...", scenario.solver.name, scenario.solver.time_limit_s,
+             scenario.solver.gap)
+    with (while_solving or (lambda limit: nullcontext()))(scenario.solver.time_limit_s):
+        result = call()
+    outcome = result[0] if isinstance(result, tuple) else result
+    gap = "" if outcome.gap is None else f", gap {outcome.gap:.2%}"
+    clock.stage("solve", t, f"{outcome.status}{gap}, {outcome.solver}")
+    return result
+
+
+def _no_plan(outcome: Any, scenario: Scenario, what: str) -> str:
+    """Say why the solver returned no ``what`` (plan, programme) when it proved nothing infeasible."""
+    if outcome.stopped:
+        return f"No {what} was found: {outcome.stopped}."
+    return (f"No {what} was found within the time limit of {scenario.solver.time_limit_s:g} s: raise [solver] "
+            "time_limit_s (or --time-limit).")
+
+
+def _finish(summary: dict[str, Any], loaded: LoadedScenario, notes: Any) -> None:
+    """Add the overrides and the travel notes (each once, in order) to a run's summary."""
+    summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
+    summary["notes"] = list(dict.fromkeys(notes))
+
+
+def _write(out: Path | None, loaded: LoadedScenario, inputs: Inputs, plan: Plan | None, summary: dict[str, Any],
+           clock: _Clock, started: str, *, overwrite: bool, lang: str, **extra: Any) -> Path | None:
+    """Write the run folder ``out`` (the ``report`` stage; nothing without ``out``) and return it."""
+    if out is None:
+        return None
+    from .report.folder import RunRecord, write_run  # maps and HTML only when writing
+
+    t = time.perf_counter()
+    record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
+                       finished=datetime.now(UTC).isoformat(timespec="seconds"))
+    written = write_run(Path(out), loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record,
+                        overwrite=overwrite, protect=scenario_paths(loaded), lang=lang, **extra)
+    clock.stage("report", t, f"wrote {written}")
+    return written
 
 
 def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, overwrite: bool, lang: str,
@@ -189,12 +236,10 @@ def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, 
     pupils = ", ".join(f"{y} {p.demand['pupils'].sum():,.0f}" for y, p in pairs.items())
     clock.stage("years", t, f"{len(pairs)} planned years, pupils {pupils}")
     reasons = [f"{year}: {r}" for year, p in pairs.items() for r in infeasibility_reasons(p, by_year[year], scenario)]
-    base = {"scenario": scenario.name, "description": scenario.description, "objective": None, "gap": None,
-            "solver": scenario.solver.name, "seconds": 0.0, "reasons": reasons}
+    base = _base(scenario, reasons, save_lp)
     programme = None
     if reasons:
         summary = {**base, "status": "infeasible"}
-        log.info("checks   infeasible before solving: %d reason(s)", len(reasons))
     else:
         t = building = time.perf_counter()
         model = build_programme(pairs, {y: d.schools.set_index("school_id") for y, d in by_year.items()}, scenario)
@@ -202,13 +247,8 @@ def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, 
                                 f"{model.problem.numConstraints()} constraints over {len(pairs)} years")
         if save_lp is not None:
             log.info("model    written to %s", write_lp(model.models[0], save_lp))
-        t = time.perf_counter()
-        log.info("solve    %s, time limit %g s, gap %g ...", scenario.solver.name, scenario.solver.time_limit_s,
-                 scenario.solver.gap)
-        with (while_solving or (lambda limit: nullcontext()))(scenario.solver.time_limit_s):
-            outcome, outcomes = solve_programme(model, scenario.solver, started=building)
-        gap = "" if outcome.gap is None else f", gap {outcome.gap:.2%}"
-        clock.stage("solve", t, f"{outcome.status}{gap}, {outcome.solver}")
+        outcome, outcomes = _solving(scenario, clock, while_solving,
+                                     lambda: solve_programme(model, scenario.solver, started=building))
         if outcome.has_plan:
             t = time.perf_counter()
             programme = make_programme(outcome, outcomes, pairs, by_year, scenario, model.weights,
@@ -218,20 +258,11 @@ def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, 
         else:
             summary = {**base, "status": outcome.status, "solver": outcome.solver, "seconds": outcome.seconds,
                        "reasons": [_programme_without_plan(outcome, scenario)]}
-    summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
-    summary["notes"] = list(dict.fromkeys(n for year in pairs.values() for n in year.notes))
-    written = None
-    if out is not None:
-        from .report.folder import RunRecord, write_run
-        t = time.perf_counter()
-        record = RunRecord(command=sys.argv, timings=dict(clock.timings), started=started,
-                           finished=datetime.now(UTC).isoformat(timespec="seconds"))
-        written = write_run(Path(out), loaded=loaded, inputs=inputs, plan=None if programme is None else programme.last,
-                            summary=summary, record=record, overwrite=overwrite, protect=scenario_paths(loaded),
-                            lang=lang, programme=programme)
-        clock.stage("report", t, f"wrote {written}")
-    return RunResult(status=summary["status"], summary=summary, plan=None if programme is None else programme.last,
-                     out=written, programme=programme)
+    _finish(summary, loaded, (n for year in pairs.values() for n in year.notes))
+    plan = None if programme is None else programme.last
+    written = _write(out, loaded, inputs, plan, summary, clock, started, overwrite=overwrite, lang=lang,
+                     programme=programme)
+    return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, programme=programme)
 
 
 def _describe_years(programme: Programme) -> str:
@@ -243,9 +274,7 @@ def _describe_years(programme: Programme) -> str:
 def _programme_without_plan(outcome: Any, scenario: Scenario) -> str:
     """Why a programme has no plan, naming the rules that link the years."""
     if outcome.status != "infeasible":
-        return (f"No programme was found: {outcome.stopped}." if outcome.stopped else
-                f"No programme was found within the time limit of {scenario.solver.time_limit_s:g} s: raise "
-                "[solver] time_limit_s (or --time-limit).")
+        return _no_plan(outcome, scenario, "programme")
     y, b = scenario.years, scenario.budget
     links = [f"nothing built is usable before {y.first + y.lead_years} ([years] lead_years = {y.lead_years}), so the "
              "first years must fit today's places and beds"]
@@ -373,20 +402,26 @@ def validate(loaded: LoadedScenario) -> list[str]:
 
     Returns notes worth knowing (e.g. bands without a travel limit). Raises InputError or InfeasibleError.
     """
-    inputs, pairs = prepare(loaded)
+    clock = _Clock()
+    inputs = _read(loaded, clock)
     scenario = loaded.scenario
-    check_pairs(pairs, inputs, scenario)
     notes = [f"rules.{band}: no max_minutes, so {band} has no travel limit"
              for band in ("G1_3", "G4_6", "G7_9") if scenario.rules.band(band).max_minutes is None]
-    notes += pairs.notes
-    if scenario.years.programme:  # every planned year's enrolment (the projection) and its cheap checks
-        reasons = [f"{year}: {r}" for year, data in inputs_by_year(inputs, scenario).items()
-                   for r in infeasibility_reasons(build_pairs(data, scenario), data, scenario)]
-        if reasons:
-            raise InfeasibleError(reasons)
-        notes.append(f"programme {scenario.years.first}-{scenario.years.last}: every planned year's enrolment "
-                     "projected and checked")
-    return notes
+    if not scenario.years.programme:
+        pairs = _pairs(inputs, scenario, clock)
+        check_pairs(pairs, inputs, scenario)
+        return [*notes, *pairs.notes]
+    # a programme: every planned year's enrolment (the projection; the first year's is the data's or the table's)
+    reasons, seen = [], []
+    for year, data in inputs_by_year(inputs, scenario).items():
+        pairs = build_pairs(data, scenario)
+        reasons += [f"{year}: {r}" for r in infeasibility_reasons(pairs, data, scenario)]
+        seen += pairs.notes
+    if reasons:
+        raise InfeasibleError(reasons)
+    return notes + list(dict.fromkeys(seen)) + [
+        f"programme {scenario.years.first}-{scenario.years.last}: every planned year's enrolment projected and "
+        "checked"]
 
 
 def group_scenario(loaded: LoadedScenario, *, out: Path | None = None, overwrite: bool = False,
