@@ -79,15 +79,15 @@ def _assignments(pairs: Pairs, outcome: Outcome, scenario: Scenario) -> pd.DataF
     return out[ASSIGNMENT_COLUMNS].reset_index(drop=True)
 
 
-def _kept(schools: pd.DataFrame, kept: pd.DataFrame | None, column: str) -> pd.Series:
+def _in_use(schools: pd.DataFrame, in_use: pd.DataFrame | None, column: str) -> pd.Series:
     """Return the stock a programme keeps in use at each school beyond ``column`` (0 for a one-year plan)."""
-    if kept is None or column not in kept.columns:
+    if in_use is None or column not in in_use.columns:
         return pd.Series(0.0, index=schools.index)
-    return schools["school_id"].map(kept[column]).fillna(0.0)
+    return schools["school_id"].map(in_use[column]).fillna(0.0)
 
 
 def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenario: Scenario,
-             kept: pd.DataFrame | None = None) -> pd.DataFrame:
+             in_use: pd.DataFrame | None = None) -> pd.DataFrame:
     schools = inputs.schools.copy()
     sid = schools["school_id"]
     schools["pupils_before"] = schools[[pupils_column(b) for b in BANDS]].sum(axis=1)
@@ -103,7 +103,7 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
         lambda s: outcome.full.get(s, 1.0) < 0.5).astype(bool)
     schools.loc[(schools["open"] == 1) & point, "role"] = "teaching_point"
     schools["places_added"] = np.maximum(_excess(schools["pupils"], schools["capacity"]),
-                                         _kept(schools, kept, "places_added")).where(schools["open"] == 1, 0.0)
+                                         _in_use(schools, in_use, "places_added")).where(schools["open"] == 1, 0.0)
     if scenario.schools.capacity_by == "classes":  # whole classes in whole classrooms
         size = scenario.teachers.class_size_primary
         schools["classes"] = school_classes(schools, scenario.teachers)
@@ -116,7 +116,7 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     schools["boarders"] = boarders
     schools["beds_used"] = boarders
     schools["beds_added"] = np.maximum(_excess(boarders, schools["beds"]),
-                                       _kept(schools, kept, "beds_added")).where(schools["open"] == 1, 0.0)
+                                       _in_use(schools, in_use, "beds_added")).where(schools["open"] == 1, 0.0)
     buses = fleet(assignments, pd.Index(sid), scenario)
     schools["bus_riders"] = buses["bus_riders"].to_numpy()
     schools["buses"] = buses["buses"].to_numpy()
@@ -182,15 +182,15 @@ def _travel_stats(assignments: pd.DataFrame, scenario: Scenario, demand: pd.Data
 
 
 def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario,
-              kept: pd.DataFrame | None = None) -> Plan:
+              in_use: pd.DataFrame | None = None) -> Plan:
     """Turn a solved outcome into a :class:`Plan`, verified by :func:`verify` (raises on any violation).
 
-    ``kept`` (a programme): the places and beds in use beyond the data's at each school, ``places_added`` and
+    ``in_use`` (a programme): the places and beds in use beyond the data's at each school, ``places_added`` and
     ``beds_added`` by ``school_id``, as the programme decided them (built for an earlier year, or ahead of
     need to spread the capital); a year's additions are at least those. The checks across years verify them.
     """
     assignments = _assignments(pairs, outcome, scenario)
-    schools = _schools(inputs, assignments, outcome, scenario, kept)
+    schools = _schools(inputs, assignments, outcome, scenario, in_use)
     costs = cost_terms(assignments, schools, scenario)
     schools["cost_public"] = public_by_school(assignments, schools, scenario).to_numpy()
     c = scenario.costs

@@ -94,16 +94,20 @@ def built_by_year(years: tuple[int, ...], plans: tuple[Plan, ...]) -> dict[int, 
     return out
 
 
-def capital_by_year(years: tuple[int, ...], plans: tuple[Plan, ...], scenario: Scenario) -> pd.DataFrame:
-    """Return one-off yuan by the calendar year paid: places and beds ``lead_years`` before use, buses when bought."""
+def capital_by_year(years: tuple[int, ...], plans: tuple[Plan, ...], scenario: Scenario,
+                    built: dict[int, dict[str, pd.Series]] | None = None) -> pd.DataFrame:
+    """Return one-off yuan by the calendar year paid: places and beds ``lead_years`` before use, buses when bought.
+
+    ``built``: :func:`built_by_year` of the plans, when the caller has it already.
+    """
     lead, c = scenario.years.lead_years, scenario.costs
     rows: dict[int, dict[str, float]] = {}
-    for year, built in built_by_year(years, plans).items():
+    for year, new in (built if built is not None else built_by_year(years, plans)).items():
         paid = rows.setdefault(year - lead, {"places": 0.0, "beds": 0.0, "buses": 0.0})
-        paid["places"] += float(built["places_added"].sum()) * c.per_place_added
-        paid["beds"] += float(built["beds_added"].sum()) * c.per_bed_added
+        paid["places"] += float(new["places_added"].sum()) * c.per_place_added
+        paid["beds"] += float(new["beds_added"].sum()) * c.per_bed_added
         rows.setdefault(year, {"places": 0.0, "beds": 0.0, "buses": 0.0})["buses"] += (
-            float(built["buses"].sum()) * scenario.buses.price)
+            float(new["buses"].sum()) * scenario.buses.price)
     # nothing is usable in the first lead_years (checked across years), so nothing is paid before the first year
     table = pd.DataFrame([{"year": y, **v} for y, v in sorted(rows.items()) if y >= years[0]],
                          columns=["year", "places", "beds", "buses"])
@@ -161,7 +165,8 @@ def make_programme(outcome: Outcome, outcomes: tuple[Outcome, ...], pairs: dict[
             plan = staff(plan, inputs[year])
         plan.summary["year"] = year
         plans.append(plan)
-    capital = capital_by_year(years, tuple(plans), scenario)
+    built = built_by_year(years, tuple(plans))
+    capital = capital_by_year(years, tuple(plans), scenario, built)
     view = ProgrammeView(years=years, plans=tuple(plans), capital=capital)
     problems = [p for family in REGISTRY if family.check_years is not None for p in family.check_years(view, scenario)]
     recomputed = float(sum(w * p.summary["objective"] for w, p in zip(weights, plans)))
@@ -172,13 +177,10 @@ def make_programme(outcome: Outcome, outcomes: tuple[Outcome, ...], pairs: dict[
         raise VerificationError("The solved programme failed independent verification (please report this):\n- "
                                 + "\n- ".join(problems))
     closed = closures(view)
-    built = built_by_year(years, tuple(plans))
-    paid = capital.set_index("year")["total"]
+    paid = capital.set_index("year").reindex(list(years), fill_value=0.0)
     for year, plan in zip(years, plans):  # a year's capital: what is paid that year (its plan counts the stock)
-        row = capital.set_index("year").reindex([year]).fillna(0.0).iloc[0]
-        plan.summary["capital"] = {"places": float(row["places"]), "beds": float(row["beds"]),
-                                   "buses": float(row["buses"]), "total": float(row["total"])}
-    table = pd.DataFrame([_year_row(y, w, p, closed[y], built[y], float(paid.get(y, 0.0)))
+        plan.summary["capital"] = {k: float(paid.at[year, k]) for k in ("places", "beds", "buses", "total")}
+    table = pd.DataFrame([_year_row(y, w, p, closed[y], built[y], float(paid.at[y, "total"]))
                           for y, w, p in zip(years, weights, plans)], columns=YEAR_COLUMNS)
     summary = _summary(outcome, years, plans, table, capital, recomputed, scenario)
     return Programme(years=years, plans=tuple(plans), table=table, capital=capital, summary=summary)
