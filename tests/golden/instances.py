@@ -53,7 +53,10 @@ BOARDING = {"rules": {"G4_6": {"max_minutes": 15, "boarding": True}},
 """G4_6 rides 15 minutes and may board beyond: V2 may board at A (20 min), which has 5 beds and room for 20."""
 
 PLACES = {"A": {"lon": 103.70, "lat": 36.03}, "B": {"lon": 103.71, "lat": 36.03}, "C": {"lon": 103.80, "lat": 36.03}}
-"""Coordinates for the teacher-posts instance: A and B 0.9 km apart (2 minutes by bus), C 9 km east (23)."""
+"""Coordinates for the teacher-posts and campuses instances: A and B 0.9 km apart (2 minutes by bus), C 9 km
+east (23). The campuses instance locks C as a campus of A (23 minutes, within 30) and lets the model make B a
+campus of A (2 minutes; A, the main school of C, may not become a campus, nor C a main); A runs at most one
+campus."""
 PLACES_V = {"V1": {"lon": 103.70, "lat": 36.04}, "V2": {"lon": 103.71, "lat": 36.04},
             "V3": {"lon": 103.80, "lat": 36.04}}
 
@@ -73,6 +76,10 @@ RULES: dict[str, dict[str, Any]] = {
                       "schools": {"A": {"teachers": 3, "beds": 5, "max_beds": 20, **PLACES["A"]},
                                   "B": {"teachers": 2, **PLACES["B"]}, "C": {"teachers": 2, **PLACES["C"]}},
                       "villages": PLACES_V},
+    "campuses": {"scenario": {"campuses": {"allowed": True, "max_minutes": 30, "pairs": {"C": "A"},
+                                           "per_minute": 2, "annual_saving": 10},
+                              "costs": {"teacher_salary": 90}},
+                 "schools": {sid: dict(PLACES[sid]) for sid in PLACES}, "villages": PLACES_V},
     "hub_size": {"scenario": {"schools": {"min_hub_pupils": 15}}},
     "open_count": {"scenario": {"schools": {"max_open": 2, "open_exactly": 2}}},
     "costs": {**BOARDING, "scenario": {"costs": {"boarder_subsidy_primary": 4, "boarder_subsidy_share": 0.5,
