@@ -183,3 +183,13 @@ def test_jinchuan_campuses_example(example_run):
     assert list(table["school_id"]) == ["S31", "S32", "S33", "S34"] and (table["sites"] == 2).all()
     assert (table["max_minutes"] <= 25).all()
     assert "One school, several campuses" in (result.out / "report.html").read_text()
+
+
+def test_example_schools_file_is_the_county_plus_campus_of():
+    """data/schools_campuses.csv is data/schools.csv with one more column, campus_of (S01's main school S31)."""
+    from conftest import REPO
+
+    base = (REPO / "data" / "schools.csv").read_text(encoding="utf-8").splitlines()
+    extended = (REPO / "data" / "schools_campuses.csv").read_text(encoding="utf-8").splitlines()
+    assert extended[0] == base[0] + ",campus_of"
+    assert extended[1:] == [line + (",S31" if line.startswith("S01,") else ",") for line in base[1:]]
