@@ -308,7 +308,8 @@ class Campuses(_Strict):
     max_minutes: float = Field(
         20, gt=0, description="Longest one-way trip for teachers between a campus and its main school, minutes "
         "(the rule teachers are redeployed by: the travel CSV's school pairs, roads, else straight line x "
-        "travel.detour at travel.bus_kmh). Placeholder [M]: the Jinchuan pairs are 8-18 minutes apart."
+        "travel.detour at travel.bus_kmh). Placeholder [M]: no rule found (the example's pairs are 16-23 minutes "
+        "apart)."
     )
     shared_posts: int = Field(
         1, ge=0, le=20, description="Staff posts a campus no longer needs: the school has one head and one "
