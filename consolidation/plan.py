@@ -102,7 +102,7 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     point = teaches_only(schools, scenario.teaching_points.bands) | sid.map(
         lambda s: outcome.full.get(s, 1.0) < 0.5).astype(bool)
     schools.loc[(schools["open"] == 1) & point, "role"] = "teaching_point"
-    schools = _campus_columns(schools, pairs_campuses(outcome), candidates, scenario)
+    schools = _campus_columns(schools, campus_links(outcome), candidates, scenario)
     schools["places_added"] = np.maximum(_excess(schools["pupils"], schools["capacity"]),
                                          _in_use(schools, in_use, "places_added")).where(schools["open"] == 1, 0.0)
     if scenario.schools.capacity_by == "classes":  # whole classes in whole classrooms
@@ -129,7 +129,7 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     return schools[first + rest]
 
 
-def pairs_campuses(outcome: Outcome) -> dict[tuple[str, str], float]:
+def campus_links(outcome: Outcome) -> dict[tuple[str, str], float]:
     """Return the solver's campus links, ``(campus_id, main_id)`` -> value (the ``campus`` block)."""
     return dict(outcome.values.get("campus", {}) or {})
 
