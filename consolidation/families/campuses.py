@@ -224,7 +224,7 @@ def check_years(programme, scenario: Scenario) -> list[str]:
 
 FAMILY = Family(
     name="campuses",
-    order=55,
+    order=128,
     summary="One school, several campuses (一校多区): a school may be run as a campus of a main school within "
             "reach, both kept open; a campus needs shared_posts fewer posts.",
     reads=("campuses.allowed", "campuses.max_minutes", "campuses.shared_posts", "campuses.max_campuses",
