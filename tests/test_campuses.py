@@ -129,6 +129,18 @@ def test_hostile_scenario_pairs_refused(tmp_path, pairs, words):
     assert_refused(invoke("validate", path), "campuses.pairs", words)
 
 
+def test_numeric_ids_and_blank_cells_read(tmp_path):
+    """School IDs written as numbers (1001, 1002) and blank campus_of cells: read as IDs and as none."""
+    schools = [{"school_id": 1001, "name": "Town", "pupils_g1_3": 100, "capacity": 200, "campus_of": None},
+               {"school_id": 1002, "name": "Village", "pupils_g1_3": 20, "capacity": 40, "campus_of": 1001,
+                "lock": "open"}]  # kept open, so the data's campus stays one
+    travel = [(a, b, 0 if a == b else 10) for a in (1001, 1002) for b in (1001, 1002)]
+    path = write_instance(tmp_path / "n", schools=schools, travel=travel, scenario={"solver": {"time_limit_s": 20}})
+    result = _run(path)
+    s = result.plan.schools.set_index("school_id")
+    assert (s.at["1002", "role"], s.at["1002", "parent_id"], s.at["1001", "parent_id"]) == ("campus", "1001", "")
+
+
 # ------------------------------------------------------------------------------------------- properties
 
 
