@@ -15,6 +15,7 @@ from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
 from . import _stock
 from ._stock import always_fits, declare_added, define_rows
+from ..messages import join, say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -73,8 +74,8 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     s = plan.schools.set_index("school_id")
     limits = inputs.schools.set_index("school_id")
     short = (s["pupils"] - limits["max_capacity"]).loc[lambda x: x > SOLVER]
-    detail = ", ".join(f"{sid} ({s.at[sid, 'name']}) {v:,.0f} more" for sid, v in short.items())
-    return f"Not enough places: a plan exists only if schools can hold more than their max_capacity: {detail}."
+    detail = join([say("reason.short_item", sid=sid, name=s.at[sid, "name"], n=v) for sid, v in short.items()], ", ")
+    return say("reason.short_places", detail=detail)
 
 
 def across(builders, scenario: Scenario) -> None:
@@ -98,7 +99,7 @@ FAMILY = Family(
     declare=declare,
     define=define,
     check=check,
-    relaxation=Relaxation(label="places", relax=relax, explain=explain),
+    relaxation=Relaxation(label=term("relax.places"), relax=relax, explain=explain),
     across=across,
     check_years=check_years,
     lp_names=("places__", "capacity__", "places_open__"),

@@ -14,6 +14,7 @@ from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER
+from ..messages import say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -53,8 +54,7 @@ def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scena
 
 def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     """Say that the hub size cannot be met."""
-    return (f"min_hub_pupils = {scenario.schools.min_hub_pupils:g} cannot be met by the hubs that pupils can reach; "
-            "lower it.")
+    return say("reason.hub_size", n=scenario.schools.min_hub_pupils)
 
 
 FAMILY = Family(
@@ -65,6 +65,6 @@ FAMILY = Family(
     declare=declare,
     define=define,
     check=check,
-    relaxation=Relaxation(label="the hub size", relax=relax, explain=explain),
+    relaxation=Relaxation(label=term("relax.hub_size"), relax=relax, explain=explain),
     lp_names=("hub__", "hub_open__", "hub_size__"),
 )

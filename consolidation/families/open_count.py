@@ -7,6 +7,7 @@ from typing import Any
 from ..io import Inputs
 from ..scenario import Scenario
 from ..errors import id_list
+from ..messages import say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -42,8 +43,7 @@ def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scena
 
 def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     """How many schools a plan needs open."""
-    return (f"The limit on open schools (max_open / open_exactly) cannot be met: a plan needs "
-            f"{plan.summary['schools_open']} open schools.")
+    return say("reason.open_count", n=plan.summary["schools_open"])
 
 
 def across(builders, scenario: Scenario) -> None:
@@ -94,7 +94,7 @@ FAMILY = Family(
     reads=("schools.max_open", "schools.open_exactly"),
     define=define,
     check=check,
-    relaxation=Relaxation(label="the open-school count", relax=relax, explain=explain),
+    relaxation=Relaxation(label=term("relax.open_count"), relax=relax, explain=explain),
     lp_names=("max_open", "open_exactly"),
     across=across,
     check_years=check_years,
