@@ -41,7 +41,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "word.none": ("none", "无"),
     "word.plan": ("plan", "方案"),
     "word.programme": ("programme", "分年度方案"),
-    "ids.more": ("{shown} and {more} more", "{shown} 等，共 {total} 个"),
+    "ids.more": ("{shown} and {more} more", "{shown} 及另外 {more} 个"),
     # rule families, as relaxations name them ("relaxing places, beds or the hub size alone does not help")
     "relax.places": ("places", "学位"),
     "relax.beds": ("beds", "床位"),
@@ -163,6 +163,151 @@ SENTENCES: dict[str, tuple[str, str]] = {
                          "rasterio)",
                          "{dem}：步行时间未计坡度：未安装 rasterio（pip install rasterio）"),
     "note.groups": ("Education groups: {reason}", "教育集团：{reason}"),
+    # verification of a finished plan (families' check, plan.py, teachers.py, programme.py): a failed check is a
+    # bug, reported on the command line, never in a report; in Chinese for a Chinese caller all the same
+    "check.not_assigned": ("pupils not fully assigned for {ids}", "学生未全部分配：{ids}"),
+    "check.no_pupils": ("assignments for origins without pupils: {ids}", "没有学生的村（校）有分配：{ids}"),
+    "check.single": ("single assignment broken for {ids}", "未做到每个村每个学段只去一所学校：{ids}"),
+    "check.beds_over": ("more boarders than beds at {ids}", "寄宿生多于床位：{ids}"),
+    "check.beds_grown": ("beds added beyond max_beds at {ids}", "新增床位超出 max_beds：{ids}"),
+    "check.places_over": ("more pupils than places at {ids}", "学生多于学位：{ids}"),
+    "check.places_grown": ("places added beyond max_capacity at {ids}", "新增学位超出 max_capacity：{ids}"),
+    "check.boarder_cap": ("{boarders:,.0f} {band} pupils board, max_boarders_{band_id} = {cap:g}",
+                          "{band}寄宿生 {boarders:,.0f} 名，max_boarders_{band_id} = {cap:g}"),
+    "check.capital_year": ("{value:,.0f} yuan of capital spent in {year}, [budget] capital_per_year = {cap:,.0f}",
+                           "{year}年一次性投入 {value:,.0f} 元，[budget] capital_per_year = {cap:,.0f}"),
+    "check.capital_programme": ("the programme needs {value:,.0f} yuan of capital, [budget] capital = {cap:,.0f}",
+                                "分年度方案需要一次性投入 {value:,.0f} 元，[budget] capital = {cap:,.0f}"),
+    "check.capital": ("the plan needs {value:,.0f} yuan of capital, [budget] capital = {cap:,.0f}",
+                      "方案需要一次性投入 {value:,.0f} 元，[budget] capital = {cap:,.0f}"),
+    "check.annual": ("the plan costs the public {value:,.0f} yuan a year, [budget] annual = {cap:,.0f}",
+                     "方案每年财政支出 {value:,.0f} 元，[budget] annual = {cap:,.0f}"),
+    "check.riders_closed": ("bus riders assigned to closed schools {ids}", "乘车学生被分配到撤并学校：{ids}"),
+    "check.seats": ("more bus riders than bus seats at {ids}", "乘车学生多于校车座位：{ids}"),
+    "check.classrooms": ("more classes than classrooms at {ids}", "班级多于教室：{ids}"),
+    "check.objective": ("the plan costs {recomputed:,.2f} recomputed from its tables but the solver reported "
+                        "{reported:,.2f}",
+                        "按方案表格重新计算的成本为 {recomputed:,.2f}，但求解器报告为 {reported:,.2f}"),
+    "check.hub_size": ("hubs below min_hub_pupils = {n:g}: {ids}", "接收学校学生数低于 min_hub_pupils = {n:g}：{ids}"),
+    "check.locks": ("locks not held at {ids}", "未遵守锁定设置：{ids}"),
+    "check.max_open": ("{n} schools open, max_open = {bound}", "开办学校 {n} 所，max_open = {bound}"),
+    "check.open_exactly": ("{n} schools open, open_exactly = {bound}", "开办学校 {n} 所，open_exactly = {bound}"),
+    "check.closures": ("{n} schools closed in {year} ({ids}), [years] max_closures_per_year = {most}",
+                       "{year}学年撤并 {n} 所学校（{ids}），[years] max_closures_per_year = {most}"),
+    "check.assigned_closed": ("pupils assigned to closed schools {ids}", "学生被分配到撤并学校：{ids}"),
+    "check.reopened": ("schools {ids} closed in {closed} and open again in {again}",
+                       "学校 {ids} 在 {closed} 学年撤并，又在 {again} 学年重新开办"),
+    "check.teachers": ("the plan needs {need:,.0f} teachers (posts and life teachers) but the schools have "
+                       "{today:,.0f}, and [teachers] within_available = true",
+                       "方案需要 {need:,.0f} 名教师（编制教师和生活教师），但各校现有 {today:,.0f} 名，"
+                       "且 [teachers] within_available = true"),
+    "check.unfilled": ("posts or life teachers neither filled nor recruited at {ids}",
+                       "编制或生活教师岗位既未调配补足也未招聘：{ids}"),
+    "check.tp_not_allowed": ("teaching points though [teaching_points] allowed = false: {ids}",
+                             "[teaching_points] allowed = false，却有教学点：{ids}"),
+    "check.tp_bands": ("teaching points with pupils of {bands}: {ids}", "教学点有{bands}学生：{ids}"),
+    "check.tp_min": ("teaching points below min_pupils = {n:g}: {ids}", "教学点学生数低于 min_pupils = {n:g}：{ids}"),
+    "check.tp_max": ("teaching points above max_pupils = {n:g}: {ids}", "教学点学生数高于 max_pupils = {n:g}：{ids}"),
+    "check.not_taught": ("{band} pupils assigned to schools that do not teach {band}: {ids}",
+                         "{band}学生被分配到不开设{band}的学校：{ids}"),
+    "check.day_limit": ("{band} day trips over {limit:g} min: {ids}", "{band}走读单程超过 {limit:g} 分钟：{ids}"),
+    "check.may_not_board": ("{band} pupils board though {band} may not board: {ids}",
+                            "{band}不得寄宿，却有寄宿生：{ids}"),
+    "check.weekly": ("{band} boarders' weekly trips over {limit:g} min: {ids}",
+                     "{band}寄宿生每周回家单程超过 {limit:g} 分钟：{ids}"),
+    "check.not_hub": ("pupils moved into schools that cannot be hubs: {ids}",
+                      "学生分流到不能作为接收学校的学校：{ids}"),
+    "check.unknown_school": ("assignments to unknown schools {ids}", "分配到未知学校：{ids}"),
+    "check.programme_objective": ("the programme's discounted cost recomputed from the plans ({recomputed:,.2f}) is "
+                                  "above the solver's objective ({reported:,.2f})",
+                                  "按各年方案重新计算的规划期折现成本（{recomputed:,.2f}）高于求解器的目标值"
+                                  "（{reported:,.2f}）"),
+    "check.built_early": ("{what} added at {ids} in {year}, before anything built is usable ([years] lead_years = "
+                          "{lead})",
+                          "{year}学年在 {ids} 新增{what}，而此时新建设施尚不能使用（[years] lead_years = {lead}）"),
+    "check.built_gone": ("{what} added earlier are gone in {year} at the open schools {ids}",
+                         "此前新增的{what}在 {year} 学年的开办学校 {ids} 中消失"),
+    # why no education groups can be formed (groups.py)
+    "group.none_take_part": ("No school takes part: every school is closed, or groups.schools names none that is "
+                             "open.",
+                             "没有学校参与：所有学校都已撤并，或 groups.schools 所列学校都未开办。"),
+    "group.core_out": ("{who} is locked as a core (groups.cores) but does not take part (it is closed, or not in "
+                       "groups.schools): keep it open, or drop it from groups.cores.",
+                       "{who} 被锁定为核心校（groups.cores），但未参与组建（已撤并，或不在 groups.schools 中）："
+                       "请保留该校，或将其从 groups.cores 中删去。"),
+    "group.core_alone": ("{who} is locked as a core but only {n} other school(s) are within {limit:g} min of it; a "
+                         "group needs at least {least} member(s): raise groups.max_minutes or lower "
+                         "groups.min_members.",
+                         "{who} 被锁定为核心校，但单程 {limit:g} 分钟内只有 {n} 所其他学校；每个教育集团至少需要 "
+                         "{least} 所成员校：请提高 groups.max_minutes，或降低 groups.min_members。"),
+    "group.together_out": ("groups.together pairs {a} and {b}, but {gone} does not take part (closed in the plan, "
+                           "or not in groups.schools).",
+                           "groups.together 要求 {a} 和 {b} 同属一个集团，但 {gone} 未参与组建（在方案中撤并，"
+                           "或不在 groups.schools 中）。"),
+    "group.apart": (" (they are {minutes:.1f} min apart)", "（两校相距 {minutes:.1f} 分钟）"),
+    "group.together_far": ("{a} and {b} are locked together (groups.together), but no school that may be a core is "
+                           "within {limit:g} min of both{far}: drop the pair or raise groups.max_minutes.",
+                           "{a} 和 {b} 被锁定在同一集团（groups.together），但没有可作核心校的学校到两校单程都在 "
+                           "{limit:g} 分钟以内{far}：请删去这一对，或提高 groups.max_minutes。"),
+    "group.nearest_core": ("the nearest school that may be a core, {who}, is {minutes:.1f} min away; the limit is "
+                           "groups.max_minutes = {limit:g}",
+                           "最近的可作核心校的学校 {who} 单程 {minutes:.1f} 分钟，而上限 groups.max_minutes = "
+                           "{limit:g}"),
+    "group.no_core_known": ("no school that may be a core has a known travel time to it",
+                            "没有可作核心校的学校有到该校的已知路程时间"),
+    "group.stuck": ("{who} cannot join any group: {detail}.", "{who} 无法加入任何教育集团：{detail}。"),
+    "group.more_stuck": ("... and {n} more schools with no core in reach.",
+                         "……另有 {n} 所学校在可达范围内没有核心校。"),
+    "group.too_few": ("{count} groups of at most 1 + {most} schools hold {hold} schools, but {n} take part: raise "
+                      "groups.count or groups.max_members.",
+                      "{count} 个教育集团、每个最多 1 + {most} 所学校，最多容纳 {hold} 所，但有 {n} 所学校参与："
+                      "请提高 groups.count 或 groups.max_members。"),
+    "group.too_few_1": ("{count} group of at most 1 + {most} schools holds {hold} schools, but {n} take part: raise "
+                        "groups.count or groups.max_members.",
+                        "{count} 个教育集团、最多 1 + {most} 所学校，最多容纳 {hold} 所，但有 {n} 所学校参与："
+                        "请提高 groups.count 或 groups.max_members。"),
+    "group.too_many": ("{count} groups of at least 1 + {least} schools need {need} schools, but only {n} take part: "
+                       "lower groups.count or groups.min_members.",
+                       "{count} 个教育集团、每个至少 1 + {least} 所学校，共需 {need} 所，但只有 {n} 所学校参与："
+                       "请降低 groups.count 或 groups.min_members。"),
+    "group.too_many_1": ("{count} group of at least 1 + {least} schools needs {need} schools, but only {n} take "
+                         "part: lower groups.count or groups.min_members.",
+                         "{count} 个教育集团、至少 1 + {least} 所学校，共需 {need} 所，但只有 {n} 所学校参与："
+                         "请降低 groups.count 或 groups.min_members。"),
+    "group.count_cores": ("groups.count = {count}, but only {viable} school(s) may be cores with at least {least} "
+                          "member(s) within {limit:g} min ({ids}): lower count, widen core_candidates or "
+                          "min_core_quality, or raise max_minutes.",
+                          "groups.count = {count}，但单程 {limit:g} 分钟内至少有 {least} 所成员校、可作核心校的学校"
+                          "只有 {viable} 所（{ids}）：请降低 count，放宽 core_candidates 或 min_core_quality，"
+                          "或提高 max_minutes。"),
+    "group.need_cores": ("{n} schools need at least {groups} groups of at most 1 + {most}, but only {viable} "
+                         "school(s) may be cores with members in reach: widen core_candidates or min_core_quality, "
+                         "or raise max_members or max_minutes.",
+                         "{n} 所学校至少需要 {groups} 个每个最多 1 + {most} 所学校的教育集团，但可达范围内有成员校、"
+                         "可作核心校的学校只有 {viable} 所：请放宽 core_candidates 或 min_core_quality，"
+                         "或提高 max_members 或 max_minutes。"),
+    "group.locked_count": ("{n} cores are locked but groups.count = {count}.",
+                           "锁定了 {n} 所核心校，但 groups.count = {count}。"),
+    "group.locks": ("The schools locked together or apart (groups.together, groups.apart) cannot all hold with "
+                    "groups of {least}-{most} members within {limit:g} min: a grouping exists without these locks.",
+                    "在每个集团 {least}-{most} 所成员校、单程 {limit:g} 分钟以内的条件下，锁定同组或分组的学校"
+                    "（groups.together、groups.apart）无法全部满足：去掉这些锁定即可组建。"),
+    "group.shortest": ("No grouping keeps every member within groups.max_minutes = {limit:g} min of its core; the "
+                       "shortest limit that allows one is {shortest:g} min.",
+                       "没有一种分组能使所有成员校到核心校单程都在 groups.max_minutes = {limit:g} 分钟以内；"
+                       "可行的最短时限为 {shortest:g} 分钟。"),
+    "group.count": ("groups.count = {count} cannot be met with these sizes and travel limit; a grouping exists with "
+                    "another number of groups.",
+                    "在这些规模和路程时限下无法组建 groups.count = {count} 个教育集团；换一个集团数即可组建。"),
+    "group.nothing_helps": ("The group sizes ({least}-{most} members), the travel limit of {limit:g} min, the count "
+                            "and the locks cannot all hold together: raise groups.max_minutes or groups.max_members, "
+                            "or drop some locks.",
+                            "集团规模（{least}-{most} 所成员校）、{limit:g} 分钟的路程时限、集团数和锁定设置无法同时"
+                            "满足：请提高 groups.max_minutes 或 groups.max_members，或去掉部分锁定。"),
+    "group.time_limit": ("No grouping was found within the time limit of {seconds:g} s: raise [solver] time_limit_s "
+                         "(or --set solver.time_limit_s=...).",
+                         "在 {seconds:g} 秒的求解时限内未得到分组：请提高 [solver] time_limit_s"
+                         "（或 --set solver.time_limit_s=...）。"),
     # why the solver stopped without a plan before its time limit (solve.py)
     "stop.costs": ("the costs are out of range: one term of the objective reaches {largest:.3g} yuan a year, and the "
                    "solver cannot work with costs of {limit:g} or more; check the [costs] values (e.g. "
@@ -255,7 +400,7 @@ def ids(values: Iterable, limit: int = 10) -> Message:
     shown, more = values[:limit], len(values) - limit
     en, zh = ", ".join(shown), "、".join(shown)
     if more > 0:
-        return say("ids.more", shown=Message(en, zh), more=more, total=len(values))
+        return say("ids.more", shown=Message(en, zh), more=more)
     return Message(en, zh)
 
 

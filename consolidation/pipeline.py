@@ -385,7 +385,7 @@ def _groups_after_plan(inputs: Inputs, scenario: Scenario, plan: Plan, summary: 
     try:
         groups = form_groups(inputs, scenario, open_ids=open_ids)
     except (InfeasibleError, NoGroupingError) as exc:
-        why = getattr(exc, "reasons", None) or [str(exc)]
+        why = getattr(exc, "reasons", None) or [exc.args[0] if exc.args else str(exc)]  # a message keeps its Chinese
         summary["groups"] = None
         summary["reasons"] = [*summary.get("reasons", []), *(say("note.groups", reason=r) for r in why)]
         log.warning("groups   none formed: %s", "; ".join(why))

@@ -9,13 +9,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
 from . import _stock
 from ._stock import always_fits, declare_added, define_rows
-from ..messages import join, say, term
+from ..messages import ids, join, say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -58,10 +57,10 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     s, problems = plan.schools, []
     over = s.index[plan.boarders > s["beds"] + s["beds_added"] + slack(s["beds"])]
     if len(over):
-        problems.append(f"more boarders than beds at {id_list(over)}")
+        problems.append(say("check.beds_over", ids=ids(over)))
     grown = s.index[s["beds"] + s["beds_added"] > s["max_beds"] + slack(s["max_beds"])]
     if len(grown):
-        problems.append(f"beds added beyond max_beds at {id_list(grown)}")
+        problems.append(say("check.beds_grown", ids=ids(grown)))
     return problems
 
 

@@ -46,7 +46,7 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     for band, cap in caps(scenario).items():
         boarders = float(a.loc[(a["band"] == band) & (a["boards"] == 1), "pupils"].sum())
         if boarders > cap + slack(cap):
-            problems.append(f"{boarders:,.0f} {band} pupils board, max_boarders_{band} = {cap:g}")
+            problems.append(say("check.boarder_cap", boarders=boarders, band=band_word(band), band_id=band, cap=cap))
     return problems
 
 

@@ -82,11 +82,9 @@ def check_years(programme, scenario: Scenario) -> list[str]:
     if b.capital_per_year is not None:
         for year, value in by_year.items():
             if value > b.capital_per_year + slack(b.capital_per_year):
-                problems.append(f"{value:,.0f} yuan of capital spent in {year}, [budget] capital_per_year = "
-                                f"{b.capital_per_year:,.0f}")
+                problems.append(say("check.capital_year", value=value, year=year, cap=b.capital_per_year))
     if b.capital is not None and by_year.sum() > b.capital + slack(b.capital):
-        problems.append(f"the programme needs {by_year.sum():,.0f} yuan of capital, [budget] capital = "
-                        f"{b.capital:,.0f}")
+        problems.append(say("check.capital_programme", value=by_year.sum(), cap=b.capital))
     return problems
 
 
@@ -101,9 +99,9 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     b, problems = scenario.budget, []
     capital, annual = _figures(dict(plan.summary))
     if b.capital is not None and not scenario.years.programme and capital > b.capital + slack(b.capital):
-        problems.append(f"the plan needs {capital:,.0f} yuan of capital, [budget] capital = {b.capital:,.0f}")
+        problems.append(say("check.capital", value=capital, cap=b.capital))
     if b.annual is not None and annual > b.annual + slack(b.annual):
-        problems.append(f"the plan costs the public {annual:,.0f} yuan a year, [budget] annual = {b.annual:,.0f}")
+        problems.append(say("check.annual", value=annual, cap=b.annual))
     return problems
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
 from . import _stock
 from ._stock import always_fits, declare_added, define_rows
-from ..messages import join, say, term
+from ..messages import ids, join, say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -56,10 +55,10 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     s, problems = plan.schools, []
     over = s.index[plan.load > s["capacity"] + s["places_added"] + slack(s["capacity"])]
     if len(over):
-        problems.append(f"more pupils than places at {id_list(over)}")
+        problems.append(say("check.places_over", ids=ids(over)))
     grown = s.index[s["capacity"] + s["places_added"] > s["max_capacity"] + slack(s["max_capacity"])]
     if len(grown):
-        problems.append(f"places added beyond max_capacity at {id_list(grown)}")
+        problems.append(say("check.places_grown", ids=ids(grown)))
     return problems
 
 

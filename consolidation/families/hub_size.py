@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER
-from ..messages import say, term
+from ..messages import ids, say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -42,7 +41,7 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     """Every hub at least ``min_hub_pupils``."""
     s, minimum = plan.schools, scenario.schools.min_hub_pupils
     small = s.index[(s["role"] == "hub") & (plan.load < minimum - SOLVER)]
-    return [f"hubs below min_hub_pupils = {minimum:g}: {id_list(small)}"] if len(small) else []
+    return [say("check.hub_size", n=minimum, ids=ids(small))] if len(small) else []
 
 
 def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scenario] | None:

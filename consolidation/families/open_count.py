@@ -6,8 +6,7 @@ from typing import Any
 
 from ..io import Inputs
 from ..scenario import Scenario
-from ..errors import id_list
-from ..messages import say, term
+from ..messages import ids, say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -27,9 +26,9 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     """Check the number of open schools is within ``max_open`` and equal to ``open_exactly``."""
     n_open, rule, problems = int(plan.schools["open"].sum()), scenario.schools, []
     if rule.max_open is not None and n_open > rule.max_open:
-        problems.append(f"{n_open} schools open, max_open = {rule.max_open}")
+        problems.append(say("check.max_open", n=n_open, bound=rule.max_open))
     if rule.open_exactly is not None and n_open != rule.open_exactly:
-        problems.append(f"{n_open} schools open, open_exactly = {rule.open_exactly}")
+        problems.append(say("check.open_exactly", n=n_open, bound=rule.open_exactly))
     return problems
 
 
@@ -83,8 +82,8 @@ def check_years(programme, scenario: Scenario) -> list[str]:
     most = scenario.years.max_closures_per_year
     if most is None:
         return []
-    return [f"{len(ids)} schools closed in {year} ({id_list(ids)}), [years] max_closures_per_year = {most}"
-            for year, ids in closures(programme).items() if len(ids) > most]
+    return [say("check.closures", n=len(shut), year=year, ids=ids(shut), most=most)
+            for year, shut in closures(programme).items() if len(shut) > most]
 
 
 FAMILY = Family(

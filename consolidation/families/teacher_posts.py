@@ -19,10 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
-from ..messages import say, term
+from ..messages import ids, say, term
 from .base import Builder, Family, PlanView, Relaxation
 from ._staff import active, arcs, have, reach, settle, staffing
 
@@ -169,12 +168,11 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     if scenario.teachers.within_available:
         need, today = float((s["posts"] + s["life_teachers"]).sum()), float(s["teachers_today"].sum())
         if need > today:
-            problems.append(f"the plan needs {need:,.0f} teachers (posts and life teachers) but the schools have "
-                            f"{today:,.0f}, and [teachers] within_available = true")
+            problems.append(say("check.teachers", need=need, today=today))
     filled = s["teachers_after"] - s["surplus"] + s["recruited"] + s["life_recruited"]
     short = s.index[filled + 1e-6 < s["posts"] + s["life_teachers"]]
     if len(short):
-        problems.append(f"posts or life teachers neither filled nor recruited at {id_list(short)}")
+        problems.append(say("check.unfilled", ids=ids(short)))
     return problems
 
 

@@ -99,7 +99,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "description": description(summary, lang),
         "overrides": [f"{o['key']}: {o['old']} \u2192 {o['new']}" for o in summary.get("overrides") or []],
         "reasons": said(summary, "reasons", lang),
-        "notes": said(summary, "notes", lang),
+        "notes": [n for n in said(summary, "notes", lang) if n not in said(summary, "reasons", lang)],
         "status_word": status_word(status, lang),
         "cards": _cards(summary, lang) if has_plan else [],
         "map_uri": data_uri(png) if png else None,
