@@ -23,10 +23,9 @@ reader changes them.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable
-
-LANGS = ("en", "zh")
 
 BAND_ZH = {"G1_3": "1-3年级", "G4_6": "4-6年级", "G7_9": "7-9年级"}
 """Grade bands in Chinese (as :mod:`consolidation.i18n` writes them)."""
@@ -324,6 +323,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
 """Every sentence made in code that a report shows: key -> (English, Chinese) templates with the same fields."""
 
 
+_FULL_WIDTH_SPACED = re.compile(r" *([（），。：；、]) *")
+"""Spaces beside full-width punctuation, which Chinese does not set (a field may bring them: ``{who} 无法``)."""
+
+
 class Message(str):
     """A sentence in English (its ``str`` value) that also knows its Chinese form (:attr:`zh`).
 
@@ -382,9 +385,9 @@ def say(key: str, /, **params) -> Message:
         If ``key`` is not in :data:`SENTENCES` or a field is not given.
     """
     en, zh = SENTENCES[key]
+    chinese = zh.format(**{k: text(v, "zh") if isinstance(v, Message) else v for k, v in params.items()})
     return Message(en.format(**{k: text(v, "en") if isinstance(v, Message) else v for k, v in params.items()}),
-                   zh.format(**{k: text(v, "zh") if isinstance(v, Message) else v for k, v in params.items()}),
-                   key)
+                   _FULL_WIDTH_SPACED.sub(r"\1", chinese), key)
 
 
 def join(items: Iterable, sep: str = "; ", zh_sep: str | None = None) -> Message:
@@ -395,7 +398,7 @@ def join(items: Iterable, sep: str = "; ", zh_sep: str | None = None) -> Message
 
 
 def ids(values: Iterable, limit: int = 10) -> Message:
-    """IDs for a sentence: the first ``limit`` and a count of the rest (as :func:`consolidation.errors.id_list`)."""
+    """Return IDs for a sentence: the first ``limit`` and a count of the rest (as ``errors.id_list``)."""
     values = [str(v) for v in values]
     shown, more = values[:limit], len(values) - limit
     en, zh = ", ".join(shown), "、".join(shown)

@@ -203,8 +203,8 @@ def _names(result, extra=()) -> list[str]:
 
 
 def test_the_checker_finds_english():
-    assert english_runs("学位不足：raise max_capacity or unlock closed schools.") == [
-        "raise  or unlock closed schools"]
+    left = english_runs("学位不足：raise max_capacity or unlock closed schools.")
+    assert len(left) == 1 and left[0].endswith("or unlock closed schools")
     assert english_runs("<p>Qilihe No.2 Nine-Year School（S31）：[budget] capital = 0 元</p>",
                         ["Qilihe No.2 Nine-Year School"]) == []
 
@@ -284,3 +284,25 @@ def test_every_shipped_scenario_has_a_chinese_description():
     for path in sorted((REPO / "scenarios").glob("*.toml")):
         scenario = load_scenario(path).scenario
         assert scenario.description_zh and re.search(r"[\u4e00-\u9fff]", scenario.description_zh), path.name
+
+
+def test_reasons_no_education_group_forms_are_in_chinese(instance):
+    from consolidation.checks import check_inputs
+    from consolidation.errors import InfeasibleError
+    from consolidation.groups import form_groups
+    from consolidation.io import read_inputs
+
+    schools = [{"school_id": s, "name": f"School {s}", "x": 500_000.0 + 1000 * km, "y": 4_000_000.0,
+                "pupils_g1_3": 10, "capacity": 50, "quality": 50, "teachers": 3}
+               for s, km in (("A1", 0), ("A2", 2), ("F", 30))]
+    path = instance(schools=schools, scenario={"inputs": {"crs": "EPSG:4547"},
+                                               "travel": {"detour": 1.0, "bus_kmh": 60.0},
+                                               "groups": {"max_minutes": 10, "core_candidates": ["A1"]}})
+    scenario = load_scenario(path).scenario
+    with pytest.raises(InfeasibleError) as caught:
+        form_groups(check_inputs(read_inputs(scenario), scenario), scenario)
+    reason = caught.value.reasons[0]
+    assert reason.startswith("F (School F) cannot join any group")  # English as before
+    assert text(reason, "zh") == ("School F（F）无法加入任何教育集团：最近的可作核心校的学校 School A1（A1）单程 30.0 "
+                                  "分钟，而上限 groups.max_minutes = 10。")
+    assert english_runs(text(reason, "zh"), ["School F", "School A1"]) == []
