@@ -306,3 +306,18 @@ def test_reasons_no_education_group_forms_are_in_chinese(instance):
     assert text(reason, "zh") == ("School F（F）无法加入任何教育集团：最近的可作核心校的学校 School A1（A1）单程 30.0 "
                                   "分钟，而上限 groups.max_minutes = 10。")
     assert english_runs(text(reason, "zh"), ["School F", "School A1"]) == []
+
+
+def test_budget_lines_are_in_chinese(instance, tmp_path):
+    # A holds 10 pupils today and may grow to 100; 20 come: 10 places to build, but nothing may be spent.
+    path = instance(schools=[{"school_id": "A", "name": "Alpha", "capacity": 10, "max_capacity": 100}],
+                    villages=[{"village_id": "V1", "name": "Upper", "pupils_g4_6": 20}], travel=[("V1", "A", 5)],
+                    scenario={"budget": {"capital": 0}})
+    result = run_scenario(load_scenario(path), out=tmp_path / "zh", lang="zh")
+    assert result.status == "infeasible"
+    reason = next(r for r in result.summary["reasons"] if r.startswith("The budget is too small"))
+    assert "needs 360,000 yuan one-off (places 360,000), 360,000 more" in reason
+    assert reason.zh == ("预算不足：[budget] capital = 0 元，但不设预算上限时成本最低的方案需要一次性投入 360,000 元"
+                         "（学位 360,000 元），超出 360,000 元。请提高上限，或放宽需要这些支出的规则。")
+    page = (tmp_path / "zh" / "report.html").read_text(encoding="utf-8")
+    assert reason.zh in page and english_runs(page, ["Alpha", "Upper", "tiny"]) == []
