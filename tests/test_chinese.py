@@ -321,3 +321,24 @@ def test_budget_lines_are_in_chinese(instance, tmp_path):
                          "（学位 360,000 元），超出 360,000 元。请提高上限，或放宽需要这些支出的规则。")
     page = (tmp_path / "zh" / "report.html").read_text(encoding="utf-8")
     assert reason.zh in page and english_runs(page, ["Alpha", "Upper", "tiny"]) == []
+
+
+def test_verification_problems_are_in_chinese(instance):
+    import dataclasses
+
+    from consolidation.checks import check_inputs
+    from consolidation.io import read_inputs
+    from consolidation.plan import verify
+    from consolidation.travel import build_pairs
+
+    path = _places_instance(instance, rules={"G4_6": {"max_minutes": 30}})  # now every village fits
+    scenario = load_scenario(path).scenario
+    inputs = check_inputs(read_inputs(scenario), scenario)
+    plan = run_scenario(load_scenario(path)).plan
+    a = plan.assignments.copy()
+    a["minutes"] = 45.0  # every trip over the 30-minute day limit
+    problems = verify(dataclasses.replace(plan, assignments=a), build_pairs(inputs, scenario).demand, inputs, scenario)
+    day = next(p for p in problems if "day trips" in p)
+    assert day.startswith("G4_6 day trips over 30 min: V")
+    assert text(day, "zh").startswith("4-6年级走读单程超过 30 分钟：V")
+    assert all(not english_runs(text(p, "zh")) for p in problems), texts(problems, "zh")
