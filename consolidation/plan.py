@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from . import BANDS, pupils_column
-from .errors import VerificationError, id_list
+from .messages import ids, say
+from .errors import VerificationError
 from .io import Inputs, classrooms, school_classes
 from .families import PUBLIC, REGISTRY, PlanView, public_parts
 from .families.buses import fleet
@@ -289,7 +290,7 @@ def verify(plan: Plan, demand: pd.DataFrame, inputs: Inputs, scenario: Scenario)
                     inputs=inputs, summary=plan.summary)
     unknown = view.assignments.loc[view.school_of_row["name"].isna().to_numpy(), "school_id"]
     if len(unknown):
-        return [f"assignments to unknown schools {id_list(unknown.unique())}"]
+        return [say("check.unknown_school", ids=ids(unknown.unique()))]
     problems: list[str] = []
     for family in REGISTRY:
         if family.check is not None:

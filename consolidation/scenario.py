@@ -600,6 +600,8 @@ class Scenario(_Strict):
 
     name: str = Field(min_length=1, description="Short name; the default run folder is reports/<name>.")
     description: str = Field("", description="One or two sentences for the report.")
+    description_zh: str = Field("", description="The description in Chinese, for reports and comparisons in Chinese "
+                                "(--lang zh). Absent: they show the English description, marked as untranslated.")
     inputs: InputFiles
     rules: Rules = Field(default_factory=Rules)
     travel: TravelSettings = Field(default_factory=TravelSettings)
@@ -729,6 +731,8 @@ def _read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any]
         raise ScenarioError(f"{path}: extends = {parent!r}: {target} {problem}: name the base scenario's .toml file "
                             "(relative to this file)")
     base_raw, base_files = _read_chain(target, (*seen, path))
+    if "description" in raw and "description_zh" not in raw:  # the base's Chinese describes the base, not this file
+        base_raw = {k: v for k, v in base_raw.items() if k != "description_zh"}
     return _merge(base_raw, raw), (path, *base_files)
 
 
@@ -832,7 +836,7 @@ def resolved_dict(scenario: Scenario) -> dict[str, Any]:
 def reference_markdown() -> str:
     """Return a Markdown reference of every scenario key, generated from the schema."""
     out = ["| key | default | meaning |", "|---|---|---|"]
-    for name in ("name", "description", "sweep"):
+    for name in ("name", "description", "description_zh", "sweep"):
         info = Scenario.model_fields[name]
         default = "" if info.is_required() else repr(info.get_default(call_default_factory=True))
         out.append(f"| `{name}` | {default} | {info.description} |")

@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import BANDS, pupils_column
 from .io import Inputs
+from .messages import band as band_word, say, term
 from .scenario import Scenario
 from .tolerances import EXACT as EPS
 
@@ -141,10 +142,7 @@ def _notes(inputs: Inputs, scenario: Scenario) -> tuple[str, ...]:
     travel, spec = inputs.travel, scenario.inputs
     if travel is not None and spec.travel_mode is None and len(travel) and \
             ("mode" not in travel or (travel["mode"] == "").any()):
-        notes.append(f"The travel file {Path(spec.travel).name} gives no mode and [inputs] travel_mode is not set, so "
-                     "its minutes were used for walking and riding alike: add a mode column (walk or bus) to the "
-                     "file, or declare what its minutes are with [inputs] travel_mode = \"walk\", \"bus\" or "
-                     "\"both\".")
+        notes.append(say("note.travel_mode", file=Path(spec.travel).name))
     if inputs.roads is not None:
         notes.extend(inputs.roads.network.notes)
     return tuple(notes)
@@ -224,16 +222,15 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
         blocks = []
         for r, j, m in zip(rows, nearest, nearest_minutes):
             if not np.isfinite(m):
-                blocks.append("no school teaching this band is reachable")
+                blocks.append(term("block.unreachable"))
             elif eligible[r, j]:
                 blocks.append("")
             elif not hub_ok[r, j]:
-                blocks.append("it cannot take pupils from other schools (can_be_hub = false)")
+                blocks.append(term("block.no_hub"))
             elif not rule.boarding:
-                blocks.append(f"over the {rule.max_minutes:g}-min day limit and {band} may not board")
+                blocks.append(say("block.no_boarding", limit=rule.max_minutes, band=band_word(band)))
             else:
-                blocks.append(f"over the {rule.max_minutes:g}-min day limit and the "
-                              f"{weekly_limit:g}-min weekly limit for boarders")
+                blocks.append(say("block.weekly", limit=rule.max_minutes, weekly=weekly_limit))
         demands.append(pd.DataFrame({
             "origin_id": origin_ids[rows],
             "band": band,

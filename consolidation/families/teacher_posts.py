@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
+from ..messages import ids, say, term
 from .base import Builder, Family, PlanView, Relaxation
 from ._staff import active, arcs, have, reach, settle, staffing
 
@@ -173,12 +173,11 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     if scenario.teachers.within_available:
         need, today = float((s["posts"] + s["life_teachers"]).sum()), float(s["teachers_today"].sum())
         if need > today:
-            problems.append(f"the plan needs {need:,.0f} teachers (posts and life teachers) but the schools have "
-                            f"{today:,.0f}, and [teachers] within_available = true")
+            problems.append(say("check.teachers", need=need, today=today))
     filled = s["teachers_after"] - s["surplus"] + s["recruited"] + s["life_recruited"]
     short = s.index[filled + 1e-6 < s["posts"] + s["life_teachers"]]
     if len(short):
-        problems.append(f"posts or life teachers neither filled nor recruited at {id_list(short)}")
+        problems.append(say("check.unfilled", ids=ids(short)))
     return problems
 
 
@@ -194,8 +193,7 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     """How many teachers a plan needs beyond those the schools have."""
     s = staffing_of(plan.schools, scenario)
     need, today = float((s["posts"] + s["life_teachers"]).sum()), float(s["teachers_today"].sum())
-    return (f"Too few teachers: the cheapest plan without [teachers] within_available needs {need:,.0f} teachers "
-            f"(posts and life teachers), {need - today:,.0f} more than the {today:,.0f} the schools have.")
+    return say("reason.teachers", need=need, more=need - today, today=today)
 
 
 FAMILY = Family(
@@ -213,7 +211,7 @@ FAMILY = Family(
     cost_terms=TERMS,
     recompute=recompute,
     check=check,
-    relaxation=Relaxation(label="the teacher limit", relax=relax, explain=explain),
+    relaxation=Relaxation(label=term("relax.teacher_limit"), relax=relax, explain=explain),
     public={"teachers": "teachers", "life_teachers": "life_teachers"},
     by_school=by_school,
     lp_names=("posts__", "life__", "recruit__", "life_recruit__", "fill__", "tolife__", "posts_ratio__",

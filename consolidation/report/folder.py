@@ -24,6 +24,7 @@ import tomli_w
 from shapely.geometry import LineString
 
 from ..io import Inputs, input_record
+from ..messages import texts
 from ..plan import Plan
 from ..scenario import LoadedScenario, Scenario, resolved_dict
 from .atomic import write_atomically
@@ -81,6 +82,19 @@ def _clean(value: Any) -> Any:
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return None
     return value
+
+
+def with_chinese(summary: dict[str, Any]) -> dict[str, Any]:
+    """Return the summary with ``reasons_zh`` and ``notes_zh``: its reasons and notes in Chinese, for summary.json.
+
+    Reasons and notes are :class:`consolidation.messages.Message` values that know their Chinese; summary.json
+    keeps them in both languages so that a comparison in Chinese, made later from the folder, can show them.
+    """
+    out = dict(summary)
+    for key in ("reasons", "notes"):
+        if key in summary:
+            out[f"{key}_zh"] = texts(summary[key], "zh")
+    return out
 
 
 def road_routes(plan: Plan, inputs: Inputs, scenario: Scenario) -> dict | None:
@@ -157,7 +171,7 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
                     redeployments: pd.DataFrame | None = None, programme: Any = None) -> None:
     scenario = loaded.scenario
     summary = _clean(summary)
-    (folder / "summary.json").write_text(_json(summary), encoding="utf-8")
+    (folder / "summary.json").write_text(_json(with_chinese(summary)), encoding="utf-8")
     map_png = None
     if plan is not None:
         if programme is not None:
