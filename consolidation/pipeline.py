@@ -22,11 +22,11 @@ from collections.abc import Callable
 from .checks import check_inputs, check_pairs, infeasibility_reasons
 from .errors import InfeasibleError, OutputError, VerificationError
 from .explain import relaxed_reasons
-from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups
+from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups, groups_of_plan
 from .io import Inputs, read_inputs
 from .model import build_model, build_programme, write_lp
 from .paths import scenario_paths
-from .plan import Plan, make_plan
+from .plan import Plan, make_plan, regroup
 from .programme import Programme, inputs_by_year, make_programme
 from .scenario import LoadedScenario, Scenario
 from .solve import solve, solve_programme
@@ -76,7 +76,7 @@ def _read(loaded: LoadedScenario, clock: _Clock) -> Inputs:
         log.info("override %s: %r -> %r", key, old, new)
     t = time.perf_counter()
     inputs = check_inputs(read_inputs(scenario), scenario)
-    if scenario.groups.enabled:
+    if scenario.groups.enabled or scenario.groups.joint:
         check_group_settings(inputs, scenario)
     clock.stage("read", t, f"{len(inputs.schools)} schools, {len(inputs.origins)} "
                            f"{'villages' if scenario.inputs.villages else 'origins'}"
@@ -151,8 +151,13 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                                    f"{summary['capital']['total']:,.0f}")
             plan, staff = _staff(plan, inputs, scenario, clock)
             summary = plan.summary
-            if scenario.groups.enabled:
+            if scenario.groups.joint:
+                groups = _groups_joint(inputs, scenario, plan, summary, clock)
+            elif scenario.groups.enabled:
                 groups = _groups_after_plan(inputs, scenario, plan, summary, clock)
+                if groups is not None:  # the groups' columns in schools.csv, the budget restated with them
+                    plan = regroup(plan, groups.groups, scenario)
+                    summary = plan.summary
         elif outcome.status == "infeasible":
             t = time.perf_counter()
             summary = {**base, "status": "infeasible", "solver": outcome.solver, "seconds": outcome.seconds,
@@ -372,6 +377,20 @@ def _staff(plan: Plan, inputs: Inputs, scenario: Scenario, clock: _Clock) -> tup
                                 + "\n- ".join(problems))
     clock.stage("teachers", t, staff.describe())
     return with_staffing(plan, staff), staff
+
+
+def _groups_joint(inputs: Inputs, scenario: Scenario, plan: Plan, summary: dict[str, Any],
+                  clock: _Clock) -> GroupResult | None:
+    """Read the education groups a joint plan formed, verify them, and set ``summary["groups"]``."""
+    t = time.perf_counter()
+    if "group_id" not in plan.schools.columns:
+        summary["groups"] = 0
+        clock.stage("groups", t, "no school may be a core: no groups")
+        return None
+    groups = groups_of_plan(inputs, scenario, plan.schools, summary)
+    summary["groups"] = len(groups.by_group)
+    clock.stage("groups", t, f"planned jointly, verified: {groups.describe()}")
+    return groups
 
 
 def _groups_after_plan(inputs: Inputs, scenario: Scenario, plan: Plan, summary: dict[str, Any],

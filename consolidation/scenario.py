@@ -333,6 +333,18 @@ class Groups(_Strict):
     apart: list[list[str]] = Field(
         default_factory=list, description="Pairs of school IDs that must be in different groups."
     )
+    joint: bool = Field(
+        False, description="true: plan consolidation and groups in one model (groups among the schools the plan "
+        "keeps open, a school's fate weighed with the group it could join; implies enabled); false: groups are "
+        "formed after the plan, among its open schools. One-year plans only. In the joint model the groups' "
+        "teacher travel is costed at teacher_minute_yuan and the quality and balance weights are not used."
+    )
+    teacher_minute_yuan: float = Field(
+        100, ge=0, le=1e6, description="Yuan a year per one-way minute from a core to each of its members (the "
+        "travelling teachers' allowance and time), public category teachers; in the plan's budget when groups are "
+        "joint, or formed after the plan with [travelling_teachers] subjects. Placeholder [M]: of the order of "
+        "costs.per_pupil_minute."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Groups:
@@ -344,6 +356,53 @@ class Groups(_Strict):
                     raise ValueError(f"groups.{key}: each entry is two different school IDs, e.g. [\"S01\", \"S27\"]")
         if self.count is not None and self.cores and self.count < len(self.cores):
             raise ValueError(f"count ({self.count}) is smaller than the {len(self.cores)} locked cores")
+        return self
+
+
+class Subject(_Strict):
+    """One subject taught by specialist teachers who may travel within a group (走教)."""
+
+    name: str = Field(min_length=1, max_length=40, description="The subject, e.g. music, PE, art, English.")
+    hours: float = Field(
+        gt=0, le=200, description="Hours a week of the subject each open school needs, the school as a whole (a "
+        "rural school of 1-6 classes; per school, not per class, so that sharing stays linear). Placeholder [M]: "
+        "e.g. 6 = 2 hours a week in each of 3 classes."
+    )
+
+
+class TravellingTeachers(_Strict):
+    """``[travelling_teachers]``: subject posts (music, PE, art, English) and teachers travelling within groups (走教).
+
+    Every open school staffed on its own needs ``ceil(hours / teacher_hours)`` whole posts of each subject; the
+    schools of an education group (core and members within ``max_minutes`` of the core) share posts:
+    ``ceil(group hours / teacher_hours)``, and at least enough teachers to make the trips to the members
+    (``max_trips_per_week`` a teacher, a school day's teaching, teacher_hours / 5, a trip). Subject posts are
+    costed at ``costs.teacher_salary``, on top of the staff posts of [teachers]. No subjects: nothing counted.
+    """
+
+    subjects: list[Subject] = Field(
+        default_factory=list, description="Subjects with their hours a week per school, e.g. [{name = \"music\", "
+        "hours = 6}]; empty: no subject posts are counted."
+    )
+    teacher_hours: float = Field(
+        16, gt=0, le=40, description="Teaching hours a week of one subject teacher. Placeholder [M] (rural "
+        "teachers teach about 14-18 lessons a week)."
+    )
+    max_minutes: float = Field(
+        30, gt=0, le=240, description="Longest one-way trip, minutes, from a core to a member whose subject "
+        "hours its travelling teachers take on; a member farther away staffs its subjects itself. Placeholder [M]."
+    )
+    max_trips_per_week: int = Field(
+        4, ge=0, le=20, description="Trips to member schools one travelling teacher makes a week (a school day's "
+        "teaching each); 0: no teacher travels. Placeholder [M]."
+    )
+
+    @model_validator(mode="after")
+    def _distinct(self) -> TravellingTeachers:
+        names = [s.name for s in self.subjects]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"subjects named twice: {', '.join(twice)}; give each subject once")
         return self
 
 
@@ -557,6 +616,7 @@ class Scenario(_Strict):
     teaching_points: TeachingPoints = Field(default_factory=TeachingPoints)
     teachers: Teachers = Field(default_factory=Teachers)
     groups: Groups = Field(default_factory=Groups)
+    travelling_teachers: TravellingTeachers = Field(default_factory=TravellingTeachers)
     sweep: dict[str, Any] = Field(
         default_factory=dict, description="Values to vary in `consolidation sweep`, e.g. "
         "\"rules.G4_6.max_minutes\" = [30, 40, 50, 60] (or nested tables); each a non-empty list."
@@ -572,6 +632,13 @@ class Scenario(_Strict):
                     raise ValueError(f"sweep.{prefix}{key} must be a non-empty list of values, e.g. [30, 40, 50]")
 
         walk(self.sweep, "")
+        return self
+
+    @model_validator(mode="after")
+    def _joint_one_year(self) -> Scenario:
+        if self.groups.joint and self.years.programme:
+            raise ValueError("groups.joint = true plans groups in a one-year plan only; remove [years] first/last, "
+                             "or set groups.joint = false (groups formed after each plan)")
         return self
 
 
@@ -590,6 +657,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "teaching_points": TeachingPoints,
     "teachers": Teachers,
     "groups": Groups,
+    "travelling_teachers": TravellingTeachers,
 }
 
 

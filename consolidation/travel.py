@@ -51,6 +51,9 @@ class Pairs:
     table: pd.DataFrame
     demand: pd.DataFrame
     notes: tuple[str, ...] = ()
+    between: pd.DataFrame | None = None
+    """One-way minutes between schools (:func:`school_minutes`: rows from, columns to), for the model's rules on
+    trips between schools (education groups planned jointly, ``groups.joint``); None when no rule needs them."""
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,8 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
     table = pd.concat(tables, ignore_index=True)
     table["boards"] = table["boards"].astype(bool)
     table["moves"] = table["moves"].astype(bool)
-    return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes)
+    between = school_minutes(inputs, scenario) if scenario.groups.joint else None
+    return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes, between=between)
 
 
 def school_minutes(inputs: Inputs, scenario: Scenario, *, mode: str = "bus") -> pd.DataFrame:

@@ -82,6 +82,17 @@ RULES: dict[str, dict[str, Any]] = {
     "buses": {"scenario": {"buses": {"price": 1000, "annual": 100, "life_years": 10, "seats": 10, "runs": 1,
                                      "walk_km": 2}}},
     "budget": {"schools": {"B": {"max_capacity": 30}}, "scenario": {"budget": {"capital": 500, "annual": 5000}}},
+    "group_joint": {"scenario": {"groups": {"joint": True, "core_candidates": ["A", "B"], "max_members": 2,
+                                            "max_minutes": 30, "teacher_minute_yuan": 1, "apart": [["B", "C"]]}},
+                    "schools": {k: dict(v) for k, v in PLACES.items()}, "villages": PLACES_V},
+    "subject_posts": {"scenario": {"groups": {"joint": True, "core_candidates": ["A"], "max_minutes": 30,
+                                              "teacher_minute_yuan": 1},
+                                   "travelling_teachers": {"subjects": [{"name": "music", "hours": 4}],
+                                                           "teacher_hours": 16, "max_minutes": 10,
+                                                           "max_trips_per_week": 4},
+                                   "costs": {"teacher_salary": 90},
+                                   "teachers": {"pupils_per_post_primary": 1000, "posts_per_class_primary": 0}},
+                      "schools": {k: dict(v) for k, v in PLACES.items()}, "villages": PLACES_V},
 }
 """What each family's instance changes: ``scenario`` keys, and columns of ``schools`` and ``villages`` by ID
 (``rules`` is a shorthand for ``scenario.rules``)."""
