@@ -151,6 +151,8 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                                    f"{summary['capital']['total']:,.0f}")
             plan, staff = _staff(plan, inputs, scenario, clock)
             summary = plan.summary
+            if scenario.groups.joint or scenario.groups.enabled:
+                summary["groups_mode"] = "joint" if scenario.groups.joint else "after"
             if scenario.groups.joint:
                 groups = _groups_joint(inputs, scenario, plan, summary, clock)
             elif scenario.groups.enabled:

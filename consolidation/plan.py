@@ -152,7 +152,8 @@ def subject_summary(schools: pd.DataFrame, scenario: Scenario) -> dict[str, Any]
     if not subject_posts.active(scenario) or "subject_posts" not in schools.columns:
         return {}
     alone, held = float(schools["subject_posts_alone"].sum()), float(schools["subject_posts"].sum())
-    return {"subject_posts": {"alone": alone, "posts": held, "saved": alone - held,
+    return {"subject_posts": {"subjects": [s.name for s in scenario.travelling_teachers.subjects], "alone": alone,
+                              "posts": held, "saved": alone - held,
                               "yuan_saved": (alone - held) * scenario.costs.teacher_salary}}
 
 

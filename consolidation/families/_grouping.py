@@ -69,9 +69,9 @@ def with_group_columns(schools: pd.DataFrame, table: pd.DataFrame) -> pd.DataFra
         gid[str(c)], role[str(c)] = g, "core"
         if isinstance(m, str) and m:
             gid[m], role[m], minutes[m] = g, "member", float(t)
-    out["group_id"] = ids.map(gid).fillna("").to_numpy()
-    out["group_role"] = ids.map(role).fillna("").to_numpy()
-    out["group_minutes"] = ids.map(minutes).astype(float).to_numpy()
+    out["group_id"] = [gid.get(s, "") for s in ids]
+    out["group_role"] = [role.get(s, "") for s in ids]
+    out["group_minutes"] = np.array([minutes.get(s, np.nan) for s in ids], float)
     return out
 
 
