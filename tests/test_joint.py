@@ -62,7 +62,8 @@ def settings(joint: bool, **groups) -> dict:
 
 
 def county(instance, joint: bool, **groups):
-    return load_scenario(instance(schools=SCHOOLS, villages=VILLAGES, travel=TRAVEL, scenario=settings(joint, **groups)))
+    path = instance(schools=SCHOOLS, villages=VILLAGES, travel=TRAVEL, scenario=settings(joint, **groups))
+    return load_scenario(path)
 
 
 def test_joint_keeps_the_member_school_the_after_plan_mode_closes(instance, tmp_path):
