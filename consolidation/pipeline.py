@@ -149,17 +149,16 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                                    f"{summary['pupils_moved']:,.0f} pupils moved, {summary['boarders']:,.0f} boarders, "
                                    f"public {summary['cost_public']['total']:,.0f} yuan a year, capital "
                                    f"{summary['capital']['total']:,.0f}")
+            if scenario.groups.enabled and not scenario.groups.joint:  # groups first: teachers move within them
+                groups = _groups_after_plan(inputs, scenario, plan, summary, clock)
+                if groups is not None:  # the groups' columns in schools.csv, the budget restated with them
+                    plan = regroup(plan, groups.groups, scenario)
             plan, staff = _staff(plan, inputs, scenario, clock)
             summary = plan.summary
             if scenario.groups.joint or scenario.groups.enabled:
                 summary["groups_mode"] = "joint" if scenario.groups.joint else "after"
             if scenario.groups.joint:
                 groups = _groups_joint(inputs, scenario, plan, summary, clock)
-            elif scenario.groups.enabled:
-                groups = _groups_after_plan(inputs, scenario, plan, summary, clock)
-                if groups is not None:  # the groups' columns in schools.csv, the budget restated with them
-                    plan = regroup(plan, groups.groups, scenario)
-                    summary = plan.summary
         elif outcome.status == "infeasible":
             t = time.perf_counter()
             summary = {**base, "status": "infeasible", "solver": outcome.solver, "seconds": outcome.seconds,

@@ -280,6 +280,13 @@ class Teachers(_Strict):
         "(one way, by bus, straight line x travel.detour); teachers beyond reach of any need stay on the payroll "
         "as surplus. Placeholder: no national rule; 60 minutes is one G7_9 day trip."
     )
+    max_redeploy_minutes_outside_group: float | None = Field(
+        None, ge=0, description="Longest new one-way trip, minutes, for a teacher redeployed outside their "
+        "education group (county-wide); within the group (and at their own school) max_redeploy_minutes holds. "
+        "Absent: max_redeploy_minutes for every move. With groups formed after the plan, the plan model assumes no "
+        "group (this limit for every move) and the budget is restated with the groups. Placeholder [M]: e.g. 30 "
+        "keeps a city teacher from being sent 50-60 minutes to a village outside their group."
+    )
     attrition_rate: float = Field(
         0.03, ge=0, lt=1, description="Share of today's teachers who leave each year (retirement and leaving; "
         "domain brief: 3 %, [M]). In a programme, year k after the first keeps round((1 - rate)^k x) of the "

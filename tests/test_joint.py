@@ -171,3 +171,30 @@ def test_joint_refused_for_a_programme_before_anything_is_read():
     with pytest.raises(ValueError, match="one-year plan only"):
         Scenario(name="x", inputs={"schools": "s.csv"}, groups={"joint": True}, years={"first": 2026, "last": 2028})
     assert issubclass(ScenarioError, Exception)
+
+
+def test_teachers_move_within_their_group_first_and_outside_it_only_near():
+    """Teacher pools by group, by the payroll rule (:func:`consolidation.families._staff.settle`).
+
+    A (8 teachers, needs 4) is 40 min from B (needs 2) and 20 min from C (needs 2); a teacher may move 60
+    minutes, outside their group only 30. A and B are one group. B's 2 posts are filled from A (within the group,
+    40 min); C's too (county, 20 min). With no group, B is beyond A's 30 minutes: 2 recruits. Without the outside
+    limit, every move is allowed; with groups, A's teachers go to B first (scope group).
+    """
+    from consolidation.families._staff import settle
+
+    ids = ["A", "B", "C"]
+    minutes = pd.DataFrame([[0, 40, 20], [40, 0, 50], [20, 50, 0]], index=ids, columns=ids, dtype=float)
+    posts, life = pd.Series([4.0, 2.0, 2.0], index=ids), pd.Series(0.0, index=ids)
+    today = pd.Series([8.0, 0.0, 0.0], index=ids)
+    scenario = Scenario(name="x", inputs={"schools": "s.csv"}, costs={"teacher_salary": 100},
+                        teachers={"max_redeploy_minutes": 60, "max_redeploy_minutes_outside_group": 30})
+    grouped = settle(posts, life, today, minutes, scenario, group={"A": "G1", "B": "G1", "C": ""})
+    assert grouped.total("recruited") == 0
+    assert grouped.moves.set_index("to_school_id")["teachers"].to_dict() == {"B": 2.0, "C": 2.0}
+    alone = settle(posts, life, today, minutes, scenario, group=None)
+    assert alone.total("recruited") == 2 and alone.schools.at["B", "recruited"] == 2
+    tight = today.copy()
+    tight["A"] = 6.0  # 2 spare teachers: the group's member B gets them, C recruits
+    first = settle(posts, life, tight, minutes, scenario, group={"A": "G1", "B": "G1", "C": ""})
+    assert first.schools.at["B", "recruited"] == 0 and first.schools.at["C", "recruited"] == 2

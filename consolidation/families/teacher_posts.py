@@ -23,7 +23,7 @@ from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from .base import Builder, Family, PlanView, Relaxation
-from ._staff import active, arcs, have, reach, settle, staffing
+from ._staff import active, arcs, groups_of, have, reach, settle, staffing
 
 TERMS = ("teachers", "life_teachers")
 
@@ -45,8 +45,10 @@ def declare(m: Builder, scenario: Scenario) -> None:
         sources = [sid for sid in m.schools.index if today[sid] > 0]
         minutes = reach(m.schools, scenario)
         limit = scenario.teachers.max_redeploy_minutes
+        # without joint groups the model knows no group: every move keeps to the limit outside groups
+        outside = None if scenario.groups.joint else scenario.teachers.max_redeploy_minutes_outside_group
         for block, targets in (("fill", blocks["posts"]), ("tolife", blocks["life"])):
-            for src, dst in arcs(sources, list(targets), minutes, limit):
+            for src, dst in arcs(sources, list(targets), minutes, limit, outside=outside):
                 blocks[block][(src, dst)] = m.variable(
                     f"{block}__{m.school_name(src)}__{m.school_name(dst)}", low=0)
     for block, variables in blocks.items():
@@ -112,6 +114,39 @@ def define(m: Builder, scenario: Scenario) -> None:
             m.constrain(var + m.total(into.get((kind, sid), [])) - need[sid], ">=", m.name(block, sid), 0)
     if scenario.teachers.within_available:
         m.constrain(m.total(needs), "<=", "teachers_available", float(today.sum()))
+    _group_moves(m, scenario, today)
+
+
+def _group_moves(m: Builder, scenario: Scenario, today: pd.Series) -> None:
+    """With joint groups and a limit outside groups: a longer move only within one group.
+
+    ``fill[f,t] + tolife[f,t] <= teachers_f sum_c same[f,t,c]``, ``same[f,t,c] <= x[f,c]``, ``same[f,t,c] <=
+    x[t,c]`` (continuous: at whole ``x`` their sum is 1 exactly when f and t share a group).
+    """
+    outside = scenario.teachers.max_redeploy_minutes_outside_group
+    if outside is None or not scenario.groups.joint or not m.get("group_core"):
+        return
+    x: dict[str, dict[str, Any]] = {}
+    for c, var in m["group_core"].items():
+        x.setdefault(c, {})[c] = var
+    for (c, s), var in m["group_member"].items():
+        x.setdefault(s, {})[c] = var
+    minutes = reach(m.schools, scenario)
+    moves: dict[tuple[str, str], list] = {}
+    for block in ("fill", "tolife"):
+        for (src, dst), var in m[block].items():
+            if src != dst and minutes.at[src, dst] > outside:
+                moves.setdefault((src, dst), []).append(var)
+    for (src, dst), variables in moves.items():
+        cores = sorted(set(x.get(src, {})) & set(x.get(dst, {})))
+        same = []
+        for c in cores:
+            var = m.variable(f"same__{m.school_name(src)}__{m.school_name(dst)}__{m.school_name(c)}", low=0, up=1)
+            m.constrain(var - x[src][c], "<=", m.name("same_from", src, dst, c), 0)
+            m.constrain(var - x[dst][c], "<=", m.name("same_to", src, dst, c), 0)
+            same.append(var)
+        m.constrain(m.total(variables) - float(today[src]) * m.total(same), "<=",
+                    m.name("group_move", src, dst), 0)
 
 
 def objective(m: Builder, scenario: Scenario) -> dict[str, Any]:
@@ -135,7 +170,7 @@ def staffing_of(schools: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     counted = staffing(frame, scenario.teachers).set_index("school_id")
     indexed = frame.set_index("school_id")
     posts, life = counted["posts_needed"], counted["life_teachers"]
-    settled = settle(posts, life, have(indexed), reach(indexed, scenario), scenario)
+    settled = settle(posts, life, have(indexed), reach(indexed, scenario), scenario, group=groups_of(frame))
     return pd.concat([pd.DataFrame({"posts": posts, "life_teachers": life}), settled.schools], axis=1)
 
 
@@ -199,7 +234,8 @@ FAMILY = Family(
     summary="Whole staff posts and life teachers per school; today's teachers fill them within reach, the rest "
             "is recruited; every teacher stays paid. With within_available, no more than the schools have.",
     reads=("costs.teacher_salary", "costs.life_teacher_salary", "teachers.within_available",
-           "teachers.max_redeploy_minutes", "teachers.pupils_per_post_primary", "teachers.pupils_per_post_junior",
+           "teachers.max_redeploy_minutes", "teachers.max_redeploy_minutes_outside_group",
+           "teachers.pupils_per_post_primary", "teachers.pupils_per_post_junior",
            "teachers.posts_per_class_primary", "teachers.posts_per_class_junior",
            "teachers.boarders_per_life_teacher", "schools: teachers, teachers_junior"),
     declare=declare,
@@ -212,5 +248,6 @@ FAMILY = Family(
     public={"teachers": "teachers", "life_teachers": "life_teachers"},
     by_school=by_school,
     lp_names=("posts__", "life__", "recruit__", "life_recruit__", "fill__", "tolife__", "posts_ratio__",
-              "posts_classes__", "life_teachers__", "life_link__", "teachers_out__", "teachers_available"),
+              "posts_classes__", "life_teachers__", "life_link__", "teachers_out__", "teachers_available", "same__",
+              "same_from__", "same_to__", "group_move__"),
 )
