@@ -198,3 +198,15 @@ def test_teachers_move_within_their_group_first_and_outside_it_only_near():
     tight["A"] = 6.0  # 2 spare teachers: the group's member B gets them, C recruits
     first = settle(posts, life, tight, minutes, scenario, group={"A": "G1", "B": "G1", "C": ""})
     assert first.schools.at["B", "recruited"] == 0 and first.schools.at["C", "recruited"] == 2
+
+
+def test_joint_groups_that_cannot_hold_are_explained(instance):
+    """K is 4.7 min from the only possible core H; with groups.max_minutes = 3 it can join no group, and
+    everyone = true puts every open school in one; K is locked open, so no joint plan exists."""
+    schools = [dict(s, lock="open") if s["school_id"] == "K" else s for s in SCHOOLS]
+    scenario = settings(True, max_minutes=3)
+    path = instance(schools=schools, villages=VILLAGES, travel=TRAVEL, scenario=scenario)
+    result = run_scenario(load_scenario(path))
+    assert result.status == "infeasible"
+    assert any("K (Kept) can join no group" in r and "groups.max_minutes = 3 min" in r
+               for r in result.summary["reasons"]), result.summary["reasons"]

@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import id_list
+from ..io import Inputs
 from ..scenario import Scenario
+from ..travel import school_minutes
 from . import _grouping
-from .base import Builder, Family, PlanView
+from .base import Builder, Family, PlanView, Relaxation
 
 TERMS = ("group_travel",)
 
@@ -153,6 +155,36 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     return problems
 
 
+def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scenario] | None:
+    """No groups planned with the plan (``groups.joint = false``, and none formed after it)."""
+    if not scenario.groups.joint:
+        return None
+    return inputs, scenario.model_copy(update={"groups": scenario.groups.model_copy(
+        update={"joint": False, "enabled": False})})
+
+
+def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
+    """Name the schools a plan without joint groups keeps open that no school that may be a core reaches."""
+    rules = scenario.groups
+    schools = plan.schools.assign(school_id=plan.schools["school_id"].astype(str))
+    open_ids = schools.loc[schools["open"] == 1, "school_id"].tolist()
+    part = [s for s in open_ids if rules.schools is None or s in rules.schools]
+    candidates = _grouping.core_candidates(part, _grouping.school_quality(schools, rules), rules)
+    pairs = _grouping.eligible_pairs(school_minutes(inputs, scenario), part, candidates, rules.max_minutes)
+    reached = set(pairs["member_id"]) | set(candidates)
+    stuck = [s for s in part if s not in reached]
+    names = dict(zip(schools["school_id"], schools["name"].astype(str)))
+    lead = (f"The education groups planned with the plan (groups.joint = true) cannot hold; a plan exists without "
+            f"them, keeping {len(open_ids)} schools open")
+    if stuck and rules.everyone:
+        who = ", ".join(f"{s} ({names.get(s, s)})" for s in stuck[:10]) + (" ..." if len(stuck) > 10 else "")
+        return (f"{lead}, of which {who} can join no group (no school that may be a core within groups.max_minutes = "
+                f"{rules.max_minutes:g} min): allow more core_candidates, raise max_minutes, or set groups.everyone = "
+                "false.")
+    return (f"{lead}: check the group sizes (min_members, max_members), count, locked cores and the pairs "
+            "together or apart against the schools the plan can keep open.")
+
+
 def table_from_values(values: dict[str, Any], between: pd.DataFrame | None, order: list[str]) -> pd.DataFrame | None:
     """Return the groups table (:data:`~consolidation.families._grouping.GROUP_COLUMNS`) of a joint solution.
 
@@ -185,6 +217,7 @@ FAMILY = Family(
     cost_terms=TERMS,
     recompute=recompute,
     check=check,
+    relaxation=Relaxation(label="the education groups planned with the plan", relax=relax, explain=explain),
     public={"group_travel": "teachers"},
     by_school=by_school,
     lp_names=("core__", "member__", "group_once__", "group_link__", "group_min__", "group_max__", "group_count",
