@@ -354,6 +354,7 @@ EN: dict[str, str] = {
     "teachers.moves": "Teachers redeployed",
     "teachers.move_1": "1 teacher from {src} to {dst}, {minutes} min",
     "teachers.move_n": "{n} teachers from {src} to {dst}, {minutes} min",
+    "teachers.move_group": "{move} (within their education group)",
     "teachers.no_moves": "No teacher needs to change school.",
     "teachers.th_posts": "Staff posts (+ life teachers)",
     # sweep trade-off chart and province map
@@ -764,6 +765,7 @@ ZH: dict[str, str] = {
     "teachers.moves": "调配教师",
     "teachers.move_1": "1 名教师从 {src} 调配到 {dst}，单程 {minutes} 分钟",
     "teachers.move_n": "{n} 名教师从 {src} 调配到 {dst}，单程 {minutes} 分钟",
+    "teachers.move_group": "{move}（教育集团内调配）",
     "teachers.no_moves": "无需调配教师。",
     "teachers.th_posts": "教职工编制（+生活老师）",
     "sweep.cost": "公共成本（百万元/年）",

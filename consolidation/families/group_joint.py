@@ -25,6 +25,7 @@ from ..io import Inputs
 from ..scenario import Scenario
 from ..travel import school_minutes
 from . import _grouping
+from ._staff import have, reach
 from .base import Builder, Family, PlanView, Relaxation
 
 TERMS = ("group_travel",)
@@ -88,9 +89,16 @@ def define(m: Builder, scenario: Scenario) -> None:
     ``sum_c x[s,c] = open[s]`` (``<=`` without ``everyone``), ``member[c,m] <= core[c]``,
     ``min_members core[c] <= sum_m member[c,m] <= max_members core[c]``, ``sum_c core[c] = count`` (when set or
     cores are locked), ``sum_c x[a,c] = open[a]`` and ``x[a,c] = x[b,c]`` for pairs together,
-    ``x[a,c] + x[b,c] <= 1`` for pairs apart (both taking part).
+    ``x[a,c] + x[b,c] <= 1`` for pairs apart (both taking part). Teacher pools by group (with
+    ``teachers.max_redeploy_minutes_outside_group`` and teachers paid): a move of the teacher-posts family
+    longer than that limit only within one group, ``fill[f,t] + tolife[f,t] <= teachers_f sum_c same[f,t,c]``,
+    ``same[f,t,c] <= x[f,c]``, ``same[f,t,c] <= x[t,c]`` (continuous: at whole ``x`` the sum is 1 exactly when
+    f and t share a group).
     """
-    if not scenario.groups.joint or not m["group_core"]:
+    if not scenario.groups.joint:
+        return
+    _teacher_moves(m, scenario)
+    if not m["group_core"]:
         return
     g = grouping(m, scenario)
     rules = scenario.groups
@@ -104,6 +112,39 @@ def define(m: Builder, scenario: Scenario) -> None:
             rule(g, rules, m, in_play)
         else:
             rule(g, rules, m)
+
+
+def _teacher_moves(m: Builder, scenario: Scenario) -> None:
+    """With joint groups and a limit outside groups: a longer move only within one group.
+
+    ``fill[f,t] + tolife[f,t] <= teachers_f sum_c same[f,t,c]``, ``same[f,t,c] <= x[f,c]``, ``same[f,t,c] <=
+    x[t,c]`` (continuous: at whole ``x`` their sum is 1 exactly when f and t share a group).
+    """
+    outside = scenario.teachers.max_redeploy_minutes_outside_group
+    if outside is None or not m.get("fill"):
+        return
+    today = have(m.schools)
+    x: dict[str, dict[str, Any]] = {}
+    for c, var in m["group_core"].items():
+        x.setdefault(c, {})[c] = var
+    for (c, s), var in m["group_member"].items():
+        x.setdefault(s, {})[c] = var
+    minutes = reach(m.schools, scenario)
+    moves: dict[tuple[str, str], list] = {}
+    for block in ("fill", "tolife"):
+        for (src, dst), var in m[block].items():
+            if src != dst and minutes.at[src, dst] > outside:
+                moves.setdefault((src, dst), []).append(var)
+    for (src, dst), variables in moves.items():
+        cores = sorted(set(x.get(src, {})) & set(x.get(dst, {})))
+        same = []
+        for c in cores:
+            var = m.variable(f"same__{m.school_name(src)}__{m.school_name(dst)}__{m.school_name(c)}", low=0, up=1)
+            m.constrain(var - x[src][c], "<=", m.name("same_from", src, dst, c), 0)
+            m.constrain(var - x[dst][c], "<=", m.name("same_to", src, dst, c), 0)
+            same.append(var)
+        m.constrain(m.total(variables) - float(today[src]) * m.total(same), "<=",
+                    m.name("group_move", src, dst), 0)
 
 
 def objective(m: Builder, scenario: Scenario) -> dict[str, Any]:
@@ -210,6 +251,7 @@ FAMILY = Family(
     reads=("groups.joint", "groups.schools", "groups.count", "groups.cores", "groups.core_candidates",
            "groups.min_core_quality", "groups.min_members", "groups.max_members", "groups.max_minutes",
            "groups.everyone", "groups.together", "groups.apart", "groups.teacher_minute_yuan",
+           "teachers.max_redeploy_minutes_outside_group",
            "schools: quality"),
     declare=declare,
     define=define,
@@ -221,5 +263,5 @@ FAMILY = Family(
     public={"group_travel": "teachers"},
     by_school=by_school,
     lp_names=("core__", "member__", "group_once__", "group_link__", "group_min__", "group_max__", "group_count",
-              "together_in__", "together__", "apart__"),
+              "together_in__", "together__", "apart__", "same__", "same_from__", "same_to__", "group_move__"),
 )

@@ -114,39 +114,6 @@ def define(m: Builder, scenario: Scenario) -> None:
             m.constrain(var + m.total(into.get((kind, sid), [])) - need[sid], ">=", m.name(block, sid), 0)
     if scenario.teachers.within_available:
         m.constrain(m.total(needs), "<=", "teachers_available", float(today.sum()))
-    _group_moves(m, scenario, today)
-
-
-def _group_moves(m: Builder, scenario: Scenario, today: pd.Series) -> None:
-    """With joint groups and a limit outside groups: a longer move only within one group.
-
-    ``fill[f,t] + tolife[f,t] <= teachers_f sum_c same[f,t,c]``, ``same[f,t,c] <= x[f,c]``, ``same[f,t,c] <=
-    x[t,c]`` (continuous: at whole ``x`` their sum is 1 exactly when f and t share a group).
-    """
-    outside = scenario.teachers.max_redeploy_minutes_outside_group
-    if outside is None or not scenario.groups.joint or not m.get("group_core"):
-        return
-    x: dict[str, dict[str, Any]] = {}
-    for c, var in m["group_core"].items():
-        x.setdefault(c, {})[c] = var
-    for (c, s), var in m["group_member"].items():
-        x.setdefault(s, {})[c] = var
-    minutes = reach(m.schools, scenario)
-    moves: dict[tuple[str, str], list] = {}
-    for block in ("fill", "tolife"):
-        for (src, dst), var in m[block].items():
-            if src != dst and minutes.at[src, dst] > outside:
-                moves.setdefault((src, dst), []).append(var)
-    for (src, dst), variables in moves.items():
-        cores = sorted(set(x.get(src, {})) & set(x.get(dst, {})))
-        same = []
-        for c in cores:
-            var = m.variable(f"same__{m.school_name(src)}__{m.school_name(dst)}__{m.school_name(c)}", low=0, up=1)
-            m.constrain(var - x[src][c], "<=", m.name("same_from", src, dst, c), 0)
-            m.constrain(var - x[dst][c], "<=", m.name("same_to", src, dst, c), 0)
-            same.append(var)
-        m.constrain(m.total(variables) - float(today[src]) * m.total(same), "<=",
-                    m.name("group_move", src, dst), 0)
 
 
 def objective(m: Builder, scenario: Scenario) -> dict[str, Any]:
@@ -248,6 +215,5 @@ FAMILY = Family(
     public={"teachers": "teachers", "life_teachers": "life_teachers"},
     by_school=by_school,
     lp_names=("posts__", "life__", "recruit__", "life_recruit__", "fill__", "tolife__", "posts_ratio__",
-              "posts_classes__", "life_teachers__", "life_link__", "teachers_out__", "teachers_available", "same__",
-              "same_from__", "same_to__", "group_move__"),
+              "posts_classes__", "life_teachers__", "life_link__", "teachers_out__", "teachers_available"),
 )

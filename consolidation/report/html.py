@@ -469,7 +469,8 @@ def teacher_context(summary: dict, moves: pd.DataFrame | None, names: dict[str, 
         for r in moves.sort_values(["teachers", "from_school_id", "to_school_id"],
                                    ascending=[False, True, True]).itertuples():
             n = int(r.teachers)
-            rows.append(t("teachers.move_1" if n == 1 else "teachers.move_n", n=fmt_int(n),
-                          src=label(str(r.from_school_id), names), dst=label(str(r.to_school_id), names),
-                          minutes=fmt_minutes(r.minutes)))
+            move = t("teachers.move_1" if n == 1 else "teachers.move_n", n=fmt_int(n),
+                     src=label(str(r.from_school_id), names), dst=label(str(r.to_school_id), names),
+                     minutes=fmt_minutes(r.minutes))
+            rows.append(t("teachers.move_group", move=move) if getattr(r, "scope", "") == "group" else move)
     return {"teacher_cards": cards, "teacher_moves": rows, "teachers_known": known}
