@@ -15,6 +15,7 @@ from . import BANDS, pupils_column
 from .errors import VerificationError, id_list
 from .io import Inputs, classrooms, school_classes
 from .families import PUBLIC, REGISTRY, PlanView, public_parts
+from .families import family as rule_family
 from .families import subject_posts
 from .families._grouping import with_group_columns
 from .families.buses import fleet
@@ -166,12 +167,20 @@ def regroup(plan: Plan, groups: pd.DataFrame, scenario: Scenario) -> Plan:
     """
     schools = _grouped(plan.schools, groups, scenario)
     costs = cost_terms(plan.assignments, schools, scenario)
+    schools = schools[[c for c in schools.columns if c != "cost_public"]].copy()  # cost_public stays last
     schools["cost_public"] = public_by_school(plan.assignments, schools, scenario).to_numpy()
     summary = {**plan.summary, "objective": costs["total"], "cost": costs, "cost_public": public_parts(costs),
                **subject_summary(schools, scenario)}
     summary["cost_families"] = {**summary["cost_families"], "yuan": float(sum(
         v for k, v in costs.items() if k != "total" and k not in PUBLIC))}
-    return Plan(assignments=plan.assignments, schools=schools, summary=summary)
+    regrouped = Plan(assignments=plan.assignments, schools=schools, summary=summary)
+    view = PlanView(assignments=plan.assignments, schools=schools.set_index("school_id"), demand=pd.DataFrame(),
+                    inputs=None, summary=summary)  # type: ignore[arg-type]  # the group checks read the schools only
+    problems = [p for name in ("group_joint", "subject_posts") for p in rule_family(name).check(view, scenario)]
+    if problems:
+        raise VerificationError("The plan with its education groups failed independent verification (please "
+                                "report this):\n- " + "\n- ".join(problems))
+    return regrouped
 
 
 def cost_terms(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
