@@ -210,3 +210,15 @@ def test_joint_groups_that_cannot_hold_are_explained(instance):
     assert result.status == "infeasible"
     assert any("K (Kept) can join no group" in r and "groups.max_minutes = 3 min" in r
                for r in result.summary["reasons"]), result.summary["reasons"]
+
+
+def test_chinese_terms_of_groups_and_travelling_teachers():
+    from consolidation import i18n
+
+    note = i18n.text("group.subject_note", "zh", subjects="音乐、体育", held="2", alone="6", saved="4", yuan="¥4,000")
+    assert "走教" in note and "节省 4 个" in note
+    assert i18n.text("group.section", "zh") == "教育集团"
+    assert i18n.text("group.th_core", "zh") == "核心校" and i18n.text("group.th_members", "zh") == "成员校"
+    assert "走教" in i18n.text("cost.subject_posts", "zh") and "走教" in i18n.text("group.th_subject", "zh")
+    assert "教育集团内" in i18n.text("teachers.move_group", "zh", move="1 名教师")
+    assert "统筹" in i18n.text("group.mode_joint", "zh")
