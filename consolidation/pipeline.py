@@ -20,7 +20,7 @@ import pandas as pd
 from collections.abc import Callable
 
 from .checks import check_inputs, check_pairs, infeasibility_reasons
-from .errors import InfeasibleError, OutputError, VerificationError
+from .errors import InfeasibleError, OutputError, ScenarioError, VerificationError
 from .explain import relaxed_reasons
 from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups, groups_of_plan
 from .io import Inputs, read_inputs
@@ -74,6 +74,9 @@ def _read(loaded: LoadedScenario, clock: _Clock) -> Inputs:
     scenario = loaded.scenario
     for key, old, new in loaded.overrides:
         log.info("override %s: %r -> %r", key, old, new)
+    if scenario.groups.joint and scenario.years.programme:
+        raise ScenarioError("groups.joint = true plans groups in a one-year plan only: remove [years] first and "
+                            "last, or set groups.joint = false (groups formed after the plan)")
     t = time.perf_counter()
     inputs = check_inputs(read_inputs(scenario), scenario)
     if scenario.groups.enabled or scenario.groups.joint:

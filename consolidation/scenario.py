@@ -641,13 +641,6 @@ class Scenario(_Strict):
         walk(self.sweep, "")
         return self
 
-    @model_validator(mode="after")
-    def _joint_one_year(self) -> Scenario:
-        if self.groups.joint and self.years.programme:
-            raise ValueError("groups.joint = true plans groups in a one-year plan only; remove [years] first/last, "
-                             "or set groups.joint = false (groups formed after each plan)")
-        return self
-
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "inputs": InputFiles,

@@ -155,7 +155,7 @@ def test_joint_costs_no_more_than_after_the_plan_with_its_groups(instance, seed)
     ({"groups": {"joint": "maybe"}}, "groups.joint"),
     ({"groups": {"teacher_minute_yuan": -5}}, "teacher_minute_yuan"),
     ({"groups": {"joint": True, "core_candidates": ["H", "NOPE"]}}, "NOPE"),
-    ({"years": {"first": 2026, "last": 2027}}, "groups.joint = true plans groups in a one-year plan only"),
+    ({"years": {"first": 2026, "last": 2027}}, "groups.joint = true plans groups in a one-year plan only: remove"),
 ])
 def test_hostile_settings_are_refused_with_exit_2(instance, change, words):
     scenario = settings(True)
@@ -167,10 +167,11 @@ def test_hostile_settings_are_refused_with_exit_2(instance, change, words):
     assert words in output(result) and "Traceback" not in output(result)
 
 
-def test_joint_refused_for_a_programme_before_anything_is_read():
-    with pytest.raises(ValueError, match="one-year plan only"):
-        Scenario(name="x", inputs={"schools": "s.csv"}, groups={"joint": True}, years={"first": 2026, "last": 2028})
-    assert issubclass(ScenarioError, Exception)
+def test_joint_refused_for_a_programme_before_anything_is_read(instance):
+    scenario = {**settings(True), "years": {"first": 2026, "last": 2028}}
+    path = instance(schools=SCHOOLS, villages=VILLAGES, travel=TRAVEL, scenario=scenario)
+    with pytest.raises(ScenarioError, match="groups.joint = true plans groups in a one-year plan only"):
+        run_scenario(load_scenario(path))
 
 
 def test_teachers_move_within_their_group_first_and_outside_it_only_near():
