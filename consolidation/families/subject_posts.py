@@ -93,8 +93,11 @@ def define(m: Builder, scenario: Scenario) -> None:
 
     ``T pool[c,j] >= h_j (core[c] + sum_m share[c,m])`` (hours) and, for a core with members in reach,
     ``(trips T / 5) pool[c,j] >= h_j sum_m share[c,m]`` (trips), where ``share[c,m]`` are the member variables
-    of members within ``travelling_teachers.max_minutes`` of core ``c``.
+    of members within ``travelling_teachers.max_minutes`` of core ``c``. With campuses (一校多区) and no joint
+    groups, a main school ``h`` and its campuses: ``T campus_pool[h,j] >= h_j (open[h] - sum_g campus[h,g] +
+    sum_c campus[c,h])`` and ``(trips T / 5) campus_pool[h,j] >= h_j sum_c campus[c,h]``.
     """
+    _campus_rows(m, scenario)
     pool = m["subject_pool"]
     if not pool:
         return
@@ -110,8 +113,45 @@ def define(m: Builder, scenario: Scenario) -> None:
                             m.name("subject_trips", m.school_name(c), s.name), 0)
 
 
+def _campuses(m: Builder, scenario: Scenario) -> dict[tuple[str, str], Any]:
+    """Return the ``campus`` block (一校多区, keyed by ``(campus_id, main_id)``) when its pairs share subject posts.
+
+    They do when subject posts are counted, teachers travel, and the groups are not planned jointly (the joint
+    model pools by group; see :func:`campus_units`).
+    """
+    if not active(scenario) or not _sharing(scenario) or scenario.groups.joint:
+        return {}
+    return dict(m.get("campus") or {})
+
+
+def _campus_rows(m: Builder, scenario: Scenario) -> None:
+    """Size a main school's subject posts with its campuses'.
+
+    ``T campus_pool[h,j] >= h_j (open[h] - sum_g campus[h,g] + sum_c campus[c,h])`` and
+    ``(trips T / 5) campus_pool[h,j] >= h_j sum_c campus[c,h]`` for every school h that may be a main school.
+    """
+    pool, campus = m.get("subject_campus_pool") or {}, _campuses(m, scenario)
+    if not pool:
+        return
+    t = scenario.travelling_teachers
+    mains = sorted({h for _, h in campus})
+    for h in mains:
+        campuses = [v for (c, g), v in campus.items() if g == h]
+        itself = [v for (c, g), v in campus.items() if c == h]
+        for s in t.subjects:
+            var = pool[(h, s.name)]
+            m.constrain(t.teacher_hours * var - s.hours * (m["open"][h] - m.total(itself) + m.total(campuses)), ">=",
+                        m.name("subject_campus_hours", m.school_name(h), s.name), 0)
+            m.constrain((t.max_trips_per_week * t.teacher_hours / DAYS) * var - s.hours * m.total(campuses), ">=",
+                        m.name("subject_campus_trips", m.school_name(h), s.name), 0)
+
+
 def objective(m: Builder, scenario: Scenario) -> dict[str, Any]:
-    """Return ``subject_posts``: salary x (``n`` x schools open outside a sharing unit + the units' posts)."""
+    """Return ``subject_posts``: salary x (``n`` x schools open outside a sharing unit + the units' posts).
+
+    With campuses (the ``campus`` block) and no joint groups, a school that may be a main school and its campuses
+    are a unit (``subject_campus_pool``, declared here: the campus block is known once every family has declared).
+    """
     if not active(scenario):
         return {}
     salary, n = scenario.costs.teacher_salary, alone(scenario)
@@ -119,7 +159,19 @@ def objective(m: Builder, scenario: Scenario) -> dict[str, Any]:
     if not m["subject_pool"]:
         shared = []
     outside = m.total(m["open"].values()) - m.total(shared)
-    return {"subject_posts": salary * n * outside + salary * m.total(m["subject_pool"].values())}
+    campus = _campuses(m, scenario)
+    pool: dict[tuple[str, str], Any] = {}
+    for h in sorted({h for _, h in campus}):
+        for s in scenario.travelling_teachers.subjects:
+            pool[(h, s.name)] = m.variable(m.name("subject_campus_pool", m.school_name(h), s.name), low=0,
+                                           kind="integer")
+        itself = [v for (c, g), v in campus.items() if c == h]
+        outside = outside - m["open"][h] + m.total(itself)
+    if campus:
+        outside = outside - m.total(campus.values())
+        m.declare("subject_campus_pool", pool)
+    return {"subject_posts": salary * n * outside
+            + salary * m.total(list(m["subject_pool"].values()) + list(pool.values()))}
 
 
 def count(schools: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -134,10 +186,28 @@ def count(schools: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         return out
     t = scenario.travelling_teachers
     unit = _grouping.group_units(frame, t.max_minutes, _sharing(scenario))
+    if _sharing(scenario) and not scenario.groups.joint:
+        unit = campus_units(frame, unit)
     out.loc[unit.index, "subject_posts_alone"] = float(alone(scenario))
     for head, members in unit.groupby(unit).groups.items():
         size = len(members)
         out.at[head, "subject_posts"] = float(pooled(size, size - 1, scenario) if size > 1 else alone(scenario))
+    return out
+
+
+def campus_units(schools: pd.DataFrame, unit: pd.Series) -> pd.Series:
+    """Return ``unit`` with every campus (``role`` campus, its main school in ``parent_id``) in its main's unit.
+
+    A multi-campus school (一校多区) is one school: its campuses share the main school's subject teachers, whatever
+    group a campus is in. Without the columns, ``unit`` as it is.
+    """
+    if "parent_id" not in schools.columns or "role" not in schools.columns:
+        return unit
+    out = unit.copy()
+    rows = schools[schools["role"].astype(str) == "campus"]
+    for c, h in zip(rows["school_id"].astype(str), rows["parent_id"].astype(str)):
+        if c in out.index and h in unit.index:
+            out[c] = unit[h]
     return out
 
 
@@ -172,6 +242,8 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
         problems.append(f"subject posts at closed schools {id_list(closed)}")
     frame = s.reset_index()
     unit = _grouping.group_units(frame, t.max_minutes, _sharing(scenario))
+    if _sharing(scenario) and not scenario.groups.joint:
+        unit = campus_units(frame, unit)
     hours = sum(x.hours for x in t.subjects)
     short = []
     per_trip = t.max_trips_per_week * t.teacher_hours / DAYS
@@ -206,5 +278,5 @@ FAMILY = Family(
     check=check,
     public={"subject_posts": "teachers"},
     by_school=by_school,
-    lp_names=("subject_pool__", "subject_hours__", "subject_trips__"),
+    lp_names=("subject_pool__", "subject_hours__", "subject_trips__"),  # with campuses also subject_campus_*
 )
