@@ -156,6 +156,10 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                 groups = _groups_after_plan(inputs, scenario, plan, summary, clock)
                 if groups is not None:  # the groups' columns in schools.csv, the budget restated with them
                     plan = regroup(plan, groups.groups, scenario)
+                    posts = plan.summary.get("subject_posts")
+                    log.info("groups   budget restated with the groups: public %s yuan a year%s",
+                             f"{plan.summary['cost_public']['total']:,.0f}",
+                             f", {posts['saved']:,.0f} subject posts saved" if posts else "")
             plan, staff = _staff(plan, inputs, scenario, clock)
             summary = plan.summary
             if scenario.groups.joint or scenario.groups.enabled:
