@@ -5,7 +5,8 @@ Sets: schools ``s`` taking part; candidate cores ``c`` (a subset); eligible pair
 Write ``x[s,c]`` for "school s is in the group of core c": ``x[c,c] = core[c]``, ``x[m,c] = member[c,m]``
 for an eligible pair, and 0 otherwise.
 
-Each constraint family is one ``add_group_*`` function listed in :data:`GROUP_FAMILIES`. Like the plan
+Each constraint family is one function of :mod:`consolidation.families._grouping` (the joint plan model builds
+the same rows), listed in :data:`GROUP_FAMILIES`. Like the plan
 model (:mod:`consolidation.model`), it names variables and constraints by school IDs.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pulp
 
+from .families import _grouping
 from .model import expr as _expr, lp_name, unique_names as _unique_names
 from .scenario import Groups
 
@@ -48,106 +50,46 @@ class GroupModel:
 
     def in_group(self) -> dict[str, dict[str, pulp.LpVariable]]:
         """``x[s][c]``: the variable saying school ``s`` is in the group of core ``c`` (only where one exists)."""
-        out: dict[str, dict[str, pulp.LpVariable]] = {s: {} for s in self.schools}
-        for c, var in self.core.items():
-            out[c][c] = var
-        for c, m, var in zip(self.pairs["core_id"].tolist(), self.pairs["member_id"].tolist(), self.member):
-            out[m][c] = var
-        return out
+        return _grouping.in_group(self)
 
     def members_of(self) -> dict[str, list[pulp.LpVariable]]:
         """Return the member variables of each candidate core (an empty list where it has no eligible member)."""
-        out: dict[str, list[pulp.LpVariable]] = {c: [] for c in self.core}
-        for c, var in zip(self.pairs["core_id"].tolist(), self.member):
-            out[c].append(var)
-        return out
+        return _grouping.members_of(self)
 
 
-def add_group_once(m: GroupModel, rules: Groups) -> None:
-    """Put each school taking part in one group at most, as its core or a member.
+class _Algebra:
+    """The group model's PuLP problem as the algebra :mod:`consolidation.families._grouping` builds rows with."""
 
-    ``sum_c x[s,c] = 1`` with ``everyone = true``, ``<= 1`` otherwise (it may stay outside every group).
-    """
-    sense = pulp.LpConstraintEQ if rules.everyone else pulp.LpConstraintLE
-    for sid, row in m.in_group().items():
-        _add_group(m, pulp.lpSum(row.values()), sense, lp_name("group_once", sid), 1)
+    _SENSES = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
 
+    def __init__(self, problem: pulp.LpProblem):
+        self.problem = problem
 
-def add_group_link(m: GroupModel, rules: Groups) -> None:
-    """Let a school join only a core school's group: ``member[c,m] <= core[c]`` per eligible pair."""
-    for c, var in zip(m.pairs["core_id"].tolist(), m.member):
-        _add_group(m, var - m.core[c], pulp.LpConstraintLE, f"group_link__{var.name[8:]}", 0)
+    def constrain(self, lhs, sense: str, name: str, rhs: float = 0) -> None:
+        """Add ``lhs sense rhs`` under ``name``."""
+        self.problem.addConstraint(pulp.LpConstraint(lhs, self._SENSES[sense], name, rhs))
 
+    total = staticmethod(pulp.lpSum)
 
-def add_group_size(m: GroupModel, rules: Groups) -> None:
-    """Keep the member schools of each group (the core not counted) within the size limits.
-
-    ``min_members core[c] <= sum_m member[c,m] <= max_members core[c]``.
-    """
-    for c, members in m.members_of().items():
-        size = pulp.lpSum(members)
-        if rules.min_members > 0:
-            _add_group(m, size - rules.min_members * m.core[c], pulp.LpConstraintGE, lp_name("group_min", c), 0)
-        _add_group(m, size - rules.max_members * m.core[c], pulp.LpConstraintLE, lp_name("group_max", c), 0)
+    @staticmethod
+    def terms(pairs) -> pulp.LpAffineExpression:
+        """``sum c v`` from ``(variable, coefficient)`` pairs."""
+        return pulp.LpAffineExpression(list(pairs))
 
 
-def add_group_count(m: GroupModel, rules: Groups) -> None:
-    """Fix the number of groups: ``sum_c core[c] = count`` (when set, or the number of locked cores)."""
-    if m.count is None:
-        return
-    _add_group(m, pulp.lpSum(m.core.values()), pulp.LpConstraintEQ, "group_count", m.count)
+def _family(rule: Callable[..., None]) -> Callable[[GroupModel, Groups], None]:
+    def add(m: GroupModel, rules: Groups) -> None:
+        rule(m, rules, _Algebra(m.problem))
 
-
-def add_group_together(m: GroupModel, rules: Groups) -> None:
-    """Put schools ``a``, ``b`` locked together both in a group, the same one.
-
-    ``sum_c x[a,c] = 1`` and ``x[a,c] = x[b,c]`` for every core ``c``.
-    """
-    x = m.in_group()
-    for a, b in rules.together:
-        _add_group(m, pulp.lpSum(x[a].values()), pulp.LpConstraintEQ, lp_name("together_in", a, b), 1)
-        for c in sorted(set(x[a]) | set(x[b])):
-            terms = ([(x[a][c], 1.0)] if c in x[a] else []) + ([(x[b][c], -1.0)] if c in x[b] else [])
-            _add_group(m, pulp.LpAffineExpression(terms), pulp.LpConstraintEQ, lp_name("together", a, b, c), 0)
-
-
-def add_group_apart(m: GroupModel, rules: Groups) -> None:
-    """Schools ``a``, ``b`` locked apart never share a group: ``x[a,c] + x[b,c] <= 1`` for every core ``c``."""
-    x = m.in_group()
-    for a, b in rules.apart:
-        for c in sorted(set(x[a]) & set(x[b])):
-            _add_group(m, x[a][c] + x[b][c], pulp.LpConstraintLE, lp_name("apart", a, b, c), 1)
-
-
-def add_group_balance(m: GroupModel, rules: Groups) -> None:
-    """Bound the sizes (member schools) of the largest and the smallest group.
-
-    ``largest >= sum_m member[c,m]`` and ``smallest <= sum_m member[c,m] + max_members (1 - core[c])`` for
-    every candidate core ``c``.
-    """
-    if m.largest is None or m.smallest is None:
-        return
-    for c, members in m.members_of().items():
-        size = pulp.lpSum(members)
-        _add_group(m, m.largest - size, pulp.LpConstraintGE, lp_name("largest", c), 0)
-        _add_group(m, m.smallest - size + rules.max_members * m.core[c], pulp.LpConstraintLE,
-                   lp_name("smallest", c), rules.max_members)
+    add.__doc__ = rule.__doc__
+    add.__name__ = f"add_{rule.__name__}"
+    return add
 
 
 GROUP_FAMILIES: dict[str, Callable[[GroupModel, Groups], None]] = {
-    "group_once": add_group_once,
-    "group_link": add_group_link,
-    "group_size": add_group_size,
-    "group_count": add_group_count,
-    "group_together": add_group_together,
-    "group_apart": add_group_apart,
-    "group_balance": add_group_balance,
-}
-"""Every constraint family of the group model, in build order."""
-
-
-def _add_group(m: GroupModel, expr, sense: int, name: str, rhs: float) -> None:
-    m.problem.addConstraint(pulp.LpConstraint(expr, sense, name, rhs))
+    name: _family(rule) for name, rule in _grouping.RULES.items()}
+"""Every constraint family of the group model, in build order (the rows of
+:mod:`consolidation.families._grouping`, each school taking part counted as in play)."""
 
 
 def group_objective_terms(m: GroupModel, rules: Groups) -> dict[str, pulp.LpAffineExpression]:

@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .families._grouping import (GROUP_COLUMNS, core_candidates, eligible_pairs, group_table,  # noqa: F401
+                                  resolved_count, school_quality)
 from .errors import InfeasibleError, InputError, PlannerError, ScenarioError, VerificationError, id_list
 from .messages import ids as id_words, say, term
 from .io import Inputs
@@ -39,9 +41,6 @@ from .travel import school_minutes
 
 log = logging.getLogger("consolidation")
 
-GROUP_COLUMNS = ["group_id", "core_id", "member_id", "minutes"]
-"""Columns of ``groups.csv``: one row per member school (``minutes``: teachers' one-way trip from the
-core); a core without members (possible only with ``min_members = 0``) has one row with no member."""
 TEACHER_COLUMNS = ("teachers", "teachers_junior")
 
 
@@ -144,12 +143,7 @@ def quality(inputs: Inputs, rules: Groups) -> pd.Series:
 
     NaN where blank, or everywhere when the column is absent.
     """
-    schools = inputs.schools
-    ids = schools["school_id"].astype(str)
-    if rules.quality_column not in schools:
-        return pd.Series(np.nan, index=ids.to_numpy(), dtype=float)
-    return pd.Series(pd.to_numeric(schools[rules.quality_column], errors="coerce").to_numpy(float),
-                     index=ids.to_numpy())
+    return school_quality(inputs.schools, rules)
 
 
 def check_group_settings(inputs: Inputs, scenario: Scenario) -> None:
@@ -228,40 +222,6 @@ def taking_part(inputs: Inputs, scenario: Scenario, open_ids=None) -> list[str]:
     if scenario.groups.schools is not None:
         keep = keep & ids.isin({str(s) for s in scenario.groups.schools}).to_numpy()
     return ids[keep].tolist()
-
-
-def core_candidates(part: list[str], score: pd.Series, rules: Groups) -> list[str]:
-    """Return the schools that may be cores, in the order of ``part``.
-
-    Locked cores, and the schools of ``core_candidates`` (default: all taking part) whose quality is at
-    least ``min_core_quality``.
-    """
-    allowed = set(part) if rules.core_candidates is None else set(rules.core_candidates)
-    if rules.min_core_quality is not None:
-        allowed = {s for s in allowed if score.get(s, np.nan) >= rules.min_core_quality}
-    allowed |= set(rules.cores)
-    return [s for s in part if s in allowed]
-
-
-def eligible_pairs(minutes: pd.DataFrame, part: list[str], candidates: list[str], max_minutes: float) -> pd.DataFrame:
-    """Return the pairs ``core_id``, ``member_id``, ``minutes`` a group may hold.
-
-    The core is a candidate, the member another school taking part, within ``max_minutes`` one way.
-    """
-    block = minutes.loc[candidates, part].to_numpy(float) if candidates and part else np.empty((0, 0))
-    ok = ~np.isnan(block) & (block <= max_minutes + EPS)
-    ci, mi = np.nonzero(ok)
-    out = pd.DataFrame({"core_id": np.asarray(candidates, dtype=object)[ci],
-                        "member_id": np.asarray(part, dtype=object)[mi],
-                        "minutes": block[ci, mi]})
-    return out[out["core_id"] != out["member_id"]].reset_index(drop=True)
-
-
-def resolved_count(rules: Groups) -> int | None:
-    """Return the number of groups: ``count``, else the number of locked cores, else None (the model chooses)."""
-    if rules.count is not None:
-        return rules.count
-    return len(rules.cores) or None
 
 
 # --- infeasibility in words ---------------------------------------------------------------------------------
@@ -463,14 +423,27 @@ def form_groups(inputs: Inputs, scenario: Scenario, open_ids=None) -> GroupResul
         raise NoGroupingError(say("group.time_limit", seconds=scenario.solver.time_limit_s))
     cores = [c for c in candidates if outcome.values[("core", c)] > 0.5]
     chosen = [i for i in range(len(pairs)) if outcome.values[("member", i)] > 0.5]
-    table = _group_table(cores, pairs.iloc[chosen])
+    table = group_table(cores, pairs.iloc[chosen])
+    return _verified(table, inputs, scenario, part, outcome, balance=model.largest is not None)
+
+
+def _verified(table: pd.DataFrame, inputs: Inputs, scenario: Scenario, part: list[str], outcome: Any, *,
+              balance: bool) -> GroupResult:
+    """Verify a groups table (:func:`verify_groups`) and return it as a :class:`GroupResult`.
+
+    ``outcome`` has the solver's ``status``, ``objective``, ``gap``, ``solver`` and ``seconds``; ``balance``:
+    the balance term is part of the objective.
+    """
+    rules = scenario.groups
+    score = quality(inputs, rules)
     verify_groups(table, inputs, scenario, part)
     by_group = _by_group(table, inputs, score)
     grouped = set(table["core_id"]) | set(table["member_id"])
-    sizes = by_group["members"]
+    sizes = by_group["members"] if len(by_group) else pd.Series(dtype=float)
+    cores = list(dict.fromkeys(table["core_id"]))
     terms = {"minutes": float(table["minutes"].sum()),
              "quality": -rules.quality_weight * float(score.reindex(cores).fillna(0.0).sum())}
-    if model.largest is not None:
+    if balance:
         terms["balance"] = rules.balance_weight * float(sizes.max() - sizes.min()) if len(sizes) else 0.0
     return GroupResult(status=outcome.status, groups=table, by_group=by_group, schools=tuple(part),
                        outside=tuple(s for s in part if s not in grouped), terms=terms,
@@ -478,18 +451,39 @@ def form_groups(inputs: Inputs, scenario: Scenario, open_ids=None) -> GroupResul
                        seconds=outcome.seconds)
 
 
-def _group_table(cores: list[str], chosen: pd.DataFrame) -> pd.DataFrame:
-    """Return the groups table from the chosen cores (in file order) and member pairs."""
-    width = len(str(len(cores)))
-    rows = []
-    for k, core in enumerate(cores, start=1):
-        gid = f"G{k:0{width}d}"
-        members = chosen[chosen["core_id"] == core].sort_values(["minutes", "member_id"])
-        if members.empty:
-            rows.append({"group_id": gid, "core_id": core, "member_id": "", "minutes": np.nan})
-        for m, t in zip(members["member_id"], members["minutes"]):
-            rows.append({"group_id": gid, "core_id": core, "member_id": m, "minutes": float(t)})
-    return pd.DataFrame(rows, columns=GROUP_COLUMNS)
+@dataclass(frozen=True)
+class _Solved:
+    status: Status
+    objective: float | None
+    gap: float | None
+    solver: str
+    seconds: float
+
+
+def groups_of_plan(inputs: Inputs, scenario: Scenario, schools: pd.DataFrame, summary: dict[str, Any]) -> GroupResult:
+    """Return the education groups a joint plan formed (``groups.joint``), verified like any grouping.
+
+    ``schools`` is the plan's school table with ``group_id``, ``group_role`` and ``group_minutes``; the schools
+    taking part are its open schools (of ``groups.schools``). The terms are recomputed from the table (in
+    teacher minutes, as after a plan); the solver's figures are the plan's.
+
+    Raises
+    ------
+    VerificationError
+        The groups break a ``[groups]`` rule (a bug, never a report).
+    """
+    s = schools.assign(school_id=schools["school_id"].astype(str))
+    grouped = s[s["group_id"] != ""]
+    cores = grouped.loc[grouped["group_role"] == "core"].sort_values("group_id", key=lambda g: g.str[1:].astype(int))
+    members = grouped[grouped["group_role"] == "member"]
+    core_of = dict(zip(cores["group_id"], cores["school_id"]))
+    pairs = pd.DataFrame({"core_id": members["group_id"].map(core_of).to_numpy(),
+                          "member_id": members["school_id"].to_numpy(), "minutes": members["group_minutes"].to_numpy()})
+    table = group_table(cores["school_id"].tolist(), pairs)
+    part = taking_part(inputs, scenario, s.loc[s["open"] == 1, "school_id"])
+    solved = _Solved(status=summary["status"], objective=None, gap=summary.get("gap"), solver=summary["solver"],
+                     seconds=0.0)
+    return _verified(table, inputs, scenario, part, solved, balance=False)
 
 
 def _by_group(table: pd.DataFrame, inputs: Inputs, score: pd.Series) -> pd.DataFrame:

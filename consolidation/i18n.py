@@ -184,6 +184,8 @@ EN: dict[str, str] = {
     "cost.teachers": "Teachers' pay",
     "cost.life_teachers": "Life teachers recruited",
     "cost.closed_reuse": "Closed buildings reused (a saving)",
+    "cost.subject_posts": "Subject teachers (music, PE, art, English; shared by travelling teachers in groups)",
+    "cost.group_travel": "Travelling teachers' trips, core to members",
     "cost.boarder_subsidy": "Boarding subsidy",
     "cost.meals": "Meals",
     "cost.buses": "Running school buses",
@@ -351,6 +353,13 @@ EN: dict[str, str] = {
     "group.card_farthest_note": "minutes one way; limit {limit}",
     "group.card_minutes": "Teachers' minutes",
     "group.card_minutes_note": "one way, core to every member",
+    "group.th_subject": "Subject posts (travelling teachers)",
+    "group.th_subject_alone": "Subject posts if staffed alone",
+    "group.mode_joint": ("Planned with the consolidation (groups.joint): a school's fate is weighed with the group it "
+                         "could join."),
+    "group.mode_after": "Formed after the plan, among the schools it keeps open.",
+    "group.subject_note": ("Subject posts ({subjects}): {held} held; {alone} if every open school staffed them alone; "
+                           "{saved} saved by travelling teachers within groups, {yuan} a year."),
     # teachers after the plan (run report)
     "teachers.section": "Teachers",
     "teachers.caption": ("Staff posts per open school follow the staffing ratios (pupils per post) with a floor of "
@@ -374,6 +383,7 @@ EN: dict[str, str] = {
     "teachers.moves": "Teachers redeployed",
     "teachers.move_1": "1 teacher from {src} to {dst}, {minutes} min",
     "teachers.move_n": "{n} teachers from {src} to {dst}, {minutes} min",
+    "teachers.move_group": "{move} (within their education group)",
     "teachers.no_moves": "No teacher needs to change school.",
     "teachers.th_posts": "Staff posts (+ life teachers)",
     # sweep trade-off chart and province map
@@ -619,6 +629,8 @@ ZH: dict[str, str] = {
     "cost.teachers": "教师工资",
     "cost.life_teachers": "新聘生活教师",
     "cost.closed_reuse": "闲置校舍再利用（节省）",
+    "cost.subject_posts": "学科教师（音体美英等；集团内走教共享）",
+    "cost.group_travel": "走教教师往返（核心校至成员校）",
     "cost.boarder_subsidy": "寄宿生生活补助",
     "cost.meals": "伙食",
     "cost.buses": "校车运行",
@@ -779,6 +791,12 @@ ZH: dict[str, str] = {
     "group.card_farthest_note": "单程分钟；上限 {limit}",
     "group.card_minutes": "教师往来时间",
     "group.card_minutes_note": "单程分钟，核心校至各成员校合计",
+    "group.th_subject": "学科教师编制（走教共享）",
+    "group.th_subject_alone": "各校单独配置所需学科教师",
+    "group.mode_joint": "教育集团与布局调整统筹规划（groups.joint）：学校的去留与其可加入的集团一并权衡。",
+    "group.mode_after": "教育集团在布局方案确定后，于保留的学校之间组建。",
+    "group.subject_note": ("学科教师编制（{subjects}）：实配 {held} 个；若各开办学校单独配置需 {alone} 个；"
+                           "集团内走教节省 {saved} 个，每年 {yuan}。"),
     # 方案后的教师（方案报告）
     "teachers.section": "教师",
     "teachers.caption": ("各开办学校的教职工编制按生师比核定，小规模学校按班师比保底；寄宿生配备生活教师。"
@@ -801,6 +819,7 @@ ZH: dict[str, str] = {
     "teachers.moves": "调配师资",
     "teachers.move_1": "1 名教师从 {src} 调配到 {dst}，单程 {minutes} 分钟",
     "teachers.move_n": "{n} 名教师从 {src} 调配到 {dst}，单程 {minutes} 分钟",
+    "teachers.move_group": "{move}（教育集团内调配）",
     "teachers.no_moves": "无需调配教师。",
     "teachers.th_posts": "教职工编制（+生活教师）",
     "sweep.cost": "公共成本（百万元/年）",

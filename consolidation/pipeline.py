@@ -20,14 +20,14 @@ import pandas as pd
 from collections.abc import Callable
 
 from .checks import check_inputs, check_pairs, infeasibility_reasons
-from .errors import InfeasibleError, OutputError, VerificationError
+from .errors import InfeasibleError, OutputError, ScenarioError, VerificationError
 from .explain import relaxed_reasons
-from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups
+from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups, groups_of_plan
 from .io import Inputs, read_inputs
 from .messages import band as band_word, join, say, term
 from .model import build_model, build_programme, write_lp
 from .paths import scenario_paths
-from .plan import Plan, make_plan
+from .plan import Plan, make_plan, regroup
 from .programme import Programme, inputs_by_year, make_programme
 from .scenario import LoadedScenario, Scenario
 from .solve import solve, solve_programme
@@ -75,9 +75,12 @@ def _read(loaded: LoadedScenario, clock: _Clock) -> Inputs:
     scenario = loaded.scenario
     for key, old, new in loaded.overrides:
         log.info("override %s: %r -> %r", key, old, new)
+    if scenario.groups.joint and scenario.years.programme:
+        raise ScenarioError("groups.joint = true plans groups in a one-year plan only: remove [years] first and "
+                            "last, or set groups.joint = false (groups formed after the plan)")
     t = time.perf_counter()
     inputs = check_inputs(read_inputs(scenario), scenario)
-    if scenario.groups.enabled:
+    if scenario.groups.enabled or scenario.groups.joint:
         check_group_settings(inputs, scenario)
     clock.stage("read", t, f"{len(inputs.schools)} schools, {len(inputs.origins)} "
                            f"{'villages' if scenario.inputs.villages else 'origins'}"
@@ -150,10 +153,20 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                                    f"{summary['pupils_moved']:,.0f} pupils moved, {summary['boarders']:,.0f} boarders, "
                                    f"public {summary['cost_public']['total']:,.0f} yuan a year, capital "
                                    f"{summary['capital']['total']:,.0f}")
+            if scenario.groups.enabled and not scenario.groups.joint:  # groups first: teachers move within them
+                groups = _groups_after_plan(inputs, scenario, plan, summary, clock)
+                if groups is not None:  # the groups' columns in schools.csv, the budget restated with them
+                    plan = regroup(plan, groups.groups, scenario)
+                    posts = plan.summary.get("subject_posts")
+                    log.info("groups   budget restated with the groups: public %s yuan a year%s",
+                             f"{plan.summary['cost_public']['total']:,.0f}",
+                             f", {posts['saved']:,.0f} subject posts saved" if posts else "")
             plan, staff = _staff(plan, inputs, scenario, clock)
             summary = plan.summary
-            if scenario.groups.enabled:
-                groups = _groups_after_plan(inputs, scenario, plan, summary, clock)
+            if scenario.groups.joint or scenario.groups.enabled:
+                summary["groups_mode"] = "joint" if scenario.groups.joint else "after"
+            if scenario.groups.joint:
+                groups = _groups_joint(inputs, scenario, plan, summary, clock)
         elif outcome.status == "infeasible":
             t = time.perf_counter()
             summary = {**base, "status": "infeasible", "solver": outcome.solver, "seconds": outcome.seconds,
@@ -371,6 +384,20 @@ def _staff(plan: Plan, inputs: Inputs, scenario: Scenario, clock: _Clock) -> tup
                                 + "\n- ".join(problems))
     clock.stage("teachers", t, staff.describe())
     return with_staffing(plan, staff), staff
+
+
+def _groups_joint(inputs: Inputs, scenario: Scenario, plan: Plan, summary: dict[str, Any],
+                  clock: _Clock) -> GroupResult | None:
+    """Read the education groups a joint plan formed, verify them, and set ``summary["groups"]``."""
+    t = time.perf_counter()
+    if "group_id" not in plan.schools.columns:
+        summary["groups"] = 0
+        clock.stage("groups", t, "no school may be a core: no groups")
+        return None
+    groups = groups_of_plan(inputs, scenario, plan.schools, summary)
+    summary["groups"] = len(groups.by_group)
+    clock.stage("groups", t, f"planned jointly, verified: {groups.describe()}")
+    return groups
 
 
 def _groups_after_plan(inputs: Inputs, scenario: Scenario, plan: Plan, summary: dict[str, Any],

@@ -16,7 +16,11 @@ from .messages import ids, say
 from .errors import VerificationError
 from .io import Inputs, classrooms, school_classes
 from .families import PUBLIC, REGISTRY, PlanView, public_parts
+from .families import family as rule_family
+from .families import subject_posts
+from .families._grouping import with_group_columns
 from .families.buses import fleet
+from .families.group_joint import table_from_values
 from .families.teaching_points import teaches_only
 from .scenario import Scenario
 from .tolerances import EXACT, SOLVER, slack
@@ -163,6 +167,58 @@ def _campus_columns(schools: pd.DataFrame, campus: dict, candidates: pd.DataFram
     return schools
 
 
+def _grouped(schools: pd.DataFrame, groups: pd.DataFrame | None, scenario: Scenario) -> pd.DataFrame:
+    """Return the school table with its education groups (``group_id``, ``group_role``, ``group_minutes``) when
+    ``groups`` is a groups table, and its subject posts (``subject_posts``, ``subject_posts_alone``) when counted.
+    """  # noqa: D205 - one sentence
+    if groups is not None:
+        schools = with_group_columns(schools, groups)
+    if subject_posts.active(scenario):
+        counted = subject_posts.count(schools, scenario)
+        for column in subject_posts.COLUMNS:
+            schools[column] = schools["school_id"].astype(str).map(counted[column]).to_numpy()
+    return schools
+
+
+def subject_summary(schools: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
+    """Return ``{"subject_posts": {...}}`` when subject posts are counted, else ``{}``.
+
+    ``alone``: the posts every open school staffed on its own would need; ``posts``: those the plan holds (shared
+    within education groups by travelling teachers); ``saved``: the difference; ``yuan_saved``: its pay a year.
+    """
+    if not subject_posts.active(scenario) or "subject_posts" not in schools.columns:
+        return {}
+    alone, held = float(schools["subject_posts_alone"].sum()), float(schools["subject_posts"].sum())
+    return {"subject_posts": {"subjects": [s.name for s in scenario.travelling_teachers.subjects], "alone": alone,
+                              "posts": held, "saved": alone - held,
+                              "yuan_saved": (alone - held) * scenario.costs.teacher_salary}}
+
+
+def regroup(plan: Plan, groups: pd.DataFrame, scenario: Scenario) -> Plan:
+    """Return ``plan`` with education groups formed after it, its budget restated with them.
+
+    The school table gets the groups' columns and the subject posts the groups share; the cost terms, the public
+    cost (by category and by school) and ``objective`` are recomputed from the tables (``solver_objective`` stays
+    the plan model's, whose schools were staffed alone). Nothing else changes: the groups do not move a pupil.
+    """
+    schools = _grouped(plan.schools, groups, scenario)
+    costs = cost_terms(plan.assignments, schools, scenario)
+    schools = schools[[c for c in schools.columns if c != "cost_public"]].copy()  # cost_public stays last
+    schools["cost_public"] = public_by_school(plan.assignments, schools, scenario).to_numpy()
+    summary = {**plan.summary, "objective": costs["total"], "cost": costs, "cost_public": public_parts(costs),
+               **subject_summary(schools, scenario)}
+    summary["cost_families"] = {**summary["cost_families"], "yuan": float(sum(
+        v for k, v in costs.items() if k != "total" and k not in PUBLIC))}
+    regrouped = Plan(assignments=plan.assignments, schools=schools, summary=summary)
+    view = PlanView(assignments=plan.assignments, schools=schools.set_index("school_id"), demand=pd.DataFrame(),
+                    inputs=None, summary=summary)  # type: ignore[arg-type]  # the group checks read the schools only
+    problems = [p for name in ("group_joint", "subject_posts") for p in rule_family(name).check(view, scenario)]
+    if problems:
+        raise VerificationError("The plan with its education groups failed independent verification (please "
+                                "report this):\n- " + "\n- ".join(problems))
+    return regrouped
+
+
 def cost_terms(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     """Return the objective's terms recomputed from the plan's tables (yuan a year), and their ``total``.
 
@@ -227,6 +283,8 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
     """
     assignments = _assignments(pairs, outcome, scenario)
     schools = _schools(inputs, assignments, outcome, scenario, in_use, getattr(pairs, "campuses", None))
+    schools = _grouped(schools, table_from_values(outcome.values, pairs.between, schools["school_id"].tolist()),
+                       scenario)
     costs = cost_terms(assignments, schools, scenario)
     schools["cost_public"] = public_by_school(assignments, schools, scenario).to_numpy()
     c = scenario.costs
@@ -266,6 +324,7 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
                                                                             if k != "total" and k not in PUBLIC))},
         "capital": {**capital, "total": sum(capital.values())},
         "reasons": list(getattr(pairs, "notes", ())),
+        **subject_summary(schools, scenario),
     }
     plan = Plan(assignments=assignments, schools=schools, summary=summary)
     problems = verify(plan, pairs.demand, inputs, scenario)

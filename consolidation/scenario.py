@@ -280,6 +280,13 @@ class Teachers(_Strict):
         "(one way, by bus, straight line x travel.detour); teachers beyond reach of any need stay on the payroll "
         "as surplus. Placeholder: no national rule; 60 minutes is one G7_9 day trip."
     )
+    max_redeploy_minutes_outside_group: float | None = Field(
+        None, ge=0, description="Longest new one-way trip, minutes, for a teacher redeployed outside their "
+        "education group (county-wide); within the group (and at their own school) max_redeploy_minutes holds. "
+        "Absent: max_redeploy_minutes for every move. With groups formed after the plan, the plan model assumes no "
+        "group (this limit for every move) and the budget is restated with the groups. Placeholder [M]: e.g. 30 "
+        "keeps a city teacher from being sent 50-60 minutes to a village outside their group."
+    )
     attrition_rate: float = Field(
         0.03, ge=0, lt=1, description="Share of today's teachers who leave each year (retirement and leaving; "
         "domain brief: 3 %, [M]). In a programme, year k after the first keeps round((1 - rate)^k x) of the "
@@ -390,6 +397,18 @@ class Groups(_Strict):
     apart: list[list[str]] = Field(
         default_factory=list, description="Pairs of school IDs that must be in different groups."
     )
+    joint: bool = Field(
+        False, description="true: plan consolidation and groups in one model (groups among the schools the plan "
+        "keeps open, a school's fate weighed with the group it could join; implies enabled); false: groups are "
+        "formed after the plan, among its open schools. One-year plans only. In the joint model the groups' "
+        "teacher travel is costed at teacher_minute_yuan and the quality and balance weights are not used."
+    )
+    teacher_minute_yuan: float = Field(
+        100, ge=0, le=1e6, description="Yuan a year per one-way minute from a core to each of its members (the "
+        "travelling teachers' allowance and time), public category teachers; in the plan's budget when groups are "
+        "joint, or formed after the plan with [travelling_teachers] subjects. Placeholder [M]: of the order of "
+        "costs.per_pupil_minute."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Groups:
@@ -401,6 +420,53 @@ class Groups(_Strict):
                     raise ValueError(f"groups.{key}: each entry is two different school IDs, e.g. [\"S01\", \"S27\"]")
         if self.count is not None and self.cores and self.count < len(self.cores):
             raise ValueError(f"count ({self.count}) is smaller than the {len(self.cores)} locked cores")
+        return self
+
+
+class Subject(_Strict):
+    """One subject taught by specialist teachers who may travel within a group (走教)."""
+
+    name: str = Field(min_length=1, max_length=40, description="The subject, e.g. music, PE, art, English.")
+    hours: float = Field(
+        gt=0, le=200, description="Hours a week of the subject each open school needs, the school as a whole (a "
+        "rural school of 1-6 classes; per school, not per class, so that sharing stays linear). Placeholder [M]: "
+        "e.g. 6 = 2 hours a week in each of 3 classes."
+    )
+
+
+class TravellingTeachers(_Strict):
+    """``[travelling_teachers]``: subject posts (music, PE, art, English) and teachers travelling within groups (走教).
+
+    Every open school staffed on its own needs ``ceil(hours / teacher_hours)`` whole posts of each subject; the
+    schools of an education group (core and members within ``max_minutes`` of the core) share posts:
+    ``ceil(group hours / teacher_hours)``, and at least enough teachers to make the trips to the members
+    (``max_trips_per_week`` a teacher, a school day's teaching, teacher_hours / 5, a trip). Subject posts are
+    costed at ``costs.teacher_salary``, on top of the staff posts of [teachers]. No subjects: nothing counted.
+    """
+
+    subjects: list[Subject] = Field(
+        default_factory=list, description="Subjects with their hours a week per school, e.g. [{name = \"music\", "
+        "hours = 6}]; empty: no subject posts are counted."
+    )
+    teacher_hours: float = Field(
+        16, gt=0, le=40, description="Teaching hours a week of one subject teacher. Placeholder [M] (rural "
+        "teachers teach about 14-18 lessons a week)."
+    )
+    max_minutes: float = Field(
+        30, gt=0, le=240, description="Longest one-way trip, minutes, from a core to a member whose subject "
+        "hours its travelling teachers take on; a member farther away staffs its subjects itself. Placeholder [M]."
+    )
+    max_trips_per_week: int = Field(
+        4, ge=0, le=20, description="Trips to member schools one travelling teacher makes a week (a school day's "
+        "teaching each); 0: no teacher travels. Placeholder [M]."
+    )
+
+    @model_validator(mode="after")
+    def _distinct(self) -> TravellingTeachers:
+        names = [s.name for s in self.subjects]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"subjects named twice: {', '.join(twice)}; give each subject once")
         return self
 
 
@@ -617,6 +683,7 @@ class Scenario(_Strict):
     teachers: Teachers = Field(default_factory=Teachers)
     groups: Groups = Field(default_factory=Groups)
     campuses: Campuses = Field(default_factory=Campuses)
+    travelling_teachers: TravellingTeachers = Field(default_factory=TravellingTeachers)
     sweep: dict[str, Any] = Field(
         default_factory=dict, description="Values to vary in `consolidation sweep`, e.g. "
         "\"rules.G4_6.max_minutes\" = [30, 40, 50, 60] (or nested tables); each a non-empty list."
@@ -651,6 +718,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "teachers": Teachers,
     "groups": Groups,
     "campuses": Campuses,
+    "travelling_teachers": TravellingTeachers,
 }
 
 

@@ -53,7 +53,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .families._staff import PRIMARY, STAFFING_COLUMNS, posts, reach, settle, staffing  # noqa: F401 (the rule)
+from .families._staff import (PRIMARY, STAFFING_COLUMNS, groups_of, posts, reach, same_group,  # noqa: F401
+                              settle, staffing)
 from .io import Inputs
 from .messages import say
 from .plan import Plan
@@ -110,7 +111,8 @@ class Staffing:
                 f"{s['posts_to_recruit']:,} to recruit, {s['teachers_surplus']:,} surplus")
 
 
-def redeploy(table: pd.DataFrame, minutes: pd.DataFrame, scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+def redeploy(table: pd.DataFrame, minutes: pd.DataFrame, scenario: Scenario, *,
+             group: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill posts and life-teacher needs with today's teachers within reach, at the least payroll.
 
     Parameters
@@ -121,7 +123,10 @@ def redeploy(table: pd.DataFrame, minutes: pd.DataFrame, scenario: Scenario) -> 
     minutes
         One-way minutes between schools (:func:`consolidation.families._staff.reach`).
     scenario
-        For the salaries and ``[teachers] max_redeploy_minutes``.
+        For the salaries and ``[teachers] max_redeploy_minutes`` (and ``max_redeploy_minutes_outside_group``).
+    group
+        Each school's education group (``group_id``), or None without groups: moves within a group come first,
+        and the moves table then has ``scope`` (``group`` or ``county``).
 
     Returns
     -------
@@ -134,7 +139,7 @@ def redeploy(table: pd.DataFrame, minutes: pd.DataFrame, scenario: Scenario) -> 
     ids = table["school_id"].astype(str)
     today = table["teachers_available"].fillna(0.0).round().set_axis(ids)
     settled = settle(table["posts_needed"].set_axis(ids), table["life_teachers"].set_axis(ids), today, minutes,
-                     scenario)
+                     scenario, group=group)
     names = dict(zip(ids, table["name"].astype(str)))
     m = settled.moves
     moves = pd.DataFrame({"from_school_id": m["from_school_id"], "from_name": m["from_school_id"].map(names),
@@ -142,6 +147,9 @@ def redeploy(table: pd.DataFrame, minutes: pd.DataFrame, scenario: Scenario) -> 
                           "teachers": m["teachers"], "to_life": m["to_life"],
                           "minutes": [float(minutes.at[a, b]) for a, b in zip(m["from_school_id"], m["to_school_id"])]},
                          columns=REDEPLOY_COLUMNS)
+    if group is not None:
+        moves["scope"] = ["group" if same_group(a, b, group) else "county"
+                          for a, b in zip(moves["from_school_id"], moves["to_school_id"])]
     return moves, settled.schools
 
 
@@ -190,7 +198,7 @@ def assess(plan: Plan, scenario: Scenario, inputs: Inputs) -> Staffing:
     table = staffing(plan.schools, scenario.teachers)
     indexed = plan.schools.set_index("school_id")
     indexed.index = indexed.index.astype(str)
-    moves, settled = redeploy(table, reach(indexed, scenario), scenario)
+    moves, settled = redeploy(table, reach(indexed, scenario), scenario, group=groups_of(plan.schools))
     if table["teachers_available"].isna().all():
         moves = moves.iloc[0:0]
     after = _after(table, settled)

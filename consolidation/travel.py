@@ -54,6 +54,9 @@ class Pairs:
     notes: tuple[str, ...] = ()
     campuses: pd.DataFrame | None = None
     """School pairs that may be one school with two campuses (:func:`campus_candidates`), or None."""
+    between: pd.DataFrame | None = None
+    """One-way minutes between schools (:func:`school_minutes`: rows from, columns to), for the model's rules on
+    trips between schools (education groups planned jointly, ``groups.joint``); None when no rule needs them."""
 
 
 @dataclass(frozen=True)
@@ -245,8 +248,9 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
     table = pd.concat(tables, ignore_index=True)
     table["boards"] = table["boards"].astype(bool)
     table["moves"] = table["moves"].astype(bool)
+    between = school_minutes(inputs, scenario) if scenario.groups.joint else None
     return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes,
-                 campuses=campus_candidates(inputs, scenario))
+                 campuses=campus_candidates(inputs, scenario), between=between)
 
 
 def school_minutes(inputs: Inputs, scenario: Scenario, *, mode: str = "bus") -> pd.DataFrame:

@@ -152,15 +152,35 @@ def reach(schools: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(minutes, index=ids, columns=ids)
 
 
-def arcs(sources: list[str], targets: list[str], minutes: pd.DataFrame, limit: float) -> list[tuple[str, str]]:
-    """Return the pairs ``(from, to)`` a teacher may be redeployed along: the same school, or within ``limit``."""
+def arcs(sources: list[str], targets: list[str], minutes: pd.DataFrame, limit: float, *,
+         outside: float | None = None, group: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """Return the pairs ``(from, to)`` a teacher may be redeployed along.
+
+    The same school, or within ``limit`` minutes; with ``outside`` (``teachers.max_redeploy_minutes_outside_group``)
+    a move beyond ``outside`` only within one education group (``group``: each school's ``group_id``, empty for
+    none; None: no groups, so every move keeps to ``outside``).
+    """
     out = []
     for src in sources:
         row = minutes.loc[src] if src in minutes.index else None
         for dst in targets:
-            if src == dst or (row is not None and dst in row.index and row[dst] <= limit):
+            if src == dst or (row is not None and dst in row.index and row[dst] <= limit
+                              and (outside is None or row[dst] <= outside or same_group(src, dst, group))):
                 out.append((src, dst))
     return out
+
+
+def same_group(a: str, b: str, group: dict[str, str] | None) -> bool:
+    """Return True when schools ``a`` and ``b`` are in one education group."""
+    return bool(group) and bool(group.get(a)) and group.get(a) == group.get(b)
+
+
+def groups_of(schools: pd.DataFrame) -> dict[str, str] | None:
+    """Return each school's ``group_id`` (empty for none) from a plan's school table, or None without groups."""
+    if "group_id" not in schools.columns:
+        return None
+    ids = schools["school_id"] if "school_id" in schools.columns else schools.index.to_series()
+    return dict(zip(ids.astype(str), schools["group_id"].fillna("").astype(str)))
 
 
 @dataclass(frozen=True)
@@ -186,7 +206,7 @@ class Settlement:
 
 
 def settle(posts: pd.Series, life: pd.Series, today: pd.Series, minutes: pd.DataFrame,
-           scenario: Scenario) -> Settlement:
+           scenario: Scenario, *, group: dict[str, str] | None = None) -> Settlement:
     """Fill posts and life-teacher needs with today's teachers within reach, at the least payroll.
 
     Parameters
@@ -198,13 +218,17 @@ def settle(posts: pd.Series, life: pd.Series, today: pd.Series, minutes: pd.Data
     minutes
         :func:`reach`'s table.
     scenario
-        For ``[costs] teacher_salary``, ``life_teacher_salary`` and ``[teachers] max_redeploy_minutes``.
+        For ``[costs] teacher_salary``, ``life_teacher_salary`` and ``[teachers] max_redeploy_minutes`` (and
+        ``max_redeploy_minutes_outside_group``).
+    group
+        Each school's education group (``group_id``, empty for none), or None without groups.
 
     Returns
     -------
     Settlement
         Recruits are the fewest by cost (posts at ``teacher_salary``, life teachers at
-        ``life_teacher_salary``; by count where a salary is 0); among those, the fewest teacher-minutes moved.
+        ``life_teacher_salary``; by count where a salary is 0); among those, moves within a group before moves
+        outside it (redeployment first within the group, then county-wide), then the fewest teacher-minutes.
     """
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
@@ -214,9 +238,9 @@ def settle(posts: pd.Series, life: pd.Series, today: pd.Series, minutes: pd.Data
     life = life.astype(float).set_axis([str(s) for s in life.index]).reindex(ids).fillna(0.0)
     today = today.astype(float).set_axis([str(s) for s in today.index]).reindex(ids).fillna(0.0)
     sources = [s for s in ids if today[s] > 0]
-    limit = scenario.teachers.max_redeploy_minutes
-    post_arcs = arcs(sources, [t for t in ids if posts[t] > 0], minutes, limit)
-    life_arcs = arcs(sources, [t for t in ids if life[t] > 0], minutes, limit)
+    limit, outside = scenario.teachers.max_redeploy_minutes, scenario.teachers.max_redeploy_minutes_outside_group
+    post_arcs = arcs(sources, [t for t in ids if posts[t] > 0], minutes, limit, outside=outside, group=group)
+    life_arcs = arcs(sources, [t for t in ids if life[t] > 0], minutes, limit, outside=outside, group=group)
     c = scenario.costs
     w_post = c.teacher_salary if c.teacher_salary > 0 else 1.0
     w_life = c.life_teacher_salary if c.life_teacher_salary > 0 else 1.0
@@ -225,6 +249,9 @@ def settle(posts: pd.Series, life: pd.Series, today: pd.Series, minutes: pd.Data
     at = {s: i for i, s in enumerate(ids)}
     # columns: y (post arcs), z (life arcs), r (post recruits per school), q (life recruits per school)
     move_minutes = [float(minutes.at[a, b]) if a != b else 0.0 for a, b in post_arcs + life_arcs]
+    if group:  # within the group first: a move outside it weighs as 1,000 minutes more (ties only)
+        move_minutes = [t + (1000.0 if a != b and not same_group(a, b, group) else 0.0)
+                        for t, (a, b) in zip(move_minutes, post_arcs + life_arcs)]
     # a teacher fills a need only where one is left (no teacher counted twice), the nearest first
     cost = np.concatenate([eps * (1.0 + np.asarray(move_minutes, float)), np.full(n, w_post), np.full(n, w_life)])
     rows, cols, vals, rhs = [], [], [], []

@@ -23,7 +23,7 @@ from ..io import Inputs
 from ..scenario import Scenario
 from ..messages import ids, say, term
 from .base import Builder, Family, PlanView, Relaxation
-from ._staff import active, arcs, have, reach, settle, staffing
+from ._staff import active, arcs, groups_of, have, reach, settle, staffing
 
 TERMS = ("teachers", "life_teachers")
 
@@ -45,8 +45,10 @@ def declare(m: Builder, scenario: Scenario) -> None:
         sources = [sid for sid in m.schools.index if today[sid] > 0]
         minutes = reach(m.schools, scenario)
         limit = scenario.teachers.max_redeploy_minutes
+        # without joint groups the model knows no group: every move keeps to the limit outside groups
+        outside = None if scenario.groups.joint else scenario.teachers.max_redeploy_minutes_outside_group
         for block, targets in (("fill", blocks["posts"]), ("tolife", blocks["life"])):
-            for src, dst in arcs(sources, list(targets), minutes, limit):
+            for src, dst in arcs(sources, list(targets), minutes, limit, outside=outside):
                 blocks[block][(src, dst)] = m.variable(
                     f"{block}__{m.school_name(src)}__{m.school_name(dst)}", low=0)
     for block, variables in blocks.items():
@@ -140,7 +142,7 @@ def staffing_of(schools: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     counted = staffing(frame, scenario.teachers).set_index("school_id")
     indexed = frame.set_index("school_id")
     posts, life = counted["posts_needed"], counted["life_teachers"]
-    settled = settle(posts, life, have(indexed), reach(indexed, scenario), scenario)
+    settled = settle(posts, life, have(indexed), reach(indexed, scenario), scenario, group=groups_of(frame))
     return pd.concat([pd.DataFrame({"posts": posts, "life_teachers": life}), settled.schools], axis=1)
 
 
@@ -202,7 +204,8 @@ FAMILY = Family(
     summary="Whole staff posts and life teachers per school; today's teachers fill them within reach, the rest "
             "is recruited; every teacher stays paid. With within_available, no more than the schools have.",
     reads=("costs.teacher_salary", "costs.life_teacher_salary", "teachers.within_available",
-           "teachers.max_redeploy_minutes", "teachers.pupils_per_post_primary", "teachers.pupils_per_post_junior",
+           "teachers.max_redeploy_minutes", "teachers.max_redeploy_minutes_outside_group",
+           "teachers.pupils_per_post_primary", "teachers.pupils_per_post_junior",
            "teachers.posts_per_class_primary", "teachers.posts_per_class_junior",
            "teachers.boarders_per_life_teacher", "schools: teachers, teachers_junior"),
     declare=declare,

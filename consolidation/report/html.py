@@ -115,7 +115,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "capital": _capital_rows(summary.get("capital") or {}, lang) if has_plan else [],
         "footer": _footer(summary, lang),
         "version": __version__,
-        **group_context(groups, groups_png, names, lang),
+        **group_context(groups, groups_png, names, lang, schools=schools, summary=summary),
         **teacher_context(summary if has_plan else {}, redeployments, names, lang),
         "school_posts": "posts" in schools or "posts_needed" in schools,
         "school_budget": "cost_public" in schools,
@@ -460,23 +460,53 @@ def _footer(summary: dict, lang: str) -> list[tuple[str, str]]:
     ]
 
 
-def group_context(groups, png: bytes | None, names: dict[str, str], lang: str) -> dict:
+def group_context(groups, png: bytes | None, names: dict[str, str], lang: str, *,
+                  schools: pd.DataFrame | None = None, summary: dict | None = None) -> dict:
     """Return the template values of the education-group section (empty without groups).
 
     One row per group (its colour on the map, core, members as ``Name (ID)``, their count, the farthest
-    member's minutes, teachers), the map as a data URI, and the schools taking part that are in no group.
+    member's minutes, teachers, and with subject posts counted the posts its travelling teachers hold and
+    those its schools would need alone), the map as a data URI, the schools taking part that are in no group,
+    and the notes on how the groups were planned and the subject posts saved (from ``summary``).
     """
     if groups is None or len(groups.by_group) == 0:
-        return {"group_rows": [], "group_map_uri": None, "group_teachers": False, "group_outside": ""}
+        return {"group_rows": [], "group_map_uri": None, "group_teachers": False, "group_outside": "",
+                "group_subjects": False, "group_notes": []}
     table = groups.by_group
     colors = group_colors(table["group_id"])
+    subjects = _group_subjects(schools)
     rows = [{"id": str(r.group_id), "color": colors[str(r.group_id)], "core": label(str(r.core_id), names),
              "members": [label(str(m), names) for m in r.member_ids], "n": fmt_int(r.members),
              "farthest": fmt_minutes(r.max_minutes) if r.members else "–",
-             "teachers": fmt_int(getattr(r, "teachers", None))} for r in table.itertuples()]
+             "teachers": fmt_int(getattr(r, "teachers", None)),
+             "subject": fmt_int(subjects.get(str(r.group_id), (None, None))[0]),
+             "subject_alone": fmt_int(subjects.get(str(r.group_id), (None, None))[1])} for r in table.itertuples()]
     return {"group_rows": rows, "group_map_uri": data_uri(png) if png else None,
-            "group_teachers": "teachers" in table,
-            "group_outside": i18n.join_names([label(s, names) for s in groups.outside], lang)}
+            "group_teachers": "teachers" in table, "group_subjects": bool(subjects),
+            "group_outside": i18n.join_names([label(s, names) for s in groups.outside], lang),
+            "group_notes": _group_notes(summary or {}, lang)}
+
+
+def _group_subjects(schools: pd.DataFrame | None) -> dict[str, tuple[float, float]]:
+    """Return each group's subject posts held and needed alone, by ``group_id`` (empty when not counted)."""
+    if schools is None or "subject_posts" not in schools or "group_id" not in schools:
+        return {}
+    grouped = schools[schools["group_id"].fillna("").astype(str) != ""]
+    sums = grouped.groupby(grouped["group_id"].astype(str))[["subject_posts", "subject_posts_alone"]].sum()
+    return {g: (float(r.subject_posts), float(r.subject_posts_alone)) for g, r in sums.iterrows()}
+
+
+def _group_notes(summary: dict, lang: str) -> list[str]:
+    """Say how the groups were planned, and the subject posts held and saved."""
+    notes = []
+    if summary.get("groups_mode") in ("joint", "after"):
+        notes.append(i18n.text(f"group.mode_{summary['groups_mode']}", lang))
+    posts = summary.get("subject_posts")
+    if posts:
+        notes.append(i18n.text("group.subject_note", lang, subjects=i18n.join_names(posts.get("subjects", []), lang),
+                               held=fmt_int(posts["posts"]), alone=fmt_int(posts["alone"]),
+                               saved=fmt_int(posts["saved"]), yuan=fmt_yuan(posts["yuan_saved"], lang)))
+    return notes
 
 
 def teacher_context(summary: dict, moves: pd.DataFrame | None, names: dict[str, str], lang: str) -> dict:
@@ -512,7 +542,8 @@ def teacher_context(summary: dict, moves: pd.DataFrame | None, names: dict[str, 
         for r in moves.sort_values(["teachers", "from_school_id", "to_school_id"],
                                    ascending=[False, True, True]).itertuples():
             n = int(r.teachers)
-            rows.append(t("teachers.move_1" if n == 1 else "teachers.move_n", n=fmt_int(n),
-                          src=label(str(r.from_school_id), names), dst=label(str(r.to_school_id), names),
-                          minutes=fmt_minutes(r.minutes)))
+            move = t("teachers.move_1" if n == 1 else "teachers.move_n", n=fmt_int(n),
+                     src=label(str(r.from_school_id), names), dst=label(str(r.to_school_id), names),
+                     minutes=fmt_minutes(r.minutes))
+            rows.append(t("teachers.move_group", move=move) if getattr(r, "scope", "") == "group" else move)
     return {"teacher_cards": cards, "teacher_moves": rows, "teachers_known": known}

@@ -96,9 +96,26 @@ RULES: dict[str, dict[str, Any]] = {
     "buses": {"scenario": {"buses": {"price": 1000, "annual": 100, "life_years": 10, "seats": 10, "runs": 1,
                                      "walk_km": 2}}},
     "budget": {"schools": {"B": {"max_capacity": 30}}, "scenario": {"budget": {"capital": 500, "annual": 5000}}},
+    "group_joint": {"scenario": {"groups": {"joint": True, "core_candidates": ["A", "B"], "max_members": 2,
+                                            "max_minutes": 30, "teacher_minute_yuan": 1, "count": 1,
+                                            "together": [["A", "B"]], "apart": [["B", "C"]]},
+                                 "costs": {"teacher_salary": 90},
+                                 "teachers": {"max_redeploy_minutes": 60, "max_redeploy_minutes_outside_group": 10}},
+                    "schools": {"A": {"teachers": 3, **PLACES["A"]}, "B": {"teachers": 2, **PLACES["B"]},
+                                "C": {"teachers": 2, **PLACES["C"]}}, "villages": PLACES_V},
+    "subject_posts": {"scenario": {"groups": {"joint": True, "core_candidates": ["A"], "max_minutes": 30,
+                                              "teacher_minute_yuan": 1},
+                                   "travelling_teachers": {"subjects": [{"name": "music", "hours": 4}],
+                                                           "teacher_hours": 16, "max_minutes": 10,
+                                                           "max_trips_per_week": 4},
+                                   "costs": {"teacher_salary": 90},
+                                   "teachers": {"pupils_per_post_primary": 1000, "posts_per_class_primary": 0}},
+                      "schools": {k: dict(v) for k, v in PLACES.items()}, "villages": PLACES_V},
 }
 """What each family's instance changes: ``scenario`` keys, and columns of ``schools`` and ``villages`` by ID
-(``rules`` is a shorthand for ``scenario.rules``; ``add_schools``: more schools)."""
+(``rules`` is a shorthand for ``scenario.rules``; ``add_schools``: more schools). ``group_joint``: one group
+(count 1) of A and B locked together, B and C apart, teachers paid; C is 23 minutes from A and B, beyond the 10
+minutes allowed outside a group, so its teachers may move to A or B, and theirs to C, only within one group."""
 
 
 def _merge(base: dict, top: dict) -> dict:
