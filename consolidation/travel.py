@@ -299,3 +299,14 @@ def _listed_between(inputs: Inputs, scenario: Scenario, mode: str) -> pd.DataFra
     given = given.where(given != "", scenario.inputs.travel_mode or "both")
     band = travel["band"] if "band" in travel else pd.Series("", index=travel.index)
     return travel[given.isin([mode, "both"]) & (band == "")]
+
+
+def day_minutes(inputs: Inputs, scenario: Scenario, band: str) -> np.ndarray:
+    """Return the day trip's one-way minutes of ``band`` (origins x schools, NaN where unknown).
+
+    By the band's ``mode`` (walk or bus), from the same travel file, roads or straight line as
+    :func:`build_pairs`, ignoring every limit; rows and columns in the order of ``inputs.origins`` and
+    ``inputs.schools``. The trips of today and the nearest schools are measured with it.
+    """
+    modes = _for_band(_computed(inputs, scenario), _listed(inputs, scenario), band)
+    return modes.day(scenario.rules.band(band).mode)[0]
