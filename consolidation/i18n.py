@@ -990,13 +990,15 @@ EN.update({
     "check.kind.nine_year": "nine-year school",
     "check.g1_3_boarders": "{place}: {value} pupils of grades 1-3 board at {school}; grades 1-3 do not board",
     "check.g1_3_trip": "{place}: grades 1-3 travel {minutes} min to {school} ({severity}: at most {limit} min)",
-    "check.class_size": ("{place}: {band} in {classes} classes of {value} pupils on average ({pupils} pupils; "
+    "check.class_size": ("{place}: {band}, {pupils} pupils in classes of {value} on average ({classes} in all; "
                          "{severity}: at most {limit} a class)"),
     "check.school_size": ("{place}: {value} pupils, {severity} of the size standard of a {kind} ({limit} pupils)"),
     "check.super_large": "{place}: {value} pupils, a super-large school ({severity}: {limit} pupils)",
     "check.beds": "{place}: {value} boarders but {limit} beds",
     "check.build_before_close": ("{place} closes while {receiver}, which receives its pupils, must first add "
-                                 "{places} places and {beds} beds: close it only once they are built and usable"),
+                                 "{adds}: close it only once they are built and usable"),
+    "check.add_places": "{n} places",
+    "check.add_beds": "{n} beds",
 })
 ZH.update({
     "check.severity.breach": "超出",
@@ -1012,8 +1014,10 @@ ZH.update({
     "check.school_size": "{place}：{value}名学生，{severity}{kind}的建设标准规模（{limit}人）",
     "check.super_large": "{place}：{value}名学生，属超大规模学校（{severity}：{limit}人）",
     "check.beds": "{place}：寄宿生{value}名，床位只有{limit}张",
-    "check.build_before_close": ("{place}撤并，但接收其学生的{receiver}须先增加{places}个学位和{beds}张床位："
+    "check.build_before_close": ("{place}撤并，但接收其学生的{receiver}须先增加{adds}："
                                  "建成并可使用后方可撤并（先建后撤）"),
+    "check.add_places": "{n}个学位",
+    "check.add_beds": "{n}张床位",
 })
 EN.update({
     "change.map_title": "Who travels longer: {name}",

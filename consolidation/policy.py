@@ -233,8 +233,15 @@ def check_text(row: dict[str, Any], names: dict[str, str], lang: str = "en") -> 
               "classes": i18n.fmt_int(fields.get("classes")), "pupils": i18n.fmt_pupils(fields.get("pupils")),
               "kind": i18n.text(f"check.kind.{fields['kind']}", lang) if "kind" in fields else "",
               "receiver": _label(str(fields.get("receiver", "")), names),
-              "places": i18n.fmt_int(fields.get("places")), "beds": i18n.fmt_int(fields.get("beds"))}
+              "adds": _additions(fields, lang)}
     return i18n.text(f"check.{row['check']}", lang, **values)
+
+
+def _additions(fields: dict[str, Any], lang: str) -> str:
+    """Return "5 places and 2 beds" (what a receiving school must add), leaving out what it need not."""
+    parts = [i18n.text(f"check.add_{what}", lang, n=i18n.fmt_int(fields[what]))
+             for what in ("places", "beds") if fields.get(what, 0) > SOLVER]
+    return i18n.join_names(parts, lang)
 
 
 def checks_summary(checks: pd.DataFrame, near: float | None = None) -> dict[str, Any]:
