@@ -94,7 +94,8 @@ def test_policy_checks_by_hand(solved):
     classes = checks.loc[("class_size", "breach")]
     assert (classes["school_id"], classes["band"], classes["value"], classes["limit"]) == ("K", "G4_6", 46, 45)
     build = checks.loc[("build_before_close", "near")]
-    assert build["school_id"] == "S" and "Hub (H)" in build["message"] and build["message"].endswith("must first add 5 places: close it only once they are built and usable")
+    assert build["school_id"] == "S" and "Hub (H)" in build["message"]
+    assert build["message"].endswith("must first add 5 places: close it only once they are built and usable")
     assert solved.summary["policy_checks"]["breaches"] == 2 and solved.summary["policy_checks"]["near"] == 2
     assert not (solved.checks["check"] == "g1_3_boarders").any()
 
