@@ -5,11 +5,13 @@ Schools: S, a village primary whose running cost closes it; H, the hub (12 place
 class size is 50, policy's 45). Villages (grades 1-3 unless said):
 
 - V1, 10 pupils, today at S (5 min); F 8 min (full), H 31 min: S closes, so V1 rides 31 min to H
-  (+26 min; the scenario allows 40, policy 30: a breach), and H (12 places; 10 + 5 + 2 pupils after) must
-  add 5 places first (build before close);
+  (+26 min; the scenario allows 40, policy 30: a breach), and H (12 places; 10 + 5 + 2 + 3 pupils after) must
+  add 8 places first (build before close);
 - V2, 5 pupils, today at H (20 min), F 3 min but full (places 10, used 10): stays at H (no change);
-- V3, 10 pupils, at F (2 min; F is all V3 can reach), V4, 2 pupils at H (28 min: near the 30-min limit);
-- V5, 46 pupils of grades 4-6 at K (1 min).
+- V3, 10 pupils, at F (2 min; F is all V3 can reach), V4, 2 pupils at H (28 min: near the 30-min limit;
+  the data do not say where V4 goes today: the nearest school, H, is taken);
+- V5, 46 pupils of grades 4-6 at K (1 min);
+- V6, 3 pupils, today at F, for which the travel file has no time (H: 10 min).
 """
 
 from __future__ import annotations
@@ -43,10 +45,11 @@ def county(instance, **scenario):
     villages = [{"village_id": "V1", "name": "@Yi", "pupils_g1_3": 10, "school_id": "S"},  # formula-looking
                 {"village_id": "V2", "name": "Er", "pupils_g1_3": 5, "school_id": "H"},
                 {"village_id": "V3", "name": "San", "pupils_g1_3": 10, "school_id": "F"},
-                {"village_id": "V4", "name": "Si", "pupils_g1_3": 2, "school_id": "H"},
-                {"village_id": "V5", "name": "Wu", "pupils_g4_6": 46, "school_id": "K"}]
+                {"village_id": "V4", "name": "Si", "pupils_g1_3": 2},  # its school today not given
+                {"village_id": "V5", "name": "Wu", "pupils_g4_6": 46, "school_id": "K"},
+                {"village_id": "V6", "name": "Liu", "pupils_g1_3": 3, "school_id": "F"}]  # no time to F listed
     travel = [("V1", "S", 5), ("V1", "F", 8), ("V1", "H", 31), ("V2", "F", 3), ("V2", "H", 20), ("V3", "F", 2),
-              ("V4", "H", 28), ("V5", "K", 1)]
+              ("V4", "H", 28), ("V5", "K", 1), ("V6", "H", 10)]
     base = {"costs": COSTS, "rules": {"G1_3": {"max_minutes": 40, "boarding": False}},
             "teachers": {"class_size_primary": 50}, **scenario}
     return instance(schools=schools, villages=villages, travel=travel, scenario=base)
@@ -75,7 +78,18 @@ def test_trips_today_and_after_by_hand(solved):
     change = solved.summary["trips_change"]
     assert change["pupils_longer_10"] == change["pupils_longer_20"] == 10
     assert change["by_band"]["G1_3"]["pupils_longer_20"] == 10 and change["by_band"]["G4_6"]["pupils_longer_10"] == 0
-    assert change["pupils_school_changed"] == 10  # 分流学生: V1's ten
+    assert change["pupils_school_changed"] == 10 + 3  # 分流学生: V1's ten and V6's three
+
+
+def test_school_today_inferred_or_without_minutes_is_said(solved):
+    v4, v6 = row(solved, "V4"), row(solved, "V6")
+    assert (v4["school_today"], v4["school_today_from"], v4["minutes_change"]) == ("H", "nearest", 0)
+    assert (v6["school_today"], v6["school_today_from"]) == ("F", "data")
+    assert pd.isna(v6["minutes_today"]) and pd.isna(v6["minutes_change"])  # never a silent 0
+    change = solved.summary["trips_change"]
+    assert change["pupils_school_today_inferred"] == 2 and change["pupils_minutes_today_unknown"] == 3
+    notes = " ".join(solved.summary["reasons"])
+    assert "school attended today by V4 G1_3" in notes and "No travel time to today's school for V6 G1_3 (F)" in notes
 
 
 def test_why_here_names_the_closed_and_the_full_school(solved):
@@ -95,7 +109,7 @@ def test_policy_checks_by_hand(solved):
     assert (classes["school_id"], classes["band"], classes["value"], classes["limit"]) == ("K", "G4_6", 46, 45)
     build = checks.loc[("build_before_close", "near")]
     assert build["school_id"] == "S" and "Hub (H)" in build["message"]
-    assert build["message"].endswith("must first add 5 places: close it only once they are built and usable")
+    assert build["message"].endswith("must first add 8 places: close it only once they are built and usable")
     assert solved.summary["policy_checks"]["breaches"] == 2 and solved.summary["policy_checks"]["near"] == 2
     assert not (solved.checks["check"] == "g1_3_boarders").any()
 
