@@ -954,7 +954,7 @@ def join_names(names, lang: str = "en") -> str:
 # apart from the tables above, in both languages.
 EN.update({
     "why.closed": "{school} is nearer ({near_min} min) but closes in this plan",
-    "why.closed_today": "their school today, {school} ({near_min} min), closes in this plan",
+    "why.closed_today": "Their school today, {school} ({near_min} min), closes in this plan",
     "why.teaching_point": "{school} is nearer ({near_min} min) but stays a teaching point for the lower grades only",
     "why.not_hub": "{school} is nearer ({near_min} min) but takes no pupils from other schools (can_be_hub = false)",
     "why.over_limit": ("{school} is nearer ({near_min} min) but over the band's {minutes_limit}-min day limit, and "

@@ -148,7 +148,8 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
 
     Every run folder has checks.csv: the policy checks (``checks``, :data:`consolidation.policy.CHECK_COLUMNS`;
     a programme's with ``year`` first), the header alone when nothing is flagged or there is no plan. With a plan
-    whose assignments say how trips change (:mod:`consolidation.before_after`) and coordinates, also change.png.
+    whose assignments say how trips change (:mod:`consolidation.before_after`), coordinates, and a trip that changes
+    or a school that closes, also change.png.
     """
     write_atomically(Path(out), lambda staging: _write_contents(
         staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang, groups=groups,
@@ -270,8 +271,13 @@ def _write_map(folder: Path, plan: Plan, inputs: Inputs | None, scenario: Scenar
 
 
 def _write_change_map(folder: Path, plan: Plan, inputs: Inputs | None, scenario: Scenario, lang: str) -> bytes | None:
-    """Write change.png (each village's change in minutes) when the data have coordinates; return its bytes."""
+    """Write change.png (each village's change in minutes) when the data have coordinates; return its bytes.
+
+    Nothing when no trip changes by half a minute or more and no school closes (a map of nothing).
+    """
     if inputs is None or not inputs.has_geometry or "minutes_change" not in plan.assignments:
+        return None
+    if not ((plan.assignments["minutes_change"].abs() >= 0.5).any() or (plan.schools["open"] == 0).any()):
         return None
     year = plan.summary.get("year")
     draw_change_map(schools=inputs.schools, plan_schools=plan.schools, origins=inputs.origins,
