@@ -142,10 +142,13 @@ def _notes(a: pd.DataFrame) -> list[str]:
 
 
 def _outcome_of(plan: Plan) -> SimpleNamespace:
-    """Return the open and full-school decisions of ``plan``, as :func:`consolidation.plan._schools` reads them."""
+    """Return the open, full-school and campus decisions of ``plan``, as :func:`consolidation.plan._schools` reads."""
     s = plan.schools
+    campus = s[s["role"] == "campus"]
+    links = {(c, str(h)): 1.0 for c, h in zip(campus["school_id"], campus.get("parent_id", pd.Series(dtype=str)))}
     return SimpleNamespace(open=dict(zip(s["school_id"], s["open"].astype(float))),
-                           full=dict(zip(s["school_id"], (s["role"] != "teaching_point").astype(float))))
+                           full=dict(zip(s["school_id"], (s["role"] != "teaching_point").astype(float))),
+                           values={"campus": links})
 
 
 def _reasons(plan: Plan, a: pd.DataFrame, pairs: Pairs, inputs: Inputs, scenario: Scenario,
@@ -155,7 +158,7 @@ def _reasons(plan: Plan, a: pd.DataFrame, pairs: Pairs, inputs: Inputs, scenario
     eligible = pairs.table.set_index(["origin_id", "band", "school_id"])
     eligible = eligible[~eligible.index.duplicated()]
     schools = plan.schools.set_index("school_id")
-    explain = _Counterfactual(plan, a, inputs, scenario, in_use)
+    explain = _Counterfactual(plan, inputs, scenario, in_use, getattr(pairs, "campuses", None))
     out = pd.DataFrame({"nearest_school_id": "", "nearest_minutes": np.nan, "why_code": "", "why_used": np.nan,
                         "why_limit": np.nan, "why_cost": np.nan, "why_terms": ""}, index=a.index)
     priced = []  # (minus the change in minutes, row, pair) of the assignments whose cost there to recompute
@@ -204,10 +207,10 @@ def _why_not(s: pd.Series, near: str, row: pd.Series, pair: pd.Series | None,
 class _Counterfactual:
     """The plan's yearly cost with one assignment moved to another school, recomputed from the tables."""
 
-    def __init__(self, plan: Plan, a: pd.DataFrame, inputs: Inputs, scenario: Scenario,
-                 in_use: pd.DataFrame | None) -> None:
+    def __init__(self, plan: Plan, inputs: Inputs, scenario: Scenario, in_use: pd.DataFrame | None,
+                 campuses: pd.DataFrame | None) -> None:
         plain = pd.DataFrame(inputs.schools.drop(columns="geometry", errors="ignore"))  # geopandas is slower here
-        self.plan, self.scenario, self.in_use = plan, scenario, in_use
+        self.plan, self.scenario, self.in_use, self.campuses = plan, scenario, in_use, campuses
         self.inputs = dataclasses.replace(inputs, schools=plain)
         self.base_assignments = plan.assignments
         self.outcome = _outcome_of(plan)
@@ -215,7 +218,7 @@ class _Counterfactual:
 
     def _terms(self, assignments: pd.DataFrame) -> dict[str, float]:
         """Return the yearly cost terms of ``assignments``, teachers' pay left out (see :data:`UNPRICED`)."""
-        schools = _schools(self.inputs, assignments, self.outcome, self.scenario, self.in_use)
+        schools = _schools(self.inputs, assignments, self.outcome, self.scenario, self.in_use, self.campuses)
         terms: dict[str, float] = {}
         for family in REGISTRY:
             if family.recompute is not None and family.name not in UNPRICED:

@@ -30,6 +30,7 @@ from ..scenario import LoadedScenario, Scenario, resolved_dict
 from .atomic import write_atomically
 from .change_map import draw_change_map
 from .group_map import draw_group_map
+from .campuses import institutions
 from .html import render_report
 from .maps import draw_plan_map
 from .programme import programme_context, write_charts, write_tables
@@ -137,7 +138,8 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
     tables, with teachers and years when written), plan.gpkg and map.png (when the data have coordinates),
     report.html, scenario.resolved.toml, run.json; with ``groups`` (education groups formed after the plan)
     also groups.csv and groups.png; with ``redeployments`` (teachers moved between schools, columns
-    :data:`consolidation.teachers.REDEPLOY_COLUMNS`; None when the data lack teachers) also teachers.csv.
+    :data:`consolidation.teachers.REDEPLOY_COLUMNS`; None when the data lack teachers) also teachers.csv;
+    with campuses (一校多区) campuses.csv (:func:`consolidation.report.campuses.institutions`).
     Without a plan (infeasible, or no solution in time): summary.json with the reasons, report.html,
     scenario.resolved.toml, run.json.
 
@@ -176,6 +178,8 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
         map_png = _write_map(folder, plan, inputs, scenario, lang, programme)
         if redeployments is not None:
             write_csv(redeployments, folder / "teachers.csv", float_format="%.6g")
+        if len(campus_table := institutions(plan.schools, scenario.teachers)):  # 一校多区, the plan's last year
+            write_csv(campus_table, folder / "campuses.csv", float_format="%.6g")
         _write_workbook(folder, summary, plan, redeployments, programme, checks)
     write_csv(for_csv(checks), folder / "checks.csv", float_format="%.6g")
     change_png = _write_change_map(folder, plan, inputs, scenario, lang) if plan is not None else None
@@ -186,6 +190,7 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
                          assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png,
                          origins=inputs.origins if inputs is not None else None, lang=lang, groups=groups,
                          groups_png=groups_png, redeployments=redeployments, programme=years,
+                         campuses=institutions(plan.schools, scenario.teachers) if plan is not None else None,
                          checks=checks, change_png=change_png)
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "scenario.resolved.toml").write_text(

@@ -22,9 +22,10 @@ from .. import i18n
 from ..i18n import fmt_int, fmt_minutes, fmt_pupils, fmt_share, fmt_yuan
 from ..i18n import missing as _missing
 from .change_section import change_context, checks_context
+from .campuses import INSTITUTION_COLUMNS, campus_context
 from .group_map import group_colors
 
-ROLE_ORDER = {"hub": 0, "kept": 1, "teaching_point": 2, "closed": 3}
+ROLE_ORDER = {"hub": 0, "kept": 1, "campus": 1.5, "teaching_point": 2, "closed": 3}
 STATUS_TONE = {"optimal": "good", "feasible": "warn", "infeasible": "bad", "no_solution": "bad"}
 CAPITAL_TERMS = ("places", "beds", "buses")
 
@@ -33,8 +34,8 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
                   map_png: str | PathLike | bytes | None = None,
                   origins: pd.DataFrame | None = None, lang: str = "en", groups=None,
                   groups_png: bytes | None = None, redeployments: pd.DataFrame | None = None,
-                  programme: dict | None = None, checks: pd.DataFrame | None = None,
-                  change_png: bytes | None = None) -> str:
+                  programme: dict | None = None, campuses: pd.DataFrame | None = None,
+                  checks: pd.DataFrame | None = None, change_png: bytes | None = None) -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
@@ -69,6 +70,9 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
     change_png : bytes, optional
         The map of each village's change in minutes, shown in "Who loses what" (with the assignments'
         before/after columns, :mod:`consolidation.before_after`).
+    campuses : pandas.DataFrame, optional
+        Schools with campuses as institutions (:func:`consolidation.report.campuses.institutions`): the page
+        then has a "One school, several campuses" (一校多区) section.
 
     Returns
     -------
@@ -124,6 +128,8 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
                          data_uri(change_png) if change_png else None, lang),
         **checks_context(summary if has_plan else {}, checks, names, _origin_names(origins),
                          (summary.get("policy_checks") or {}).get("near_share"), lang),
+        **campus_context(campuses if campuses is not None and has_plan else pd.DataFrame(
+            columns=INSTITUTION_COLUMNS), names, lang),
     }
     return environment().get_template("report.html").render(**context)
 
