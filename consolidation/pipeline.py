@@ -5,6 +5,7 @@ Each stage logs one line with its counts and seconds. Library code never prints.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 from collections.abc import Callable
 
+from .before_after import with_before_after
 from .checks import check_inputs, check_pairs, infeasibility_reasons
 from .errors import InfeasibleError, OutputError, ScenarioError, VerificationError
 from .explain import relaxed_reasons
@@ -28,6 +30,7 @@ from .messages import band as band_word, join, say, term
 from .model import build_model, build_programme, write_lp
 from .paths import scenario_paths
 from .plan import Plan, make_plan, regroup
+from .policy import by_year_first, checks_summary, policy_checks
 from .programme import Programme, inputs_by_year, make_programme
 from .scenario import LoadedScenario, Scenario
 from .solve import solve, solve_programme
@@ -51,6 +54,8 @@ class RunResult:
     """Staff posts, life teachers and teachers redeployed after the plan."""
     programme: Programme | None = None
     """A programme's verified plans year by year (with ``[years]``); ``plan`` is then its last year's."""
+    checks: pd.DataFrame | None = None
+    """The policy checks of the plan (``checks.csv``, :mod:`consolidation.policy`); None without a plan."""
 
 
 class _Clock:
@@ -132,7 +137,7 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
         return _run_programme(loaded, inputs, out=out, overwrite=overwrite, lang=lang, while_solving=while_solving,
                               save_lp=save_lp, clock=clock, started=started)
     pairs = _pairs(inputs, scenario, clock)
-    plan = groups = staff = None
+    plan = groups = staff = checks = None
     reasons = infeasibility_reasons(pairs, inputs, scenario)
     base = _base(scenario, reasons, save_lp)
     if reasons:
@@ -162,6 +167,7 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                              f"{plan.summary['cost_public']['total']:,.0f}",
                              f", {posts['saved']:,.0f} subject posts saved" if posts else "")
             plan, staff = _staff(plan, inputs, scenario, clock)
+            plan, checks = _who_loses(plan, pairs, inputs, scenario, clock)
             summary = plan.summary
             if scenario.groups.joint or scenario.groups.enabled:
                 summary["groups_mode"] = "joint" if scenario.groups.joint else "after"
@@ -177,9 +183,29 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                        "reasons": [_no_plan(outcome, scenario, "plan")]}
     _finish(summary, loaded, pairs.notes)
     written = _write(out, loaded, inputs, plan, summary, clock, started, overwrite=overwrite, lang=lang,
-                     groups=groups, redeployments=staff.moves if staff is not None and staff.known else None)
+                     groups=groups, redeployments=staff.moves if staff is not None and staff.known else None,
+                     checks=checks)
     return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, groups=groups,
-                     staffing=staff)
+                     staffing=staff, checks=checks)
+
+
+def _who_loses(plan: Plan, pairs: Pairs, inputs: Inputs, scenario: Scenario, clock: _Clock, *,
+               in_use: pd.DataFrame | None = None, before: Plan | None = None) -> tuple[Plan, pd.DataFrame]:
+    """Add each trip today and why pupils go where they go; check the plan against policy (the ``change`` stage).
+
+    Returns the plan (assignments with :data:`consolidation.before_after.CHANGE_COLUMNS`, summary with
+    ``trips_change`` and ``policy_checks``) and its checks (:data:`consolidation.policy.CHECK_COLUMNS`).
+    """
+    t = time.perf_counter()
+    plan = with_before_after(plan, pairs, inputs, scenario, in_use=in_use)
+    checks = policy_checks(plan, inputs, scenario, before=before)
+    counts = checks_summary(checks, scenario.policy.near)
+    plan = dataclasses.replace(plan, summary={**plan.summary, "policy_checks": counts})
+    change = plan.summary["trips_change"]
+    clock.stage("change", t, f"{change['pupils_longer_10']:,.0f} pupils' trips over 10 min longer "
+                             f"({change['pupils_longer_20']:,.0f} over 20); policy: {counts['breaches']} breaches, "
+                             f"{counts['near']} near")
+    return plan, checks
 
 
 def _base(scenario: Scenario, reasons: list[str], save_lp: Path | None) -> dict[str, Any]:
@@ -252,7 +278,7 @@ def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, 
     reasons = [say("reason.in_year", year=year, reason=r)
                for year, p in pairs.items() for r in infeasibility_reasons(p, by_year[year], scenario)]
     base = _base(scenario, reasons, save_lp)
-    programme = None
+    programme = checks = None
     if reasons:
         summary = {**base, "status": "infeasible"}
     else:
@@ -268,16 +294,36 @@ def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, 
             t = time.perf_counter()
             programme = make_programme(outcome, outcomes, pairs, by_year, scenario, model.weights,
                                        staff=lambda plan, data: _staff(plan, data, scenario, clock)[0])
-            summary = {**programme.last.summary, "programme": programme.summary}
             clock.stage("plan", t, f"verified {len(pairs)} years: {_describe_years(programme)}")
+            programme, checks = _who_loses_by_year(programme, pairs, by_year, scenario, clock)
+            summary = {**programme.last.summary, "programme": programme.summary}
         else:
             summary = {**base, "status": outcome.status, "solver": outcome.solver, "seconds": outcome.seconds,
                        "reasons": [_programme_without_plan(outcome, scenario)]}
     _finish(summary, loaded, (n for year in pairs.values() for n in year.notes))
     plan = None if programme is None else programme.last
     written = _write(out, loaded, inputs, plan, summary, clock, started, overwrite=overwrite, lang=lang,
-                     programme=programme)
-    return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, programme=programme)
+                     programme=programme, checks=checks)
+    return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, programme=programme,
+                     checks=checks)
+
+
+def _who_loses_by_year(programme: Programme, pairs: dict[int, Pairs], by_year: dict[int, Inputs],
+                       scenario: Scenario, clock: _Clock) -> tuple[Programme, pd.DataFrame]:
+    """:func:`_who_loses` for every planned year (closures checked against the year before); checks by ``year``."""
+    plans: list[Plan] = []
+    tables = []
+    for year, plan in zip(programme.years, programme.plans):
+        in_use = plan.schools.set_index("school_id")[["places_added", "beds_added"]]
+        plan, checks = _who_loses(plan, pairs[year], by_year[year], scenario, clock, in_use=in_use,
+                                  before=plans[-1] if plans else None)
+        plans.append(plan)
+        tables.append(checks.assign(year=year))
+    checks = by_year_first(pd.concat(tables, ignore_index=True))
+    last = plans[-1]
+    counts = checks_summary(checks, scenario.policy.near)
+    plans[-1] = dataclasses.replace(last, summary={**last.summary, "policy_checks": counts})
+    return dataclasses.replace(programme, plans=tuple(plans)), checks
 
 
 def _describe_years(programme: Programme) -> str:

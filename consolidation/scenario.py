@@ -661,6 +661,52 @@ class SolverSettings(_Strict):
         "scenario), solve the smaller radius formulation, level by level; classic: always the model of record.")
 
 
+class Policy(_Strict):
+    """``[policy]``: the national rules a plan is checked against after solving (``checks.csv``).
+
+    The checks are independent of the model's rules: a scenario may allow what policy frowns on (a longer walk,
+    larger classes), and the checks then say so. A value above ``near`` times its limit is a near-breach.
+    """
+
+    near: float = Field(
+        0.9, gt=0, le=1, description="Share of a limit from which a value is flagged as near (0.9: within 10 % "
+        "of the limit; 1: breaches only). Placeholder [M]."
+    )
+    g1_3_max_minutes: float = Field(
+        30, gt=0, le=600, description="Longest one-way trip of grades 1-3, minutes (State Council General Office "
+        "2012 No. 48; 2018 No. 27, [S]). Grades 1-3 never board (same circulars)."
+    )
+    class_size_primary: float = Field(
+        45, gt=0, le=200, description="Largest primary class, pupils (construction standard 建标109-2008, [S]); a "
+        "band's classes are the plan's (teachers.class_size_*)."
+    )
+    class_size_junior: float = Field(
+        50, gt=0, le=200, description="Largest junior (grades 7-9) class, pupils (建标109-2008, [S])."
+    )
+    size_incomplete_primary: float = Field(
+        120, gt=0, description="Most pupils of a school teaching grades 1-3 only, or a teaching point: 4 classes of "
+        "30 (建标109-2008, [V])."
+    )
+    size_complete_primary: float = Field(
+        1_080, gt=0, description="Most pupils of a complete primary (grades 1-6): 24 classes of 45 (建标109-2008, [V])."
+    )
+    size_junior: float = Field(
+        1_200, gt=0, description="Most pupils of a junior secondary school (grades 7-9 only): 24 classes of 50 "
+        "(建标109-2008, [V])."
+    )
+    size_nine_year: float = Field(
+        2_250, gt=0, description="Most pupils of a nine-year school (grades 1-9 and 4-9): 45 classes "
+        "(建标109-2008, [S])."
+    )
+    super_large: float = Field(
+        2_000, gt=0, description="A primary or junior school above this many pupils is super-large (State Council "
+        "2016 No. 40 names super-large schools; the figure is a placeholder, [M])."
+    )
+    super_large_nine_year: float = Field(
+        2_500, gt=0, description="A nine-year school above this many pupils is super-large (placeholder, [M])."
+    )
+
+
 class Scenario(_Strict):
     """A whole scenario, resolved: every value set, paths absolute."""
 
@@ -682,6 +728,7 @@ class Scenario(_Strict):
     teaching_points: TeachingPoints = Field(default_factory=TeachingPoints)
     teachers: Teachers = Field(default_factory=Teachers)
     groups: Groups = Field(default_factory=Groups)
+    policy: Policy = Field(default_factory=Policy)
     campuses: Campuses = Field(default_factory=Campuses)
     travelling_teachers: TravellingTeachers = Field(default_factory=TravellingTeachers)
     sweep: dict[str, Any] = Field(
@@ -717,6 +764,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "teaching_points": TeachingPoints,
     "teachers": Teachers,
     "groups": Groups,
+    "policy": Policy,
     "campuses": Campuses,
     "travelling_teachers": TravellingTeachers,
 }

@@ -305,6 +305,17 @@ def _listed_between(inputs: Inputs, scenario: Scenario, mode: str) -> pd.DataFra
     return travel[given.isin([mode, "both"]) & (band == "")]
 
 
+def day_minutes(inputs: Inputs, scenario: Scenario, band: str) -> np.ndarray:
+    """Return the day trip's one-way minutes of ``band`` (origins x schools, NaN where unknown).
+
+    By the band's ``mode`` (walk or bus), from the same travel file, roads or straight line as
+    :func:`build_pairs`, ignoring every limit; rows and columns in the order of ``inputs.origins`` and
+    ``inputs.schools``. The trips of today and the nearest schools are measured with it.
+    """
+    modes = _for_band(_computed(inputs, scenario), _listed(inputs, scenario), band)
+    return modes.day(scenario.rules.band(band).mode)[0]
+
+
 CAMPUS_COLUMN = "campus_of"
 """Schools column naming the main school of a school that is already its campus (一校多区); blank: none."""
 CAMPUS_CANDIDATE_COLUMNS = ["campus_id", "main_id", "minutes", "fixed"]

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from consolidation import cli
+from consolidation.before_after import CHANGE_COLUMNS
 from consolidation.plan import ASSIGNMENT_COLUMNS
 from consolidation.scenario import Scenario, load_scenario
 
@@ -57,7 +58,7 @@ def test_summary_contract(baseline_run):
 def test_tables_contract(baseline_run):
     _, out = baseline_run
     a = pd.read_csv(out / "assignments.csv", dtype={"origin_id": str, "school_id": str})
-    assert list(a.columns) == ASSIGNMENT_COLUMNS
+    assert list(a.columns) == ASSIGNMENT_COLUMNS + CHANGE_COLUMNS  # the plan's, then who loses what
     assert a["pupils"].sum() == pytest.approx(5152)
     assert set(a["boards"]) <= {0, 1}
     s = pd.read_csv(out / "schools.csv")

@@ -26,8 +26,10 @@ from shapely.geometry import LineString
 from ..io import Inputs, input_record
 from ..messages import texts
 from ..plan import Plan
+from ..policy import for_csv
 from ..scenario import LoadedScenario, Scenario, resolved_dict
 from .atomic import write_atomically
+from .change_map import draw_change_map
 from .group_map import draw_group_map
 from .campuses import institutions
 from .html import render_report
@@ -142,7 +144,8 @@ def _geo_layers(plan: Plan, inputs: Inputs,
 def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
               summary: dict[str, Any], record: RunRecord, overwrite: bool = False, lang: str = "en",
               groups: GroupResult | None = None, redeployments: pd.DataFrame | None = None,
-              protect: Iterable[tuple[str, Path]] = (), programme: Any = None) -> Path:
+              protect: Iterable[tuple[str, Path]] = (), programme: Any = None,
+              checks: pd.DataFrame | None = None) -> Path:
     """Write the run folder ``out`` atomically and return it.
 
     With a ``plan``: summary.json, assignments.csv, schools.csv, plan.xlsx (the summary's figures and those
@@ -158,17 +161,23 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
     assignments.csv and schools.csv hold every planned year (a ``year`` column first), and the folder also
     has years.csv, capital.csv, timeline.png, projection.png and map_first.png (the first year's map;
     map.png and plan.gpkg are the last year's), and the report opens with the programme.
+
+    Every run folder has checks.csv: the policy checks (``checks``, :data:`consolidation.policy.CHECK_COLUMNS`;
+    a programme's with ``year`` first), the header alone when nothing is flagged or there is no plan. With a plan
+    whose assignments say how trips change (:mod:`consolidation.before_after`), coordinates, and a trip that changes
+    or a school that closes, also change.png.
     """
     write_atomically(Path(out), lambda staging: _write_contents(
         staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang, groups=groups,
-        redeployments=redeployments, programme=programme),
+        redeployments=redeployments, programme=programme, checks=checks),
         overwrite=overwrite, what="run", protect=protect)
     return Path(out)
 
 
 def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
                     summary: dict[str, Any], record: RunRecord, lang: str, groups: GroupResult | None = None,
-                    redeployments: pd.DataFrame | None = None, programme: Any = None) -> None:
+                    redeployments: pd.DataFrame | None = None, programme: Any = None,
+                    checks: pd.DataFrame | None = None) -> None:
     scenario = loaded.scenario
     summary = _clean(summary)
     (folder / "summary.json").write_text(_json(with_chinese(summary)), encoding="utf-8")
@@ -185,7 +194,9 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
             write_csv(redeployments, folder / "teachers.csv", float_format="%.6g")
         if len(campus_table := institutions(plan.schools, scenario.teachers)):  # 一校多区, the plan's last year
             write_csv(campus_table, folder / "campuses.csv", float_format="%.6g")
-        _write_workbook(folder, summary, plan, redeployments, programme)
+        _write_workbook(folder, summary, plan, redeployments, programme, checks)
+    write_csv(for_csv(checks), folder / "checks.csv", float_format="%.6g")
+    change_png = _write_change_map(folder, plan, inputs, scenario, lang) if plan is not None else None
     groups_png = _write_groups(folder, groups, inputs, scenario, lang) if groups is not None else None
     years = (_write_programme(folder, programme, inputs, scenario, lang, map_png)
              if plan is not None and programme is not None else None)
@@ -193,7 +204,8 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
                          assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png,
                          origins=inputs.origins if inputs is not None else None, lang=lang, groups=groups,
                          groups_png=groups_png, redeployments=redeployments, programme=years,
-                         campuses=institutions(plan.schools, scenario.teachers) if plan is not None else None)
+                         campuses=institutions(plan.schools, scenario.teachers) if plan is not None else None,
+                         checks=checks, change_png=change_png)
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"
@@ -231,7 +243,7 @@ def summary_rows(summary: dict[str, Any], prefix: str = "") -> list[tuple[str, A
 
 
 def _write_workbook(folder: Path, summary: dict[str, Any], plan: Plan, redeployments: pd.DataFrame | None,
-                    programme: Any) -> None:
+                    programme: Any, checks: pd.DataFrame | None = None) -> None:
     """Write plan.xlsx: the summary's figures and the tables of the CSVs beside it, one sheet each."""
     if programme is not None:
         from ..programme import tidy_by_year
@@ -243,6 +255,8 @@ def _write_workbook(folder: Path, summary: dict[str, Any], plan: Plan, redeploym
         schools, assignments = plan.schools, plan.assignments
     sheets = {"summary": pd.DataFrame(summary_rows(summary), columns=["key", "value"]),
               "schools": schools, "assignments": assignments}
+    if checks is not None:
+        sheets["checks"] = for_csv(checks)
     if redeployments is not None:
         sheets["teachers"] = redeployments
     if programme is not None:
@@ -273,6 +287,22 @@ def _write_map(folder: Path, plan: Plan, inputs: Inputs | None, scenario: Scenar
                   path=folder / name, title=scenario.name if year is None else f"{scenario.name} · {year}", lang=lang,
                   routes=routes, roads=None if routes is None else inputs.roads.network.segments())
     return (folder / name).read_bytes()
+
+
+def _write_change_map(folder: Path, plan: Plan, inputs: Inputs | None, scenario: Scenario, lang: str) -> bytes | None:
+    """Write change.png (each village's change in minutes) when the data have coordinates; return its bytes.
+
+    Nothing when no trip changes by half a minute or more and no school closes (a map of nothing).
+    """
+    if inputs is None or not inputs.has_geometry or "minutes_change" not in plan.assignments:
+        return None
+    if not ((plan.assignments["minutes_change"].abs() >= 0.5).any() or (plan.schools["open"] == 0).any()):
+        return None
+    year = plan.summary.get("year")
+    draw_change_map(schools=inputs.schools, plan_schools=plan.schools, origins=inputs.origins,
+                    assignments=plan.assignments, boundary=inputs.boundary, path=folder / "change.png",
+                    title=scenario.name if year is None else f"{scenario.name} · {year}", lang=lang)
+    return (folder / "change.png").read_bytes()
 
 
 def _write_programme(folder: Path, programme: Any, inputs: Inputs | None, scenario: Scenario, lang: str,

@@ -21,6 +21,7 @@ from ..families import COST_TERMS, PUBLIC_CATEGORIES
 from .. import i18n
 from ..i18n import fmt_int, fmt_minutes, fmt_pupils, fmt_share, fmt_yuan
 from ..i18n import missing as _missing
+from .change_section import change_context, checks_context
 from .campuses import INSTITUTION_COLUMNS, campus_context
 from ..messages import Message, texts
 from .group_map import group_colors
@@ -34,7 +35,8 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
                   map_png: str | PathLike | bytes | None = None,
                   origins: pd.DataFrame | None = None, lang: str = "en", groups=None,
                   groups_png: bytes | None = None, redeployments: pd.DataFrame | None = None,
-                  programme: dict | None = None, campuses: pd.DataFrame | None = None) -> str:
+                  programme: dict | None = None, campuses: pd.DataFrame | None = None,
+                  checks: pd.DataFrame | None = None, change_png: bytes | None = None) -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
@@ -64,6 +66,11 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         The Programme section of a programme of several years
         (:func:`consolidation.report.programme.programme_context`), shown at the top; the rest of the page is
         then the last year's plan. None (a plan of one year) leaves the section out.
+    checks : pandas.DataFrame, optional
+        The policy checks (:mod:`consolidation.policy`), shown in their section with ``summary["policy_checks"]``.
+    change_png : bytes, optional
+        The map of each village's change in minutes, shown in "Who loses what" (with the assignments'
+        before/after columns, :mod:`consolidation.before_after`).
     campuses : pandas.DataFrame, optional
         Schools with campuses as institutions (:func:`consolidation.report.campuses.institutions`): the page
         then has a "One school, several campuses" (一校多区) section.
@@ -120,6 +127,10 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "school_posts": "posts" in schools or "posts_needed" in schools,
         "school_budget": "cost_public" in schools,
         "programme": programme if has_plan else None,
+        **change_context(summary if has_plan else {}, assignments, names, _origin_names(origins),
+                         data_uri(change_png) if change_png else None, lang),
+        **checks_context(summary if has_plan else {}, checks, names, _origin_names(origins),
+                         (summary.get("policy_checks") or {}).get("near_share"), lang),
         **campus_context(campuses if campuses is not None and has_plan else pd.DataFrame(
             columns=INSTITUTION_COLUMNS), names, lang),
     }
