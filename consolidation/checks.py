@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import BANDS, pupils_column
+from . import KG, bands_of, pupils_column
 from .errors import InfeasibleError, InputError, id_list
 from .io import PUPIL_COLUMNS, Inputs
 from .scenario import Scenario
@@ -43,7 +43,7 @@ def _id_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
     if dup:
         problems.append(f"{sfile}: school_id is not unique: {id_list(dup)} appear more than once")
     if spec.villages is None:
-        for band in BANDS:
+        for band in bands_of(origins):
             wrong = schools.loc[(schools[pupils_column(band)] > 0) & ~schools["teaches_" + band], "school_id"]
             if len(wrong):
                 problems.append(f"{sfile}: school_id {id_list(wrong)} have {pupils_column(band)} > 0 but their "
@@ -56,7 +56,7 @@ def _id_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
     if clash and inputs.travel is not None:
         problems.append(f"{ofile}: village_id {id_list(clash)} are also school IDs, so the travel file's "
                         "origin_id is ambiguous: rename the villages")
-    for band in BANDS:
+    for band in bands_of(origins):
         current = origins["current_" + band]
         unknown = origins.loc[(current != "") & ~current.isin(schools["school_id"]), "origin_id"]
         if len(unknown):
@@ -69,7 +69,9 @@ def _bound_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
     """List schools whose growth limits are below today's places or beds, and a missing teachers column."""
     schools, sfile = inputs.schools, scenario.inputs.schools
     problems: list[str] = []
-    for low, high in (("capacity", "max_capacity"), ("beds", "max_beds")):
+    for low, high in (("capacity", "max_capacity"), ("beds", "max_beds"), ("kg_places", "max_kg_places")):
+        if high not in schools.columns:  # kindergarten places: only where the data have them
+            continue
         bad = schools.loc[schools[high] < schools[low], "school_id"]
         if len(bad):
             problems.append(f"{sfile}: {high} is below {low} for school_id {id_list(bad)}: "
@@ -167,6 +169,23 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
 
 
+def _ceilings(table: pd.DataFrame, schools: pd.DataFrame) -> pd.Series:
+    """Return the most places each pair's school can have: ``max_capacity``, ``max_kg_places`` for KG pairs."""
+    cap = table["school_id"].map(schools["max_capacity"])
+    if "max_kg_places" in schools.columns:  # kindergarten children fill kindergarten places
+        cap = cap.where(table["band"] != KG, table["school_id"].map(schools["max_kg_places"]))
+    return cap
+
+
+def _kg_places_short(kg_demand: pd.DataFrame, usable: pd.DataFrame) -> list[str]:
+    """Say so when the kindergarten children outnumber the most kindergarten places the county can have."""
+    children = kg_demand["pupils"].sum()
+    if not len(kg_demand) or children <= usable["max_kg_places"].sum() + 1e-9:
+        return []
+    return [f"{_fmt(children)} kindergarten children but only {_fmt(usable['max_kg_places'].sum())} kindergarten "
+            "places at most in the schools that may stay open: raise max_kg_places or unlock closed kindergartens."]
+
+
 def infeasibility_reasons(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> list[str]:
     """Plain-language reasons the scenario cannot have a plan, found without solving (may be empty)."""
     reasons: list[str] = []
@@ -189,23 +208,26 @@ def infeasibility_reasons(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> l
         reasons.append(f"... and {len(stuck) - 20} more origin-band pairs with no school in reach.")
 
     if scenario.schools.assignment == "single" and len(table):
-        cap = table["school_id"].map(schools["max_capacity"])
+        cap = _ceilings(table, schools)
         beds = table["school_id"].map(schools["max_beds"])
         fits = table["pupils"] <= np.where(table["boards"], np.minimum(cap, beds), cap) + 1e-9
         fit_any = fits.groupby([table["origin_id"], table["band"]]).any()
         for (origin, band), _ok in fit_any[~fit_any].head(10).items():
             rows = table[(table["origin_id"] == origin) & (table["band"] == band)]
-            biggest = rows["school_id"].map(schools["max_capacity"]).max()
+            ceiling = "max_kg_places" if band == KG else "max_capacity"
+            biggest = rows["school_id"].map(schools[ceiling]).max()
             reasons.append(f"{origin}, {band}: {_fmt(rows['pupils'].iloc[0])} pupils must go to one school, but "
                            f"no school in reach can hold them (the largest holds {_fmt(biggest)} places at most"
                            f"{', beds counted for boarders' if rows['boards'].any() else ''}). Set [schools] "
-                           "assignment = \"split\" or raise max_capacity.")
+                           f"assignment = \"split\" or raise {ceiling}.")
 
     usable = schools[schools["lock"] != "closed"]
-    total, places = demand["pupils"].sum(), usable["max_capacity"].sum()
+    kg = (demand["band"] == KG).to_numpy()
+    total, places = demand.loc[~kg, "pupils"].sum(), usable["max_capacity"].sum()
     if total > places + 1e-9:
         reasons.append(f"{_fmt(total)} pupils but only {_fmt(places)} places at most in the schools that may stay "
                        f"open: raise max_capacity or unlock closed schools.")
+    reasons += _kg_places_short(demand.loc[kg], usable)
     if len(table):
         day_any = (~table["boards"]).groupby([table["origin_id"], table["band"]]).any()
         must_board = day_any[~day_any].index

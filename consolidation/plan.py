@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import BANDS, pupils_column
+from . import ALL_BANDS, BANDS, KG, bands_of, pupils_column
 from .errors import VerificationError, id_list
 from .io import Inputs, classrooms, school_classes
 from .families import PUBLIC, REGISTRY, PlanView, public_parts
+from .families import kindergarten
 from .families.buses import fleet
 from .families.teaching_points import teaches_only
 from .scenario import Scenario
@@ -123,6 +124,9 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     first = ["school_id", "name", "open", "role", *[pupils_column(b) for b in BANDS], "pupils", "pupils_before",
              "pupils_moved_in", "capacity", "places_added", "beds", "beds_used", "beds_added", "boarders",
              "bus_riders", "buses"]
+    if KG in bands_of(inputs.origins):  # the kindergarten band: its children and places, apart from the pupils
+        schools = kindergarten.plan_columns(schools, assignments, scenario)
+        first = [*first[:4], "kind", pupils_column(KG), *first[4:], *kindergarten.COLUMNS]
     rest = [c for c in schools.columns if c not in first and not c.startswith("teaches_")]
     return schools[first + rest]
 
@@ -159,7 +163,7 @@ def public_by_school(assignments: pd.DataFrame, schools: pd.DataFrame, scenario:
 
 def _travel_stats(assignments: pd.DataFrame, scenario: Scenario, demand: pd.DataFrame) -> dict[str, Any]:
     out = {}
-    for band in BANDS:
+    for band in ALL_BANDS if (demand["band"] == KG).any() else BANDS:
         rows = assignments[assignments["band"] == band]
         limit = scenario.rules.band(band).max_minutes
         minutes, pupils = rows["minutes"].to_numpy(float), rows["pupils"].to_numpy(float)
@@ -199,6 +203,8 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
     pupil_minutes = float((assignments["pupils"] * assignments["minutes"]).sum())
     capital = {"places": places * c.per_place_added, "beds": beds * c.per_bed_added,
                "buses": buses * scenario.buses.price}
+    if "kg_places_added" in schools.columns:  # kindergarten places, when the run has the KG band
+        capital["kg_places"] = float(schools["kg_places_added"].sum()) * scenario.kg.place_price(c)
     summary: dict[str, Any] = {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -229,6 +235,15 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
         "capital": {**capital, "total": sum(capital.values())},
         "reasons": list(getattr(pairs, "notes", ())),
     }
+    if "kg_places_added" in schools.columns:
+        summary["kindergarten"] = {key: float(schools[column].sum()) for key, column in (
+            ("children", pupils_column(KG)), ("places_added", "kg_places_added"), ("classes", "kg_classes"),
+            ("teachers", "kg_teachers"), ("carers", "kg_carers"))}
+        summary["kindergarten"]["kindergartens_open"] = int(((schools["kind"] == "kindergarten")
+                                                             & (schools["open"] == 1)).sum())
+        summary["kindergarten"].update(class_size=scenario.kg.class_size,
+                                       teachers_per_class=scenario.kg.teachers_per_class,
+                                       carers_per_class=scenario.kg.carers_per_class)
     plan = Plan(assignments=assignments, schools=schools, summary=summary)
     problems = verify(plan, pairs.demand, inputs, scenario)
     if problems:

@@ -82,6 +82,11 @@ RULES: dict[str, dict[str, Any]] = {
     "buses": {"scenario": {"buses": {"price": 1000, "annual": 100, "life_years": 10, "seats": 10, "runs": 1,
                                      "walk_km": 2}}},
     "budget": {"schools": {"B": {"max_capacity": 30}}, "scenario": {"budget": {"capital": 500, "annual": 5000}}},
+    "kindergarten": {"rules": {"KG": {"max_minutes": 20}},
+                     "scenario": {"kindergarten": {"class_size": 5, "teacher_salary": 10, "carer_salary": 5,
+                                                   "per_child": 2, "per_place_added": 30}},
+                     "schools": {"A": {"kg_places": 5, "max_kg_places": 10}, "B": {"kg_places": 2, "max_kg_places": 6}},
+                     "villages": {"V1": {"pupils_kg": 6}, "V2": {"pupils_kg": 4}, "V3": {"pupils_kg": 0}}},
 }
 """What each family's instance changes: ``scenario`` keys, and columns of ``schools`` and ``villages`` by ID
 (``rules`` is a shorthand for ``scenario.rules``)."""
