@@ -227,7 +227,7 @@ def canonical_schools(frame: pd.DataFrame, path: Path, rows: pd.Series, scenario
     for band in BANDS:
         out["teaches_" + band] = out["bands"].str.split(",").map(lambda bs, b=band: b in bs)
     out["lock"] = _locks(frame, path, labels, problems)
-    for column in ("teachers", "teachers_junior"):
+    for column in ("teachers", "teachers_junior", "kg_teachers"):  # kg_teachers: kindergarten teachers today
         if column in frame.columns:
             out[column] = _teachers(frame, path, column, labels, problems)
     if "classrooms" in frame.columns:  # blank: derived from capacity (see classrooms())
@@ -246,9 +246,9 @@ def _kindergarten(frame: pd.DataFrame, out: pd.DataFrame, path: Path, labels: pd
 
     ``pupils_kg`` (children today), ``kg_places`` (kindergarten places, apart from ``capacity``; blank 0),
     ``max_kg_places`` (what they may grow to; blank: ``kg_places``), ``teaches_KG`` and ``kind``
-    (``kindergarten`` for a school teaching KG only, else ``school``). A school teaches KG when its ``bands``
-    name KG or it has ``kg_places`` above 0; ``bands`` then begins with KG. Without any of these, ``out`` is
-    left as it was.
+    (``kindergarten`` for a school teaching KG only; others keep the file's ``kind``, else ``school``). A school
+    teaches KG when its ``bands`` name KG or it has ``kg_places`` above 0; ``bands`` then begins with KG.
+    Without any of these, ``out`` is left as it was.
     """
     if not any(c in frame.columns for c in KG_SCHOOL_COLUMNS) and not out["bands"].str.contains(KG).any():
         return
@@ -260,7 +260,8 @@ def _kindergarten(frame: pd.DataFrame, out: pd.DataFrame, path: Path, labels: pd
     places = (out["kg_places"] > 0).to_numpy()
     out["bands"] = out["bands"].where(named | ~places, KG + "," + out["bands"])
     out["teaches_" + KG] = named | places
-    out["kind"] = np.where(out["bands"] == KG, "kindergarten", "school")
+    kind = text_cells(out["kind"]).where(lambda k: k != "", "school") if "kind" in out.columns else "school"
+    out["kind"] = np.where(out["bands"] == KG, "kindergarten", kind)
 
 
 def with_kindergarten(schools: pd.DataFrame, origins: pd.DataFrame) -> pd.DataFrame:
@@ -271,22 +272,22 @@ def with_kindergarten(schools: pd.DataFrame, origins: pd.DataFrame) -> pd.DataFr
     """
     if KG not in bands_of(origins) or "teaches_" + KG in schools.columns:
         return schools
-    return schools.assign(**{pupils_column(KG): 0.0, "kg_places": 0.0, "max_kg_places": 0.0, "teaches_" + KG: False,
-                             "kind": "school"})
+    added = schools.assign(**{pupils_column(KG): 0.0, "kg_places": 0.0, "max_kg_places": 0.0, "teaches_" + KG: False})
+    return added if "kind" in added.columns else added.assign(kind="school")
 
 
 def _teachers(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, problems: list[str]) -> pd.Series:
-    """Return a column of teachers per school: whole numbers, 0 or more; a blank ``teachers_junior`` is 0."""
+    """Return a column of teachers per school: whole numbers, 0 or more; blank is 0 but in ``teachers``."""
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce").astype(float)
     blank = raw.isna() | (raw.astype(str).str.strip() == "")
-    if column == "teachers_junior":
+    if column != "teachers":
         values = values.where(~blank, 0.0)
     bad = values.isna() | (values < 0) | ~np.isfinite(values) | ((values - values.round()).abs() > 1e-9)
     if bad.any():
         problems.append(f"{path}: column {column} must be a whole number of teachers, 0 or more, but is not for "
                         f"school_id {id_list(labels[bad])}: write whole numbers such as 0, "
-                        f"3 or 12{'' if column == 'teachers_junior' else ' (0 for a school without teachers)'}")
+                        f"3 or 12{' (0 for a school without teachers)' if column == 'teachers' else ''}")
     return values
 
 

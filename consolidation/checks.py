@@ -27,7 +27,7 @@ def check_inputs(inputs: Inputs, scenario: Scenario) -> Inputs:
     """
     problems = [*_id_problems(inputs, scenario), *_bound_problems(inputs, scenario),
                 *_pupil_problems(inputs, scenario), *_travel_problems(inputs, scenario),
-                *_location_problems(inputs, scenario)]
+                *_location_problems(inputs, scenario), *_kindergarten_problems(inputs, scenario)]
     if problems:
         raise InputError(problems)
     return inputs
@@ -81,6 +81,16 @@ def _bound_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
                         "school; teachers_junior for grades 7-9 if counted apart): add it, or set within_available "
                         "= false")
     return problems
+
+
+def _kindergarten_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
+    """Refuse a programme with kindergarten children: the years are not planned for the KG band yet."""
+    if KG not in bands_of(inputs.origins) or not scenario.years.programme:
+        return []
+    ofile = scenario.inputs.villages or scenario.inputs.schools
+    return [f"{ofile}: column pupils_kg (kindergarten children) and [years]: a programme over years does not plan "
+            "the kindergarten band yet: plan one year with the kindergarten data, or the programme without the "
+            "pupils_kg column"]
 
 
 def _pupil_problems(inputs: Inputs, scenario: Scenario) -> list[str]:

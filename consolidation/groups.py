@@ -41,7 +41,8 @@ log = logging.getLogger("consolidation")
 GROUP_COLUMNS = ["group_id", "core_id", "member_id", "minutes"]
 """Columns of ``groups.csv``: one row per member school (``minutes``: teachers' one-way trip from the
 core); a core without members (possible only with ``min_members = 0``) has one row with no member."""
-TEACHER_COLUMNS = ("teachers", "teachers_junior")
+TEACHER_COLUMNS = ("teachers", "teachers_junior", "kg_teachers")
+"""The schools' teachers a group pools: grades 1-9 and, for kindergartens, kindergarten teachers (kg_teachers)."""
 
 
 class NoGroupingError(PlannerError):

@@ -238,7 +238,7 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
     if "kg_places_added" in schools.columns:
         summary["kindergarten"] = {key: float(schools[column].sum()) for key, column in (
             ("children", pupils_column(KG)), ("places_added", "kg_places_added"), ("classes", "kg_classes"),
-            ("teachers", "kg_teachers"), ("carers", "kg_carers"))}
+            ("teachers", "kg_teacher_posts"), ("carers", "kg_carer_posts"))}
         summary["kindergarten"]["kindergartens_open"] = int(((schools["kind"] == "kindergarten")
                                                              & (schools["open"] == 1)).sum())
         summary["kindergarten"].update(class_size=scenario.kg.class_size,

@@ -31,7 +31,7 @@ from .base import Builder, Family, PlanView, Relaxation
 
 TERMS = ("kg_staff", "kg_funds", "kg_places_added")
 PUBLIC = {"kg_staff": "teachers", "kg_funds": "schools", "kg_places_added": "capital_annual"}
-COLUMNS = ("kg_places", "kg_places_added", "kg_classes", "kg_teachers", "kg_carers")
+COLUMNS = ("kg_places", "kg_places_added", "kg_classes", "kg_teacher_posts", "kg_carer_posts")
 """The plan's kindergarten columns of the school table (after ``pupils_kg``), when the run has KG."""
 
 
@@ -103,8 +103,8 @@ def plan_columns(schools: pd.DataFrame, assignments: pd.DataFrame, scenario: Sce
     """Return the plan's school table with its kindergarten columns (:data:`COLUMNS`) filled in from the assignments.
 
     ``pupils_kg`` the children after the plan, ``kg_places_added`` the kindergarten places beyond
-    ``kg_places`` they need, ``kg_classes`` whole classes of ``class_size``, ``kg_teachers`` and ``kg_carers`` the
-    staff of those classes (whole people), all 0 at closed schools.
+    ``kg_places`` they need, ``kg_classes`` whole classes of ``class_size``, ``kg_teacher_posts`` and
+    ``kg_carer_posts`` the staff of those classes (whole people), all 0 at closed schools.
     """
     k, out = scenario.kg, schools.copy()
     open_ = out["open"] == 1
@@ -114,8 +114,8 @@ def plan_columns(schools: pd.DataFrame, assignments: pd.DataFrame, scenario: Sce
     excess = children - out["kg_places"]
     out["kg_places_added"] = excess.where((excess > slack(out["kg_places"])) & open_, 0.0)
     out["kg_classes"] = np.ceil(children / k.class_size - EXACT).clip(lower=0).where(open_, 0.0)
-    out["kg_teachers"] = np.ceil(out["kg_classes"] * k.teachers_per_class - EXACT) + 0.0
-    out["kg_carers"] = np.ceil(out["kg_classes"] * k.carers_per_class - EXACT) + 0.0
+    out["kg_teacher_posts"] = np.ceil(out["kg_classes"] * k.teachers_per_class - EXACT) + 0.0
+    out["kg_carer_posts"] = np.ceil(out["kg_classes"] * k.carers_per_class - EXACT) + 0.0
     return out
 
 
@@ -188,7 +188,7 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
 
 FAMILY = Family(
     name="kindergarten",
-    order=65,
+    order=127,
     summary="Kindergarten children (KG, ages 3-6) within kindergarten places plus places added, up to "
             "max_kg_places, in whole classes staffed by kindergarten teachers and carers; never in primary places.",
     reads=("rules.KG", "kindergarten.class_size", "kindergarten.teachers_per_class", "kindergarten.carers_per_class",

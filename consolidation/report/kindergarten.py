@@ -59,8 +59,8 @@ def kindergarten_context(summary: dict, schools: pd.DataFrame, lang: str) -> dic
                      "kind": t(f"kg.kind.{kind}") if f"kg.kind.{kind}" in i18n.EN else kind,
                      "children": fmt_pupils(r["_children"]), "places": fmt_int(r.get("kg_places")),
                      "added": fmt_int(r.get("kg_places_added")), "grows": float(r.get("kg_places_added") or 0) > 0,
-                     "classes": fmt_int(r.get("kg_classes")), "teachers": fmt_int(r.get("kg_teachers")),
-                     "carers": fmt_int(r.get("kg_carers"))})
+                     "classes": fmt_int(r.get("kg_classes")), "teachers": fmt_int(r.get("kg_teacher_posts")),
+                     "carers": fmt_int(r.get("kg_carer_posts"))})
     caption = t("kg.caption", size=fmt_int(kg.get("class_size")), teachers=f"{kg.get('teachers_per_class', 0):g}",
                 carers=f"{kg.get('carers_per_class', 0):g}")
     return {"kg_cards": cards, "kg_rows": rows, "kg_caption": caption}
