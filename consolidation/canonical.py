@@ -129,7 +129,7 @@ def _bands(frame: pd.DataFrame, path: Path, labels: pd.Series, problems: list[st
             return ",".join(BANDS)
         words = [w.strip().upper().replace("-", "_") for w in str(value).replace(";", ",").replace(" ", ",").split(",")]
         words = [w for w in words if w]
-        if not words or not all(w in ALL_BANDS for w in words):
+        if not all(w in ALL_BANDS for w in words):
             return None
         return ",".join(b for b in ALL_BANDS if b in words)
 

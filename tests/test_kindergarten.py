@@ -162,3 +162,68 @@ def test_a_programme_with_kindergarten_children_is_refused(tmp_path):
     villages = pd.read_csv(tmp_path / "county" / "villages.csv", dtype=str, keep_default_na=False)
     villages.assign(pupils_kg=["3", "2"]).to_csv(tmp_path / "county" / "villages.csv", index=False)
     assert_refused(invoke("validate", path), "villages.csv", "pupils_kg", "[years]")
+
+
+def test_the_example_kindergartens_are_the_generators(tmp_path):
+    """data/kindergartens is what the seeded generator writes from data/ (byte for byte)."""
+    from conftest import REPO
+
+    from consolidation.synthetic.kindergartens import main
+
+    assert main(["--data", str(REPO / "data"), "--out", str(tmp_path), "--seed", "7"]) == 0
+    for name in ("schools.csv", "villages.csv"):
+        assert (tmp_path / name).read_bytes() == (REPO / "data" / "kindergartens" / name).read_bytes(), name
+
+
+def test_the_kindergarten_section_in_both_languages():
+    from consolidation.report.kindergarten import kindergarten_context
+
+    summary = {"kindergarten": {"children": 38, "places_added": 8, "classes": 2, "teachers": 4, "carers": 2,
+                                "kindergartens_open": 1, "class_size": 30, "teachers_per_class": 2,
+                                "carers_per_class": 1}}
+    schools = pd.DataFrame({"school_id": ["K1", "S1", "S2"], "name": ["Kang", "Hill", "River"], "open": [1, 1, 0],
+                            "kind": ["kindergarten", "village", "village"], "pupils_kg": [30, 8, 0],
+                            "kg_places": [22, 30, 30], "kg_places_added": [8, 0, 0], "kg_classes": [1, 1, 0],
+                            "kg_teacher_posts": [2, 2, 0], "kg_carer_posts": [1, 1, 0]})
+    assert kindergarten_context({}, schools, "en") == {"kg_cards": [], "kg_rows": [], "kg_caption": ""}
+    zh = kindergarten_context(summary, schools, "zh")
+    assert [r["id"] for r in zh["kg_rows"]] == ["K1", "S1"]  # open ones with children or places, largest first
+    assert [r["kind"] for r in zh["kg_rows"]] == ["幼儿园", "附设幼儿班的学校"] and zh["kg_rows"][0]["grows"]
+    assert "保育员" in zh["kg_caption"] and zh["kg_cards"][-1]["flag"]
+    en = kindergarten_context(summary, schools, "en")
+    assert en["kg_rows"][1]["kind"] == "School with a kindergarten class" and "30 children" in en["kg_caption"]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_kindergartens_apart_leave_the_schools_plan_as_it_was(instance, seed):
+    """Random small counties: with the children in kindergartens of their own, the schools' plan is the one
+    without any children (the two problems share nothing), and the children never fill primary places."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    schools = [{"school_id": f"S{j}", "bands": "G1_3,G4_6", "capacity": int(rng.integers(10, 40)),
+                "max_capacity": 60, "annual_cost": int(rng.integers(500, 2000))} for j in range(4)]
+    villages = [{"village_id": f"V{i}", "pupils_g1_3": int(rng.integers(0, 12)),
+                 "pupils_g4_6": int(rng.integers(1, 12)), "school_id": f"S{i % 4}"} for i in range(5)]
+    travel = [(f"V{i}", f"S{j}", float(rng.integers(3, 40))) for i in range(5) for j in range(4)]
+    rules = {"G1_3": {"max_minutes": 45}, "G4_6": {"max_minutes": 45, "boarding": False}}
+    costs = {"per_pupil_minute": 1, "per_place_added": 50, "capital_years": 10}
+    plain = run_scenario(load_scenario(instance(schools=schools, villages=villages, travel=travel,
+                                                scenario={"rules": rules, "costs": costs})))
+    gardens = [{"school_id": f"K{j}", "bands": "KG", "capacity": 0, "annual_cost": 300, "kg_places": 10,
+                "max_kg_places": 40} for j in range(2)]
+    children = [{**v, "pupils_kg": int(rng.integers(0, 15))} for v in villages]
+    walks = travel + [(f"V{i}", f"K{j}", float(rng.integers(2, 15))) for i in range(5) for j in range(2)]
+    both = run_scenario(load_scenario(instance(schools=schools + gardens, villages=children, travel=walks,
+                                               scenario={"rules": {**rules, "KG": {"max_minutes": 15}},
+                                                         "costs": costs})))
+    assert plain.status == both.status == "optimal"
+    key = ["origin_id", "band", "school_id"]
+    school_part = both.plan.assignments[both.plan.assignments["band"] != "KG"]
+    pd.testing.assert_frame_equal(plain.plan.assignments.sort_values(key).reset_index(drop=True)[key],
+                                  school_part.sort_values(key).reset_index(drop=True)[key])
+    s = both.plan.schools.set_index("school_id")
+    assert (s.loc[[f"S{j}" for j in range(4)], "pupils_kg"] == 0).all()
+    assert (s["pupils_kg"] <= s["kg_places"] + s["kg_places_added"] + 1e-9).all()
+    assert (s["places_added"] == plain.plan.schools.set_index("school_id")["places_added"].reindex(s.index)
+            .fillna(0.0)).all()

@@ -54,9 +54,8 @@ def kindergarten_context(summary: dict, schools: pd.DataFrame, lang: str) -> dic
     shown = s[(_number(s, "open") > 0) & ((children > 0) | (places > 0))].assign(_children=children)
     rows = []
     for _, r in shown.sort_values(["_children", "school_id"], ascending=[False, True]).iterrows():
-        kind = str(r.get("kind", "school"))
-        rows.append({"name": str(r["name"]), "id": str(r["school_id"]),
-                     "kind": t(f"kg.kind.{kind}") if f"kg.kind.{kind}" in i18n.EN else kind,
+        kind = "kindergarten" if str(r.get("kind", "")) == "kindergarten" else "school"
+        rows.append({"name": str(r["name"]), "id": str(r["school_id"]), "kind": t(f"kg.kind.{kind}"),
                      "children": fmt_pupils(r["_children"]), "places": fmt_int(r.get("kg_places")),
                      "added": fmt_int(r.get("kg_places_added")), "grows": float(r.get("kg_places_added") or 0) > 0,
                      "classes": fmt_int(r.get("kg_classes")), "teachers": fmt_int(r.get("kg_teacher_posts")),
