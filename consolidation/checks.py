@@ -7,6 +7,7 @@ import pandas as pd
 import shapely
 
 from . import KG, bands_of, pupils_column
+from .campuses import campus_problems
 from .errors import InfeasibleError, InputError, id_list
 from .io import PUPIL_COLUMNS, Inputs
 from .scenario import Scenario
@@ -28,6 +29,8 @@ def check_inputs(inputs: Inputs, scenario: Scenario) -> Inputs:
     problems = [*_id_problems(inputs, scenario), *_bound_problems(inputs, scenario),
                 *_pupil_problems(inputs, scenario), *_travel_problems(inputs, scenario),
                 *_location_problems(inputs, scenario), *_kindergarten_problems(inputs, scenario)]
+    if not problems:  # campus minutes need sound IDs and coordinates
+        problems = campus_problems(inputs, scenario)
     if problems:
         raise InputError(problems)
     return inputs

@@ -362,6 +362,61 @@ class Kindergarten(_Strict):
     def place_price(self, costs: Costs) -> float:
         """Return the price of a kindergarten place added (yuan): ``per_place_added``, else the classroom place's."""
         return costs.per_place_added if self.per_place_added is None else self.per_place_added
+class Campuses(_Strict):
+    """``[campuses]``: one school, several campuses (一校多区): a merger that keeps both sites open.
+
+    A campus stays an open school with its own pupils, places, beds and classes, run by a main school: one
+    head and one administration, so the campus needs ``shared_posts`` fewer staff posts. Existing campuses
+    are the schools column ``campus_of``; ``pairs`` locks planned ones; with ``allowed`` the model may make
+    more, within ``max_minutes`` of the main school.
+    """
+
+    allowed: bool = Field(
+        False, description="true: the model may make a school a campus of another (one school, several "
+        "campuses); existing (schools column campus_of) and locked (pairs) campuses apply either way."
+    )
+    max_minutes: float = Field(
+        20, gt=0, description="Longest one-way trip for teachers between a campus and its main school, minutes "
+        "(the rule teachers are redeployed by: the travel CSV's school pairs, roads, else straight line x "
+        "travel.detour at travel.bus_kmh). Placeholder [M]: no rule found (the example's pairs are 16-23 minutes "
+        "apart)."
+    )
+    shared_posts: int = Field(
+        1, ge=0, le=20, description="Staff posts a campus no longer needs: the school has one head and one "
+        "administration. A campus's posts are ceil(its posts by the [teachers] rule before rounding - "
+        "shared_posts), at least 0. Placeholder [M]: one head's post; no national rule found."
+    )
+    max_campuses: int = Field(
+        1, ge=1, le=20, description="Most campuses one main school runs besides its own site (1: one school, "
+        "two campuses, 一校两区) [M]."
+    )
+    mains: list[str] | None = Field(
+        None, description="IDs of the schools that may run campuses the model makes; absent: any complete "
+        "school (not a teaching point)."
+    )
+    pairs: dict[str, str] = Field(
+        default_factory=dict, description="Campuses locked as such, campus ID -> main school ID, e.g. "
+        "{ S06 = \"S31\" }: a campus of its main school while the plan keeps both open."
+    )
+    annual_saving: float = Field(
+        0, ge=0, le=YUAN_MAX, description="Yuan a year a campus saves besides its posts (one office, one "
+        "budget). Placeholder [M]: 0, none counted."
+    )
+    per_minute: float = Field(
+        500, ge=0, le=YUAN_MAX, description="Yuan a year per minute of one-way trip between a campus and its "
+        "main school: staff travelling between the sites (one person's round trip each school day is 6.3 hours "
+        "a year per minute, about 60 yuan an hour of a teacher's pay, plus the ride). Placeholder [M]."
+    )
+
+    @model_validator(mode="after")
+    def _pairs_consistent(self) -> Campuses:
+        for campus, main in self.pairs.items():
+            if campus == main:
+                raise ValueError(f"campuses.pairs: {campus} cannot be a campus of itself")
+            if main in self.pairs:
+                raise ValueError(f"campuses.pairs: {main} is the main school of {campus} and itself a campus "
+                                 f"of {self.pairs[main]}: a campus's main school must not be a campus")
+        return self
 
 
 class Groups(_Strict):
@@ -632,6 +687,7 @@ class Scenario(_Strict):
     kindergarten: Kindergarten | None = Field(
         None, description="Kindergarten places, staff and funds ([kindergarten]); absent: the defaults."
     )
+    campuses: Campuses = Field(default_factory=Campuses)
     sweep: dict[str, Any] = Field(
         default_factory=dict, description="Values to vary in `consolidation sweep`, e.g. "
         "\"rules.G4_6.max_minutes\" = [30, 40, 50, 60] (or nested tables); each a non-empty list."
@@ -671,6 +727,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "teachers": Teachers,
     "groups": Groups,
     "kindergarten": Kindergarten,
+    "campuses": Campuses,
 }
 
 

@@ -51,6 +51,8 @@ class Pairs:
     table: pd.DataFrame
     demand: pd.DataFrame
     notes: tuple[str, ...] = ()
+    campuses: pd.DataFrame | None = None
+    """School pairs that may be one school with two campuses (:func:`campus_candidates`), or None."""
 
 
 @dataclass(frozen=True)
@@ -246,7 +248,8 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
     table = pd.concat(tables, ignore_index=True)
     table["boards"] = table["boards"].astype(bool)
     table["moves"] = table["moves"].astype(bool)
-    return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes)
+    return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes,
+                 campuses=campus_candidates(inputs, scenario))
 
 
 def school_minutes(inputs: Inputs, scenario: Scenario, *, mode: str = "bus") -> pd.DataFrame:
@@ -299,3 +302,60 @@ def _listed_between(inputs: Inputs, scenario: Scenario, mode: str) -> pd.DataFra
     given = given.where(given != "", scenario.inputs.travel_mode or "both")
     band = travel["band"] if "band" in travel else pd.Series("", index=travel.index)
     return travel[given.isin([mode, "both"]) & (band == "")]
+
+
+CAMPUS_COLUMN = "campus_of"
+"""Schools column naming the main school of a school that is already its campus (一校多区); blank: none."""
+CAMPUS_CANDIDATE_COLUMNS = ["campus_id", "main_id", "minutes", "fixed"]
+
+
+def _campus_id(value: object) -> str:
+    """Return an ID cell of ``campus_of`` as text ("" when blank; 31.0 read as a number is "31")."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def existing_campuses(schools: pd.DataFrame) -> dict[str, str]:
+    """Return the campuses the schools' data state, campus ID -> main school ID (column ``campus_of``)."""
+    if CAMPUS_COLUMN not in schools.columns:
+        return {}
+    out = {}
+    for sid, main in zip(schools["school_id"].astype(str), schools[CAMPUS_COLUMN]):
+        main = _campus_id(main)
+        if main:
+            out[sid] = main
+    return out
+
+
+def campus_candidates(inputs: Inputs, scenario: Scenario) -> pd.DataFrame:
+    """Return the school pairs that may be one school with two campuses (columns campus_id, main_id, minutes, fixed).
+
+    ``fixed`` pairs are the data's (``campus_of``) and ``[campuses] pairs``: always listed. With
+    ``[campuses] allowed``, also every pair of schools not locked closed, neither a teaching point by what it
+    teaches, the main among ``[campuses] mains`` (if given) and not a fixed campus, the campus not a fixed
+    main or campus, within ``max_minutes`` of the main (:func:`school_minutes`, from the main to the campus).
+    """
+    rule = scenario.campuses
+    schools = inputs.schools
+    fixed = {**existing_campuses(schools), **rule.pairs}
+    ids = schools["school_id"].astype(str).tolist()
+    if not fixed and not rule.allowed:
+        return pd.DataFrame(columns=CAMPUS_CANDIDATE_COLUMNS)
+    minutes = school_minutes(inputs, scenario)
+    rows = [(c, m, float(minutes.at[m, c]) if c in minutes.index and m in minutes.index else np.nan, True)
+            for c, m in fixed.items() if c in minutes.index and m in minutes.index]
+    if rule.allowed:
+        points = schools["bands"].astype(str).str.split(",").map(
+            lambda bs: set(bs) <= set(scenario.teaching_points.bands)).to_numpy(bool)
+        usable = [sid for sid, lock, point in zip(ids, schools["lock"], points) if lock != "closed" and not point]
+        mains = [s for s in usable if (rule.mains is None or s in rule.mains) and s not in fixed]
+        campuses = [s for s in usable if s not in fixed and s not in set(fixed.values())]
+        for m in mains:
+            for c in campuses:
+                t = minutes.at[m, c]
+                if c != m and not np.isnan(t) and t <= rule.max_minutes + EPS:
+                    rows.append((c, m, float(t), False))
+    return pd.DataFrame(rows, columns=CAMPUS_CANDIDATE_COLUMNS)

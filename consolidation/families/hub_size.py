@@ -40,7 +40,8 @@ def define(m: Builder, scenario: Scenario) -> None:
 def check(plan: PlanView, scenario: Scenario) -> list[str]:
     """Every hub at least ``min_hub_pupils``."""
     s, minimum = plan.schools, scenario.schools.min_hub_pupils
-    small = s.index[(s["role"] == "hub") & (plan.load < minimum - SOLVER)]
+    hubs = (s["role"] == "hub") | ((s["role"] == "campus") & (s["pupils_moved_in"] > SOLVER))  # campus: 一校多区
+    small = s.index[hubs & (plan.load < minimum - SOLVER)]
     return [f"hubs below min_hub_pupils = {minimum:g}: {id_list(small)}"] if len(small) else []
 
 

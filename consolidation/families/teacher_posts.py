@@ -66,11 +66,15 @@ def _need_rows(m: Builder, scenario: Scenario) -> list:
     for (sid, band), var in m["classes"].items():
         per_class.setdefault(sid, []).append(
             (var, t.posts_per_class_junior if band == "G7_9" else t.posts_per_class_primary))
+    shared: dict[str, list] = {}  # a campus (一校多区) needs [campuses] shared_posts fewer posts
+    for (campus, _main), var in m.get("campus", {}).items():
+        shared.setdefault(campus, []).append((var, float(scenario.campuses.shared_posts)))
     needs = []
     for sid, rows in rows_by_school(table, schooling(table)).items():
-        m.constrain(posts[sid] - m.expr([assign[i] for i in rows], pupils[rows] / per_post[rows]), ">=",
-                    m.name("posts_ratio", sid), 0)
-        m.constrain(posts[sid] - m.terms(per_class.get(sid, [])), ">=", m.name("posts_classes", sid), 0)
+        m.constrain(posts[sid] - m.expr([assign[i] for i in rows], pupils[rows] / per_post[rows])
+                    + m.terms(shared.get(sid, [])), ">=", m.name("posts_ratio", sid), 0)
+        m.constrain(posts[sid] - m.terms(per_class.get(sid, [])) + m.terms(shared.get(sid, [])), ">=",
+                    m.name("posts_classes", sid), 0)
         needs.append(posts[sid])
         boarding = rows[boards[rows]]
         if len(boarding):
@@ -88,6 +92,7 @@ def define(m: Builder, scenario: Scenario) -> None:
 
     Posts per school ``posts[s] >= P_s / pupils_per_post_primary + J_s / pupils_per_post_junior`` and
     ``posts[s] >= posts_per_class_primary sum_{b primary} classes[s,b] + posts_per_class_junior classes[s,G7_9]``,
+    each less ``shared_posts sum_h campus[s,h]`` where school s may be a campus (one head, one administration),
     life teachers ``life[s] >= boarders_s / boarders_per_life_teacher`` and ``life[s] >= assign[p]`` for every
     boarding pair (the strong form), all whole. Today's teachers fill them:
     ``sum_t fill[f,t] + tolife[f,t] <= teachers_f`` (school f's teachers, along pairs within

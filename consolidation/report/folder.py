@@ -28,6 +28,7 @@ from ..plan import Plan
 from ..scenario import LoadedScenario, Scenario, resolved_dict
 from .atomic import write_atomically
 from .group_map import draw_group_map
+from .campuses import institutions
 from .html import render_report
 from .maps import draw_plan_map
 from .programme import programme_context, write_charts, write_tables
@@ -134,7 +135,8 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
     tables, with teachers and years when written), plan.gpkg and map.png (when the data have coordinates),
     report.html, scenario.resolved.toml, run.json; with ``groups`` (education groups formed after the plan)
     also groups.csv and groups.png; with ``redeployments`` (teachers moved between schools, columns
-    :data:`consolidation.teachers.REDEPLOY_COLUMNS`; None when the data lack teachers) also teachers.csv.
+    :data:`consolidation.teachers.REDEPLOY_COLUMNS`; None when the data lack teachers) also teachers.csv;
+    with campuses (一校多区) campuses.csv (:func:`consolidation.report.campuses.institutions`).
     Without a plan (infeasible, or no solution in time): summary.json with the reasons, report.html,
     scenario.resolved.toml, run.json.
 
@@ -167,6 +169,8 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
         map_png = _write_map(folder, plan, inputs, scenario, lang, programme)
         if redeployments is not None:
             write_csv(redeployments, folder / "teachers.csv", float_format="%.6g")
+        if len(campus_table := institutions(plan.schools, scenario.teachers)):  # 一校多区, the plan's last year
+            write_csv(campus_table, folder / "campuses.csv", float_format="%.6g")
         _write_workbook(folder, summary, plan, redeployments, programme)
     groups_png = _write_groups(folder, groups, inputs, scenario, lang) if groups is not None else None
     years = (_write_programme(folder, programme, inputs, scenario, lang, map_png)
@@ -174,7 +178,8 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
     html = render_report(summary=summary, schools=plan.schools if plan is not None else pd.DataFrame(),
                          assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png,
                          origins=inputs.origins if inputs is not None else None, lang=lang, groups=groups,
-                         groups_png=groups_png, redeployments=redeployments, programme=years)
+                         groups_png=groups_png, redeployments=redeployments, programme=years,
+                         campuses=institutions(plan.schools, scenario.teachers) if plan is not None else None)
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"

@@ -21,10 +21,11 @@ from ..families import COST_TERMS, PUBLIC_CATEGORIES
 from .. import i18n
 from ..i18n import fmt_int, fmt_minutes, fmt_pupils, fmt_share, fmt_yuan
 from ..i18n import missing as _missing
+from .campuses import INSTITUTION_COLUMNS, campus_context
 from .group_map import group_colors
 from .kindergarten import kindergarten_context
 
-ROLE_ORDER = {"hub": 0, "kept": 1, "teaching_point": 2, "closed": 3}
+ROLE_ORDER = {"hub": 0, "kept": 1, "campus": 1.5, "teaching_point": 2, "closed": 3}
 STATUS_TONE = {"optimal": "good", "feasible": "warn", "infeasible": "bad", "no_solution": "bad"}
 CAPITAL_TERMS = ("places", "beds", "buses", "kg_places")
 
@@ -33,7 +34,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
                   map_png: str | PathLike | bytes | None = None,
                   origins: pd.DataFrame | None = None, lang: str = "en", groups=None,
                   groups_png: bytes | None = None, redeployments: pd.DataFrame | None = None,
-                  programme: dict | None = None) -> str:
+                  programme: dict | None = None, campuses: pd.DataFrame | None = None) -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
@@ -63,6 +64,9 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         The Programme section of a programme of several years
         (:func:`consolidation.report.programme.programme_context`), shown at the top; the rest of the page is
         then the last year's plan. None (a plan of one year) leaves the section out.
+    campuses : pandas.DataFrame, optional
+        Schools with campuses as institutions (:func:`consolidation.report.campuses.institutions`): the page
+        then has a "One school, several campuses" (一校多区) section.
 
     Returns
     -------
@@ -116,6 +120,8 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "school_posts": "posts" in schools or "posts_needed" in schools,
         "school_budget": "cost_public" in schools,
         "programme": programme if has_plan else None,
+        **campus_context(campuses if campuses is not None and has_plan else pd.DataFrame(
+            columns=INSTITUTION_COLUMNS), names, lang),
     }
     return environment().get_template("report.html").render(**context)
 
