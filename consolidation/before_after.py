@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import BANDS, i18n
+from . import ALL_BANDS, bands_of, i18n
 from .io import Inputs
 from .families import REGISTRY
 from .plan import Plan, _schools
@@ -81,7 +81,7 @@ def with_before_after(plan: Plan, pairs: Pairs, inputs: Inputs, scenario: Scenar
     """
     names = names if names is not None else dict(zip(plan.schools["school_id"].astype(str),
                                                      plan.schools["name"].astype(str)))
-    day = {band: day_minutes(inputs, scenario, band) for band in BANDS}
+    day = {band: day_minutes(inputs, scenario, band) for band in bands_of(inputs.origins)}
     a = plan.assignments.copy()
     today = _today(a, pairs, inputs, day)
     for column in ("school_today", "school_today_from", "minutes_today"):
@@ -104,12 +104,13 @@ def _index(inputs: Inputs) -> tuple[pd.Index, pd.Index]:
 def _today(a: pd.DataFrame, pairs: Pairs, inputs: Inputs, day: dict[str, np.ndarray]) -> pd.DataFrame:
     """Return, per assignment row, the school today, whether the data name it, and the minutes to it."""
     origins, schools = _index(inputs)
-    given = {band: dict(zip(origins, inputs.origins["current_" + band].astype(str))) for band in BANDS}
+    given = {band: dict(zip(origins, inputs.origins["current_" + band].astype(str)))
+             for band in bands_of(inputs.origins) if "current_" + band in inputs.origins.columns}
     minutes = pairs.table.set_index(["origin_id", "band", "school_id"])["minutes"]
     minutes = minutes[~minutes.index.duplicated()]
     rows = []
     for o, band, s in zip(a["origin_id"].astype(str), a["band"], a["current_school_id"].fillna("").astype(str)):
-        source = "data" if s and given[band].get(o) == s else "nearest" if s else ""
+        source = "data" if s and given.get(band, {}).get(o) == s else "nearest" if s else ""
         if not s:
             value = np.nan
         elif (o, band, s) in minutes.index:
@@ -300,7 +301,7 @@ def change_summary(a: pd.DataFrame) -> dict[str, Any]:
         return out
 
     total = figures(a)
-    total["by_band"] = {band: figures(a[a["band"] == band]) for band in BANDS if (a["band"] == band).any()}
+    total["by_band"] = {band: figures(a[a["band"] == band]) for band in ALL_BANDS if (a["band"] == band).any()}
     total["pupils_school_today_inferred"] = float(a.loc[a["school_today_from"] == "nearest", "pupils"].sum())
     total["pupils_minutes_today_unknown"] = float(a.loc[a["minutes_today"].isna(), "pupils"].sum())
     total["pupils_not_at_nearest"] = float(a.loc[a["why_code"] != "", "pupils"].sum())

@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import BANDS
+from . import ALL_BANDS, BANDS, KG, bands_of, pupils_column
 from .errors import id_list
 from .readers import PUPIL_COLUMNS, row_labels, text_cells
 from .scenario import YUAN_MAX, Scenario
@@ -129,15 +129,15 @@ def _bands(frame: pd.DataFrame, path: Path, labels: pd.Series, problems: list[st
             return ",".join(BANDS)
         words = [w.strip().upper().replace("-", "_") for w in str(value).replace(";", ",").replace(" ", ",").split(",")]
         words = [w for w in words if w]
-        if not all(w in BANDS for w in words):
+        if not all(w in ALL_BANDS for w in words):
             return None
-        return ",".join(b for b in BANDS if b in words)
+        return ",".join(b for b in ALL_BANDS if b in words)
 
     parsed = frame["bands"].astype(object).map(parse)
     bad = parsed.isna()
     if bad.any():
         problems.append(f"{path}: column bands has unknown bands for school_id {id_list(labels[bad])}: "
-                        f"use a comma-separated list of {', '.join(BANDS)}")
+                        f"use a comma-separated list of {', '.join(BANDS)} (and {KG} for a kindergarten class)")
     return parsed.fillna(",".join(BANDS))
 
 
@@ -223,10 +223,11 @@ def canonical_schools(frame: pd.DataFrame, path: Path, rows: pd.Series, scenario
                                   problems, maximum=(YUAN_MAX, "yuan a year: check the unit (yuan, not fen)"))
     out["can_be_hub"] = _booleans(frame, path, "can_be_hub", labels, "school_id", True, problems)
     out["bands"] = _bands(out, path, labels, problems)
+    _kindergarten(frame, out, path, labels, too_big, scenario, problems)
     for band in BANDS:
         out["teaches_" + band] = out["bands"].str.split(",").map(lambda bs, b=band: b in bs)
     out["lock"] = _locks(frame, path, labels, problems)
-    for column in ("teachers", "teachers_junior"):
+    for column in ("teachers", "teachers_junior", "kg_teachers"):  # kg_teachers: kindergarten teachers today
         if column in frame.columns:
             out[column] = _teachers(frame, path, column, labels, problems)
     if "classrooms" in frame.columns:  # blank: derived from capacity (see classrooms())
@@ -235,18 +236,58 @@ def canonical_schools(frame: pd.DataFrame, path: Path, rows: pd.Series, scenario
     return out
 
 
+KG_SCHOOL_COLUMNS = (pupils_column(KG), "kg_places", "max_kg_places")
+"""The schools' kindergarten columns, all optional."""
+
+
+def _kindergarten(frame: pd.DataFrame, out: pd.DataFrame, path: Path, labels: pd.Series,
+                  too_big: tuple[float, str], scenario: Scenario, problems: list[str]) -> None:
+    """Add the kindergarten columns to ``out`` when the file has any of them or a ``bands`` cell names KG.
+
+    ``pupils_kg`` (children today), ``kg_places`` (kindergarten places, apart from ``capacity``; blank 0),
+    ``max_kg_places`` (what they may grow to; blank: ``kg_places``), ``teaches_KG`` and ``kind``
+    (``kindergarten`` for a school teaching KG only; others keep the file's ``kind``, else ``school``). A school
+    teaches KG when its ``bands`` name KG or it has ``kg_places`` above 0; ``bands`` then begins with KG.
+    Without any of these, ``out`` is left as it was.
+    """
+    if not any(c in frame.columns for c in KG_SCHOOL_COLUMNS) and not out["bands"].str.contains(KG).any():
+        return
+    out[pupils_column(KG)] = _pupils(frame, path, pupils_column(KG), labels, "school_id", scenario, problems)
+    out["kg_places"] = _numbers(frame, path, "kg_places", labels, "school_id", 0.0, problems, maximum=too_big)
+    most = _numbers(frame, path, "max_kg_places", labels, "school_id", np.nan, problems, maximum=too_big)
+    out["max_kg_places"] = most.fillna(out["kg_places"])
+    named = out["bands"].str.split(",").map(lambda bs: KG in bs)
+    places = (out["kg_places"] > 0).to_numpy()
+    out["bands"] = out["bands"].where(named | ~places, KG + "," + out["bands"])
+    out["teaches_" + KG] = named | places
+    kind = text_cells(out["kind"]).where(lambda k: k != "", "school") if "kind" in out.columns else "school"
+    out["kind"] = np.where(out["bands"] == KG, "kindergarten", kind)
+
+
+def with_kindergarten(schools: pd.DataFrame, origins: pd.DataFrame) -> pd.DataFrame:
+    """Return ``schools`` with kindergarten columns (0, teaching no KG) where the origins have KG and they do not.
+
+    Villages with children of 3-6 and a schools file without kindergarten columns: no school teaches KG yet,
+    which the checks before solving then say (no school teaching the band is reachable).
+    """
+    if KG not in bands_of(origins) or "teaches_" + KG in schools.columns:
+        return schools
+    added = schools.assign(**{pupils_column(KG): 0.0, "kg_places": 0.0, "max_kg_places": 0.0, "teaches_" + KG: False})
+    return added if "kind" in added.columns else added.assign(kind="school")
+
+
 def _teachers(frame: pd.DataFrame, path: Path, column: str, labels: pd.Series, problems: list[str]) -> pd.Series:
-    """Return a column of teachers per school: whole numbers, 0 or more; a blank ``teachers_junior`` is 0."""
+    """Return a column of teachers per school: whole numbers, 0 or more; blank is 0 but in ``teachers``."""
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce").astype(float)
     blank = raw.isna() | (raw.astype(str).str.strip() == "")
-    if column == "teachers_junior":
+    if column != "teachers":
         values = values.where(~blank, 0.0)
     bad = values.isna() | (values < 0) | ~np.isfinite(values) | ((values - values.round()).abs() > 1e-9)
     if bad.any():
         problems.append(f"{path}: column {column} must be a whole number of teachers, 0 or more, but is not for "
                         f"school_id {id_list(labels[bad])}: write whole numbers such as 0, "
-                        f"3 or 12{'' if column == 'teachers_junior' else ' (0 for a school without teachers)'}")
+                        f"3 or 12{' (0 for a school without teachers)' if column == 'teachers' else ''}")
     return values
 
 
@@ -287,6 +328,8 @@ def canonical_villages(frame: pd.DataFrame, path: Path, rows: pd.Series, scenari
     out["name"] = out["name"].where(out["name"] != "", out["origin_id"])
     for column in PUPIL_COLUMNS:
         out[column] = _pupils(frame, path, column, labels, "village_id", scenario, problems)
+    if pupils_column(KG) in frame.columns:  # the kindergarten band, optional
+        out[pupils_column(KG)] = _pupils(frame, path, pupils_column(KG), labels, "village_id", scenario, problems)
     limit = scenario.inputs.max_village_pupils
     total = out[PUPIL_COLUMNS].sum(axis=1)
     if (total > limit).any():
@@ -294,7 +337,7 @@ def canonical_villages(frame: pd.DataFrame, path: Path, rows: pd.Series, scenari
                         f"{id_list(labels[total > limit])}: check the numbers, or raise [inputs] max_village_pupils "
                         "for a village this large")
     current = text_cells(frame["school_id"]) if "school_id" in frame.columns else pd.Series("", index=frame.index)
-    for band in BANDS:
+    for band in bands_of(out):
         column = "school_id_" + band.lower()
         own = text_cells(frame[column]) if column in frame.columns else pd.Series("", index=frame.index)
         out["current_" + band] = own.where(own != "", current)
@@ -324,7 +367,9 @@ def origins_from_schools(schools: pd.DataFrame, extra: tuple[str, ...] = ()) -> 
     out = pd.DataFrame({"origin_id": schools["school_id"], "kind": "school", "name": schools["name"]})
     for column in PUPIL_COLUMNS:
         out[column] = schools[column]
-    for band in BANDS:
+    if pupils_column(KG) in schools.columns:
+        out[pupils_column(KG)] = schools[pupils_column(KG)]
+    for band in bands_of(out):
         out["current_" + band] = schools["school_id"]
     for column in extra:
         if column in schools.columns and column not in out.columns:

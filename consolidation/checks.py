@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import BANDS, pupils_column
+from . import KG, bands_of, pupils_column
 from .campuses import campus_problems
 from .errors import InfeasibleError, InputError, id_list
 from .io import PUPIL_COLUMNS, Inputs
@@ -29,7 +29,7 @@ def check_inputs(inputs: Inputs, scenario: Scenario) -> Inputs:
     """
     problems = [*_id_problems(inputs, scenario), *_bound_problems(inputs, scenario),
                 *_pupil_problems(inputs, scenario), *_travel_problems(inputs, scenario),
-                *_location_problems(inputs, scenario)]
+                *_location_problems(inputs, scenario), *_kindergarten_problems(inputs, scenario)]
     if not problems:  # campus minutes need sound IDs and coordinates
         problems = campus_problems(inputs, scenario)
     if problems:
@@ -47,7 +47,7 @@ def _id_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
     if dup:
         problems.append(f"{sfile}: school_id is not unique: {id_list(dup)} appear more than once")
     if spec.villages is None:
-        for band in BANDS:
+        for band in bands_of(origins):
             wrong = schools.loc[(schools[pupils_column(band)] > 0) & ~schools["teaches_" + band], "school_id"]
             if len(wrong):
                 problems.append(f"{sfile}: school_id {id_list(wrong)} have {pupils_column(band)} > 0 but their "
@@ -60,7 +60,7 @@ def _id_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
     if clash and inputs.travel is not None:
         problems.append(f"{ofile}: village_id {id_list(clash)} are also school IDs, so the travel file's "
                         "origin_id is ambiguous: rename the villages")
-    for band in BANDS:
+    for band in bands_of(origins):
         current = origins["current_" + band]
         unknown = origins.loc[(current != "") & ~current.isin(schools["school_id"]), "origin_id"]
         if len(unknown):
@@ -73,7 +73,9 @@ def _bound_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
     """List schools whose growth limits are below today's places or beds, and a missing teachers column."""
     schools, sfile = inputs.schools, scenario.inputs.schools
     problems: list[str] = []
-    for low, high in (("capacity", "max_capacity"), ("beds", "max_beds")):
+    for low, high in (("capacity", "max_capacity"), ("beds", "max_beds"), ("kg_places", "max_kg_places")):
+        if high not in schools.columns:  # kindergarten places: only where the data have them
+            continue
         bad = schools.loc[schools[high] < schools[low], "school_id"]
         if len(bad):
             problems.append(f"{sfile}: {high} is below {low} for school_id {id_list(bad)}: "
@@ -83,6 +85,16 @@ def _bound_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
                         "school; teachers_junior for grades 7-9 if counted apart): add it, or set within_available "
                         "= false")
     return problems
+
+
+def _kindergarten_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
+    """Refuse a programme with kindergarten children: the years are not planned for the KG band yet."""
+    if KG not in bands_of(inputs.origins) or not scenario.years.programme:
+        return []
+    ofile = scenario.inputs.villages or scenario.inputs.schools
+    return [f"{ofile}: column pupils_kg (kindergarten children) and [years]: a programme over years does not plan "
+            "the kindergarten band yet: plan one year with the kindergarten data, or the programme without the "
+            "pupils_kg column"]
 
 
 def _pupil_problems(inputs: Inputs, scenario: Scenario) -> list[str]:
@@ -171,6 +183,22 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
 
 
+def _ceilings(table: pd.DataFrame, schools: pd.DataFrame) -> pd.Series:
+    """Return the most places each pair's school can have: ``max_capacity``, ``max_kg_places`` for KG pairs."""
+    cap = table["school_id"].map(schools["max_capacity"])
+    if "max_kg_places" in schools.columns:  # kindergarten children fill kindergarten places
+        cap = cap.where(table["band"] != KG, table["school_id"].map(schools["max_kg_places"]))
+    return cap
+
+
+def _kg_places_short(kg_demand: pd.DataFrame, usable: pd.DataFrame) -> list[str]:
+    """Say so when the kindergarten children outnumber the most kindergarten places the county can have."""
+    children = kg_demand["pupils"].sum()
+    if not len(kg_demand) or children <= usable["max_kg_places"].sum() + 1e-9:
+        return []
+    return [say("reason.too_few_kg_places", children=_fmt(children), places=_fmt(usable["max_kg_places"].sum()))]
+
+
 def infeasibility_reasons(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> list[str]:
     """Plain-language reasons the scenario cannot have a plan, found without solving (may be empty)."""
     reasons: list[str] = []
@@ -194,21 +222,24 @@ def infeasibility_reasons(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> l
         reasons.append(say("reason.more_stuck", n=len(stuck) - 20))
 
     if scenario.schools.assignment == "single" and len(table):
-        cap = table["school_id"].map(schools["max_capacity"])
+        cap = _ceilings(table, schools)
         beds = table["school_id"].map(schools["max_beds"])
         fits = table["pupils"] <= np.where(table["boards"], np.minimum(cap, beds), cap) + 1e-9
         fit_any = fits.groupby([table["origin_id"], table["band"]]).any()
         for (origin, band), _ok in fit_any[~fit_any].head(10).items():
             rows = table[(table["origin_id"] == origin) & (table["band"] == band)]
-            biggest = rows["school_id"].map(schools["max_capacity"]).max()
+            ceiling = "max_kg_places" if band == KG else "max_capacity"
+            biggest = rows["school_id"].map(schools[ceiling]).max()
             reasons.append(say("reason.too_big", origin=origin, band=band_word(band),
-                               pupils=_fmt(rows["pupils"].iloc[0]), biggest=_fmt(biggest),
+                               pupils=_fmt(rows["pupils"].iloc[0]), biggest=_fmt(biggest), ceiling=ceiling,
                                beds=term("reason.beds_counted") if rows["boards"].any() else ""))
 
     usable = schools[schools["lock"] != "closed"]
-    total, places = demand["pupils"].sum(), usable["max_capacity"].sum()
+    kg = (demand["band"] == KG).to_numpy()
+    total, places = demand.loc[~kg, "pupils"].sum(), usable["max_capacity"].sum()
     if total > places + 1e-9:
         reasons.append(say("reason.too_few_places", pupils=_fmt(total), places=_fmt(places)))
+    reasons += _kg_places_short(demand.loc[kg], usable)
     if len(table):
         day_any = (~table["boards"]).groupby([table["origin_id"], table["band"]]).any()
         must_board = day_any[~day_any].index

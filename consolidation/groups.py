@@ -41,7 +41,8 @@ from .travel import school_minutes
 
 log = logging.getLogger("consolidation")
 
-TEACHER_COLUMNS = ("teachers", "teachers_junior")
+TEACHER_COLUMNS = ("teachers", "teachers_junior", "kg_teachers")
+"""The schools' teachers a group pools: grades 1-9 and, for kindergartens, kindergarten teachers (kg_teachers)."""
 
 
 class NoGroupingError(PlannerError):

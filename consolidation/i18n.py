@@ -471,6 +471,32 @@ EN: dict[str, str] = {
     "cmp.years_th.capital": "Capital paid",
     "cmp.years_total": "Total (discounted)",
     "cmp.years_single": "{runs}: a plan of one year, not in this table.",
+    # the kindergarten band (KG, ages 3-6), shown only when a run has it
+    "band.KG": "Kindergarten (ages 3-6)",
+    "band_short.KG": "KG",
+    "kind.kindergarten": "kindergarten",
+    "capital.kg_places": "New kindergarten places",
+    "cost.kg_staff": "Kindergarten teachers and carers",
+    "cost.kg_funds": "Kindergarten funds (per child)",
+    "cost.kg_places_added": "New kindergarten places (annualised)",
+    "kg.section": "Kindergartens (ages 3-6)",
+    "kg.caption": "Children of 3-6 fill kindergarten places, never the places of grades 1-9; each class of up to "
+                  "{size} children has {teachers} teachers and {carers} carers. Kindergarten staff are counted "
+                  "apart from the teacher posts of grades 1-9.",
+    "kg.children": "Kindergarten children",
+    "kg.places_added": "Kindergarten places added",
+    "kg.classes": "Kindergarten classes",
+    "kg.staff": "Kindergarten teachers / carers",
+    "kg.open": "Kindergartens open",
+    "kg.th_kind": "Kind",
+    "kg.th_children": "Children",
+    "kg.th_places": "KG places",
+    "kg.th_added": "Added",
+    "kg.th_classes": "Classes",
+    "kg.th_teachers": "Teachers",
+    "kg.th_carers": "Carers",
+    "kg.kind.kindergarten": "Kindergarten",
+    "kg.kind.school": "School with a kindergarten class",
 }
 
 ZH: dict[str, str] = {
@@ -902,6 +928,31 @@ ZH: dict[str, str] = {
     "cmp.years_th.capital": "建设投入",
     "cmp.years_total": "合计（折现）",
     "cmp.years_single": "{runs}：单年方案，不在此表中。",
+    # 学前教育：幼儿园（3-6岁）
+    "band.KG": "幼儿园（学前，3-6岁）",
+    "band_short.KG": "学前",
+    "kind.kindergarten": "幼儿园",
+    "capital.kg_places": "新建幼儿园学位",
+    "cost.kg_staff": "幼儿园专任教师和保育员工资",
+    "cost.kg_funds": "幼儿园生均公用经费",
+    "cost.kg_places_added": "新建幼儿园学位（按年分摊）",
+    "kg.section": "幼儿园（学前，3-6岁）",
+    "kg.caption": "3-6岁幼儿只占用幼儿园学位，不占用1-9年级学位；每班不超过{size}名幼儿，"
+                  "配{teachers}名专任教师和{carers}名保育员。幼儿园教职工与1-9年级教师编制分开计算。",
+    "kg.children": "在园幼儿",
+    "kg.places_added": "新增幼儿园学位",
+    "kg.classes": "幼儿园班数",
+    "kg.staff": "幼儿园专任教师 / 保育员",
+    "kg.open": "保留的幼儿园",
+    "kg.th_kind": "类型",
+    "kg.th_children": "幼儿",
+    "kg.th_places": "幼儿园学位",
+    "kg.th_added": "新增",
+    "kg.th_classes": "班数",
+    "kg.th_teachers": "专任教师",
+    "kg.th_carers": "保育员",
+    "kg.kind.kindergarten": "幼儿园",
+    "kg.kind.school": "附设幼儿班的学校",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}

@@ -36,6 +36,7 @@ from .canonical import (
     enrolment_problems,
     intake_rates,
     origins_from_schools,
+    with_kindergarten,
 )
 from .coordinates import apply_datum, gives_coordinates, located, metric_crs, output_crs_problems, spatial_file_ok
 from .errors import InputError
@@ -309,6 +310,8 @@ def read_inputs(scenario: Scenario) -> Inputs:
     reading = _Reading(scenario)
     schools = _schools(reading)
     origins = _origins(reading, schools)
+    if schools is not None and origins is not None:
+        schools = with_kindergarten(schools, origins)
     travel = _travel(reading)
     boundary = _boundary(reading)
     enrolment = _enrolment(reading, origins)

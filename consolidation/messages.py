@@ -70,10 +70,15 @@ SENTENCES: dict[str, tuple[str, str]] = {
                           "……另有 {n} 个村（校）和学段没有可就读的学校。"),
     "reason.too_big": ("{origin}, {band}: {pupils} pupils must go to one school, but no school in reach can hold them "
                        "(the largest holds {biggest} places at most{beds}). Set [schools] assignment = \"split\" or "
-                       "raise max_capacity.",
+                       "raise {ceiling}.",
                        "{origin}，{band}：{pupils} 名学生须整体分流到同一所学校，但可到达的学校都容纳不下"
                        "（最大的学校最多 {biggest} 个学位{beds}）。请设置 [schools] assignment = \"split\"，"
-                       "或提高 max_capacity。"),
+                       "或提高 {ceiling}。"),
+    "reason.too_few_kg_places": ("{children} kindergarten children but only {places} kindergarten places at most "
+                                 "in the schools that may stay open: raise max_kg_places or unlock closed "
+                                 "kindergartens.",
+                                 "共 {children} 名幼儿，但可保留开办的学校和幼儿园最多只有 {places} 个学前学位："
+                                 "请提高 max_kg_places，或解除幼儿园的撤并锁定。"),
     "reason.beds_counted": (", beds counted for boarders", "，寄宿生还受床位限制"),
     "reason.too_few_places": ("{pupils} pupils but only {places} places at most in the schools that may stay open: "
                               "raise max_capacity or unlock closed schools.",

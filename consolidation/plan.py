@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import BANDS, pupils_column
+from . import ALL_BANDS, BANDS, KG, bands_of, pupils_column
 from .messages import ids, say
 from .errors import VerificationError
 from .io import Inputs, classrooms, school_classes
 from .families import PUBLIC, REGISTRY, PlanView, public_parts
 from .families import family as rule_family
-from .families import subject_posts
+from .families import kindergarten, subject_posts
 from .families._grouping import with_group_columns
 from .families.buses import fleet
 from .families.group_joint import table_from_values
@@ -130,6 +130,9 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
              "pupils_before",
              "pupils_moved_in", "capacity", "places_added", "beds", "beds_used", "beds_added", "boarders",
              "bus_riders", "buses"]
+    if KG in bands_of(inputs.origins):  # the kindergarten band: its children and places, apart from the pupils
+        schools = kindergarten.plan_columns(schools, assignments, scenario)
+        first = [*first[:4], "kind", pupils_column(KG), *first[4:], *kindergarten.COLUMNS]
     rest = [c for c in schools.columns if c not in first and not c.startswith("teaches_")]
     return schools[first + rest]
 
@@ -251,7 +254,7 @@ def public_by_school(assignments: pd.DataFrame, schools: pd.DataFrame, scenario:
 
 def _travel_stats(assignments: pd.DataFrame, scenario: Scenario, demand: pd.DataFrame) -> dict[str, Any]:
     out = {}
-    for band in BANDS:
+    for band in ALL_BANDS if (demand["band"] == KG).any() else BANDS:
         rows = assignments[assignments["band"] == band]
         limit = scenario.rules.band(band).max_minutes
         minutes, pupils = rows["minutes"].to_numpy(float), rows["pupils"].to_numpy(float)
@@ -293,6 +296,8 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
     pupil_minutes = float((assignments["pupils"] * assignments["minutes"]).sum())
     capital = {"places": places * c.per_place_added, "beds": beds * c.per_bed_added,
                "buses": buses * scenario.buses.price}
+    if "kg_places_added" in schools.columns:  # kindergarten places, when the run has the KG band
+        capital["kg_places"] = float(schools["kg_places_added"].sum()) * scenario.kg.place_price(c)
     summary: dict[str, Any] = {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -326,6 +331,15 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
         "reasons": list(getattr(pairs, "notes", ())),
         **subject_summary(schools, scenario),
     }
+    if "kg_places_added" in schools.columns:
+        summary["kindergarten"] = {key: float(schools[column].sum()) for key, column in (
+            ("children", pupils_column(KG)), ("places_added", "kg_places_added"), ("classes", "kg_classes"),
+            ("teachers", "kg_teacher_posts"), ("carers", "kg_carer_posts"))}
+        summary["kindergarten"]["kindergartens_open"] = int(((schools["kind"] == "kindergarten")
+                                                             & (schools["open"] == 1)).sum())
+        summary["kindergarten"].update(class_size=scenario.kg.class_size,
+                                       teachers_per_class=scenario.kg.teachers_per_class,
+                                       carers_per_class=scenario.kg.carers_per_class)
     plan = Plan(assignments=assignments, schools=schools, summary=summary)
     problems = verify(plan, pairs.demand, inputs, scenario)
     if problems:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import BANDS, i18n, pupils_column
+from . import ALL_BANDS, BANDS, i18n, pupils_column
 from .io import Inputs, whole_classes
 from .plan import Plan
 from .scenario import Scenario
@@ -226,7 +226,7 @@ def check_text(row: dict[str, Any], names: dict[str, str], lang: str = "en") -> 
     place = (_label(str(row["village_id"]), names, village=True) if row.get("village_id")
              else _label(str(row["school_id"]), names))
     values = {"place": place, "school": _label(str(row.get("school_id") or ""), names),
-              "band": i18n.text(f"band.{row['band']}", lang) if row.get("band") in BANDS else "",
+              "band": i18n.text(f"band.{row['band']}", lang) if row.get("band") in ALL_BANDS else "",
               "value": i18n.fmt_pupils(row["value"]), "minutes": i18n.fmt_minutes(row["value"]),
               "limit": i18n.fmt_pupils(row["limit"]),
               "severity": i18n.text(f"check.severity.{row['severity']}", lang),

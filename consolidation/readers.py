@@ -50,9 +50,9 @@ SHAPEFILE_NAME_LENGTH = 10
 DOCUMENTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "schools": ("school_id", "name", *PUPIL_COLUMNS, "capacity", "beds", "bands", "can_be_hub", "lock",
                 "annual_cost", "max_capacity", "max_beds", "teachers", "teachers_junior", "quality",
-                "classrooms", "county"),
+                "classrooms", "county", "pupils_kg", "kg_places", "max_kg_places", "kg_teachers"),
     "villages": ("village_id", "name", *PUPIL_COLUMNS, "school_id", "school_id_g1_3", "school_id_g4_6",
-                 "school_id_g7_9", "county"),
+                 "school_id_g7_9", "county", "pupils_kg", "school_id_kg"),
     "travel": ("origin_id", "school_id", "minutes", "km"),
     "enrolment": ("origin_id", "year", *PUPIL_COLUMNS),
     "boundary": (),
@@ -61,7 +61,7 @@ DOCUMENTED_COLUMNS: dict[str, tuple[str, ...]] = {
 
 ID_COLUMNS: dict[str, list[str]] = {
     "schools": ["school_id"],
-    "villages": ["village_id", "school_id", "school_id_g1_3", "school_id_g4_6", "school_id_g7_9"],
+    "villages": ["village_id", "school_id", "school_id_g1_3", "school_id_g4_6", "school_id_g7_9", "school_id_kg"],
     "travel": ["origin_id", "school_id"],
     "enrolment": ["origin_id"],
     "boundary": [],

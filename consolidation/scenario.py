@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import BANDS
+from . import BANDS, KG
 from .errors import ScenarioError
 from .files import not_a_regular_file
 
@@ -130,6 +130,20 @@ _BAND_DEFAULTS: dict[str, dict[str, Any]] = {
     "G7_9": {"max_minutes": 60, "boarding": True, "mode": "bus"},
 }
 
+_KG_DEFAULT: dict[str, Any] = {"max_minutes": 20, "boarding": False, "mode": "walk"}
+"""The kindergarten band's rule where ``[rules.KG]`` is absent. [M]: no national travel limit for children of
+3-6 was found; kindergartens are planned by a short service radius (hundreds of metres in towns, wider in the
+country), and children this young are walked (or carried) by a parent, so: 20 minutes' walk (about 1.3 km at
+4 km/h), never boarding."""
+
+
+_KG_MEANING: dict[str, str] = {
+    "max_minutes": "Longest one-way day trip of a kindergarten child (ages 3-6), minutes; used only when the data "
+                   "have pupils_kg ([M]: no national limit found; 20 minutes' walk is about 1.3 km).",
+    "boarding": "Never: children of 3-6 do not board (true is refused).",
+    "mode": "How kindergarten children travel when minutes are computed from distance (walked by a parent).",
+}
+
 
 class Rules(_Strict):
     """``[rules]``: one table per band.
@@ -142,20 +156,34 @@ class Rules(_Strict):
     G1_3: BandRule = Field(default_factory=lambda: BandRule(**_BAND_DEFAULTS["G1_3"]))
     G4_6: BandRule = Field(default_factory=lambda: BandRule(**_BAND_DEFAULTS["G4_6"]))
     G7_9: BandRule = Field(default_factory=lambda: BandRule(**_BAND_DEFAULTS["G7_9"]))
+    KG: BandRule | None = Field(
+        None, description="Kindergarten (ages 3-6), used when the data have pupils_kg. Absent: 20 min walking, "
+        "never boarding ([M]); boarding = true is refused (children of 3-6 do not board)."
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _mode_by_band(cls, data: Any) -> Any:
-        # A present band table without ``mode`` keeps its band's usual mode (walk for G1_3).
+        # A present band table without ``mode`` keeps its band's usual mode (walk for G1_3 and KG).
         if isinstance(data, dict):
             data = dict(data)
             for band, table in data.items():
-                if isinstance(table, dict) and "mode" not in table and band in _BAND_DEFAULTS:
-                    data[band] = {**table, "mode": _BAND_DEFAULTS[band]["mode"]}
+                usual = _KG_DEFAULT if band == KG else _BAND_DEFAULTS.get(band)
+                if isinstance(table, dict) and "mode" not in table and usual is not None:
+                    data[band] = {**table, "mode": usual["mode"]}
         return data
 
+    @model_validator(mode="after")
+    def _kg_never_boards(self) -> Rules:
+        if self.KG is not None and self.KG.boarding:
+            raise ValueError("rules.KG.boarding = true: kindergarten children (ages 3-6) do not board; set "
+                             "boarding = false, or leave it out")
+        return self
+
     def band(self, band: str) -> BandRule:
-        """Return the rule of ``band`` (``G1_3``, ``G4_6`` or ``G7_9``)."""
+        """Return the rule of ``band`` (``G1_3``, ``G4_6``, ``G7_9``; ``KG``: its default when absent)."""
+        if band == KG:
+            return self.KG if self.KG is not None else BandRule(**_KG_DEFAULT)
         return getattr(self, band)
 
 
@@ -299,6 +327,48 @@ class Teachers(_Strict):
         return self.class_size_junior if band == "G7_9" else self.class_size_primary
 
 
+class Kindergarten(_Strict):
+    """``[kindergarten]``: places, staff and funds of the kindergarten band (KG, ages 3-6), when the data have it.
+
+    Kindergarten children fill a school's ``kg_places``, never its primary ``capacity``. Staff follow the
+    Ministry of Education's kindergarten staffing standard of 2013 (幼儿园教职工配备标准(暂行)): a full-day class
+    has 2 full-time teachers and 1 carer (保育员). Without kindergarten data, nothing here is used.
+    """
+
+    class_size: int = Field(
+        30, gt=0, description="Largest kindergarten class, children ([S]: 幼儿园工作规程 2016: 25 small, 30 "
+        "middle or mixed-age, 35 large classes; 30 is the mixed-age class of a village kindergarten)."
+    )
+    teachers_per_class: float = Field(
+        2, ge=0, description="Full-time kindergarten teachers (专任教师) per class ([S]: 2013 staffing standard, "
+        "full-day kindergartens and single-class village preschool points: 2)."
+    )
+    carers_per_class: float = Field(
+        1, ge=0, description="Carers (保育员) per class ([S]: 2013 staffing standard, full-day: 1)."
+    )
+    teacher_salary: float | None = Field(
+        None, ge=0, le=YUAN_MAX, description="Yuan a year per kindergarten teacher, all-in. Absent: "
+        "costs.teacher_salary ([M])."
+    )
+    carer_salary: float = Field(
+        40_000, ge=0, le=YUAN_MAX, description="Yuan a year per carer (保育员), all-in ([M])."
+    )
+    per_child: float = Field(
+        600, ge=0, le=YUAN_MAX, description="Public operating funds per kindergarten child a year (生均公用经费; "
+        "[M]: provinces set their own, often 300-1,000)."
+    )
+    per_place_added: float | None = Field(
+        None, ge=0, le=YUAN_MAX, description="Yuan per kindergarten place added (one-off). Absent: "
+        "costs.per_place_added ([M])."
+    )
+
+    def salary(self, costs: Costs) -> float:
+        """Return a kindergarten teacher's yearly pay (yuan): ``teacher_salary``, else ``costs.teacher_salary``."""
+        return costs.teacher_salary if self.teacher_salary is None else self.teacher_salary
+
+    def place_price(self, costs: Costs) -> float:
+        """Return the price of a kindergarten place added (yuan): ``per_place_added``, else the classroom place's."""
+        return costs.per_place_added if self.per_place_added is None else self.per_place_added
 class Campuses(_Strict):
     """``[campuses]``: one school, several campuses (一校多区): a merger that keeps both sites open.
 
@@ -729,6 +799,9 @@ class Scenario(_Strict):
     teachers: Teachers = Field(default_factory=Teachers)
     groups: Groups = Field(default_factory=Groups)
     policy: Policy = Field(default_factory=Policy)
+    kindergarten: Kindergarten | None = Field(
+        None, description="Kindergarten places, staff and funds ([kindergarten]); absent: the defaults."
+    )
     campuses: Campuses = Field(default_factory=Campuses)
     travelling_teachers: TravellingTeachers = Field(default_factory=TravellingTeachers)
     sweep: dict[str, Any] = Field(
@@ -748,6 +821,11 @@ class Scenario(_Strict):
         walk(self.sweep, "")
         return self
 
+    @property
+    def kg(self) -> Kindergarten:
+        """Return ``[kindergarten]``, or its defaults where the scenario has none."""
+        return self.kindergarten if self.kindergarten is not None else Kindergarten()
+
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "inputs": InputFiles,
@@ -765,6 +843,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "teachers": Teachers,
     "groups": Groups,
     "policy": Policy,
+    "kindergarten": Kindergarten,
     "campuses": Campuses,
     "travelling_teachers": TravellingTeachers,
 }
@@ -963,6 +1042,8 @@ def reference_markdown() -> str:
                 for key, info in BandRule.model_fields.items():
                     default = _BAND_DEFAULTS[band][key]
                     out.append(f"| `rules.{band}.{key}` | {default!r} | {info.description} |")
+            for key, meaning in _KG_MEANING.items():
+                out.append(f"| `rules.KG.{key}` | {_KG_DEFAULT[key]!r} | {meaning} |")
             continue
         for key, info in model.model_fields.items():
             default = "(required)" if info.is_required() else repr(info.get_default(call_default_factory=True))

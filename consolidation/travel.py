@@ -19,7 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import BANDS, pupils_column
+from . import bands_of, pupils_column
 from .io import Inputs
 from .messages import band as band_word, say, term
 from .scenario import Scenario
@@ -188,7 +188,7 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
     origin_ids = origins["origin_id"].to_numpy(object)
 
     tables, demands = [], []
-    for band in BANDS:
+    for band in bands_of(origins):
         rule = scenario.rules.band(band)
         pupils = origins[pupils_column(band)].to_numpy(float)
         teaches = schools["teaches_" + band].to_numpy(bool)

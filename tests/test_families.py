@@ -34,10 +34,10 @@ NAMES = [f.name for f in REGISTRY]
 def test_registry_is_ordered_and_complete():
     assert NAMES[:3] == ["travel", "locks", "assign_once"]
     assert {"capacity", "beds", "classes", "teacher_posts", "buses", "budget", "hub_size", "open_count", "costs",
-            "teaching_points", "open_link", "boarder_cap"} <= set(NAMES)
+            "teaching_points", "open_link", "boarder_cap", "kindergarten"} <= set(NAMES)
     assert COST_TERMS == ("teachers", "life_teachers", "group_travel", "subject_posts", "schools_annual",
                           "closed_reuse", "travel", "places_added", "beds_added", "boarders", "boarder_subsidy",
-                          "meals", "buses", "bus_purchase", "campuses")
+                          "meals", "buses", "bus_purchase", "kg_staff", "kg_funds", "kg_places_added", "campuses")
     # every cost term is the public's, in one of the budget's categories, except families' valued time
     assert set(COST_TERMS) - set(PUBLIC) == {"travel"}
     assert set(PUBLIC.values()) == set(PUBLIC_CATEGORIES)

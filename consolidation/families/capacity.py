@@ -13,6 +13,7 @@ from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
 from . import _stock
+from ._kg import schooling
 from ._stock import always_fits, declare_added, define_rows
 from ..messages import ids, join, say, term
 from .base import Builder, Family, PlanView, Relaxation
@@ -26,7 +27,7 @@ def cannot_bind(m: Builder) -> set:
     follows from the links ``assign[p] <= open[s]`` (``open_link``), so the row only costs the solver time,
     and places are never needed. The plan check still checks every school.
     """
-    return always_fits(m, None, "capacity")
+    return always_fits(m, schooling(m.pairs.table), "capacity")
 
 
 def declare(m: Builder, scenario: Scenario) -> None:
@@ -41,19 +42,20 @@ def declare(m: Builder, scenario: Scenario) -> None:
 
 
 def define(m: Builder, scenario: Scenario) -> None:
-    """Places: ``sum_p n_p assign[p] <= capacity[s] open[s] + places[s]`` (pupils).
+    """Places: ``sum_p n_p assign[p] <= capacity[s] open[s] + places[s]`` (pupils, every band but KG).
 
     Places are added only at open schools: ``places[s] <= (max_capacity[s] - capacity[s]) open[s]``. No places
     row where the pupils of every pair that may reach the school fit its places (the links imply it).
     """
     busy = ~m.pairs.table["school_id"].isin(list(cannot_bind(m))).to_numpy()
-    define_rows(m, busy, "capacity", "places", row="capacity", link="places_open")
+    define_rows(m, busy & schooling(m.pairs.table), "capacity", "places", row="capacity", link="places_open")
 
 
 def check(plan: PlanView, scenario: Scenario) -> list[str]:
-    """Pupils within places and places added; additions within ``max_capacity``."""
-    s, problems = plan.schools, []
-    over = s.index[plan.load > s["capacity"] + s["places_added"] + slack(s["capacity"])]
+    """Pupils within places and places added; additions within ``max_capacity``; kindergarten children not counted."""
+    s, problems, a = plan.schools, [], plan.assignments
+    load = a[schooling(a)].groupby("school_id")["pupils"].sum().reindex(s.index).fillna(0.0)
+    over = s.index[load > s["capacity"] + s["places_added"] + slack(s["capacity"])]
     if len(over):
         problems.append(say("check.places_over", ids=ids(over)))
     grown = s.index[s["capacity"] + s["places_added"] > s["max_capacity"] + slack(s["max_capacity"])]

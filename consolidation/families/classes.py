@@ -17,6 +17,7 @@ from ..scenario import Scenario
 from ..tolerances import SOLVER
 from ._staff import active
 from ..messages import ids, say
+from ._kg import schooling
 from .base import Builder, Family, PlanView
 
 
@@ -25,7 +26,8 @@ def declare(m: Builder, scenario: Scenario) -> None:
     classes: dict = {}
     rooms: dict = {}
     if scenario.schools.capacity_by == "classes" or active(scenario):
-        for sid, band in m.pairs.table[["school_id", "band"]].drop_duplicates().itertuples(index=False):
+        table = m.pairs.table[schooling(m.pairs.table)]  # kindergarten classes are the kindergarten family's
+        for sid, band in table[["school_id", "band"]].drop_duplicates().itertuples(index=False):
             classes[(sid, band)] = m.variable(f"classes__{m.school_name(sid)}__{band}", low=0, kind="integer")
         if scenario.schools.capacity_by == "classes":
             room = ((m.schools["max_capacity"] - m.schools["capacity"]).clip(lower=0)
@@ -49,11 +51,14 @@ def define(m: Builder, scenario: Scenario) -> None:
     classes, rooms, open_ = m["classes"], m["rooms"], m["open"]
     if not classes:
         return
-    for (sid, band), load in m.loads(by=["school_id", "band"]).items():
+    table = m.pairs.table
+    school = schooling(table)
+    for (sid, band), load in m.loads(school, by=["school_id", "band"]).items():
         m.constrain(load - scenario.teachers.class_size(band) * classes[(sid, band)], "<=",
                     m.name("classes", sid, band), 0)
-    table = m.pairs.table
-    for var, sid, band in zip(m["assign"], table["school_id"].tolist(), table["band"].tolist()):
+    for var, sid, band, counted in zip(m["assign"], table["school_id"].tolist(), table["band"].tolist(), school):
+        if not counted:
+            continue
         m.constrain(classes[(sid, band)] - var, ">=", f"class_link__{var.name[8:]}", 0)
     if scenario.schools.capacity_by != "classes":
         return

@@ -23,6 +23,7 @@ from ..io import Inputs
 from ..scenario import Scenario
 from ..messages import ids, say, term
 from .base import Builder, Family, PlanView, Relaxation
+from ._kg import rows_by_school, schooling
 from ._staff import active, arcs, groups_of, have, reach, settle, staffing
 
 TERMS = ("teachers", "life_teachers")
@@ -34,7 +35,7 @@ def declare(m: Builder, scenario: Scenario) -> None:
     if active(scenario):
         table = m.pairs.table
         boards = table["boards"].to_numpy(bool)
-        for sid, rows in table.groupby("school_id", sort=False).indices.items():
+        for sid, rows in rows_by_school(table, schooling(table)).items():  # kindergarten staff apart
             name = m.school_name(sid)
             blocks["posts"][sid] = m.variable(f"posts__{name}", low=0, kind="integer")
             blocks["recruit"][sid] = m.variable(f"recruit__{name}", low=0)
@@ -71,7 +72,7 @@ def _need_rows(m: Builder, scenario: Scenario) -> list:
     for (campus, _main), var in m.get("campus", {}).items():
         shared.setdefault(campus, []).append((var, float(scenario.campuses.shared_posts)))
     needs = []
-    for sid, rows in table.groupby("school_id", sort=False).indices.items():
+    for sid, rows in rows_by_school(table, schooling(table)).items():
         m.constrain(posts[sid] - m.expr([assign[i] for i in rows], pupils[rows] / per_post[rows])
                     + m.terms(shared.get(sid, [])), ">=", m.name("posts_ratio", sid), 0)
         m.constrain(posts[sid] - m.terms(per_class.get(sid, [])) + m.terms(shared.get(sid, [])), ">=",

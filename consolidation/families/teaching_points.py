@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import BANDS, pupils_column
+from .. import BANDS, KG, pupils_column
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
 from ..messages import band as band_word, ids, join, say
@@ -36,8 +36,15 @@ def may_become_teaching_points(schools: pd.DataFrame, scenario: Scenario) -> lis
 
 
 def teaches_only(schools: pd.DataFrame, bands: list[str]) -> pd.Series:
-    """Schools whose ``bands`` are all among ``bands`` (teaching points by what they teach)."""
-    return schools["bands"].astype(str).str.split(",").map(lambda bs: set(bs) <= set(bands)).astype(bool)
+    """Schools whose ``bands`` are all among ``bands`` (teaching points by what they teach).
+
+    A kindergarten class (KG) beside them does not count; a kindergarten alone is not a teaching point.
+    """
+    def only(taught: list[str]) -> bool:
+        school = set(taught) - {KG}
+        return bool(school) and school <= set(bands)
+
+    return schools["bands"].astype(str).str.split(",").map(only).astype(bool)
 
 
 def declare(m: Builder, scenario: Scenario) -> None:
@@ -60,7 +67,7 @@ def define(m: Builder, scenario: Scenario) -> None:
         return
     rule = scenario.teaching_points
     table = m.pairs.table
-    other = ~table["band"].isin(rule.bands).to_numpy()
+    other = ~table["band"].isin([*rule.bands, KG]).to_numpy()  # a teaching point may keep its kindergarten
     for i in np.flatnonzero(other & table["school_id"].isin(list(full_vars)).to_numpy()):
         var = assign[i]
         m.constrain(m.terms([(var, 1.0), (full_vars[table["school_id"].iat[i]], -1.0)]), "<=",

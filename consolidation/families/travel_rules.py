@@ -10,7 +10,7 @@ without a variable. A village and band that no pair serves is explained before s
 
 from __future__ import annotations
 
-from .. import BANDS
+from .. import ALL_BANDS
 from ..scenario import Scenario
 from ..tolerances import SOLVER
 from ..messages import band as band_word, ids, say
@@ -25,7 +25,7 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     """
     a, s, school = plan.assignments, plan.schools, plan.school_of_row
     problems: list[str] = []
-    for band in BANDS:
+    for band in ALL_BANDS:  # KG: the kindergarten band, when a run has it
         rows = a["band"] == band
         wrong = a.loc[rows & ~school["bands"].str.split(",").map(lambda bs, b=band: b in bs).to_numpy(), "school_id"]
         if len(wrong):

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from .. import BANDS, __version__, pupils_column
+from .. import ALL_BANDS, BANDS, KG, __version__, pupils_column
 from ..families import COST_TERMS, PUBLIC_CATEGORIES
 from .. import i18n
 from ..i18n import fmt_int, fmt_minutes, fmt_pupils, fmt_share, fmt_yuan
@@ -25,10 +25,11 @@ from .change_section import change_context, checks_context
 from .campuses import INSTITUTION_COLUMNS, campus_context
 from ..messages import Message, texts
 from .group_map import group_colors
+from .kindergarten import kindergarten_context
 
 ROLE_ORDER = {"hub": 0, "kept": 1, "campus": 1.5, "teaching_point": 2, "closed": 3}
 STATUS_TONE = {"optimal": "good", "feasible": "warn", "infeasible": "bad", "no_solution": "bad"}
-CAPITAL_TERMS = ("places", "beds", "buses")
+CAPITAL_TERMS = ("places", "beds", "buses", "kg_places")
 
 
 def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataFrame,
@@ -124,6 +125,8 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "version": __version__,
         **group_context(groups, groups_png, names, lang, schools=schools, summary=summary),
         **teacher_context(summary if has_plan else {}, redeployments, names, lang),
+        **kindergarten_context(summary if has_plan else {}, schools, lang),
+        "band_heads": [i18n.text(f"band_short.{b}", lang) for b in _table_bands(schools)],
         "school_posts": "posts" in schools or "posts_needed" in schools,
         "school_budget": "cost_public" in schools,
         "programme": programme if has_plan else None,
@@ -314,6 +317,11 @@ def _school_names(schools: pd.DataFrame) -> dict[str, str]:
     return {str(i): str(n) for i, n in zip(schools["school_id"], schools["name"])}
 
 
+def _table_bands(schools: pd.DataFrame) -> tuple[str, ...]:
+    """Return the bands of the schools table's columns: KG first when the run has kindergarten children."""
+    return ALL_BANDS if pupils_column(KG) in schools else BANDS
+
+
 def _school_rows(schools: pd.DataFrame, lang: str) -> list[dict]:
     """Schools sorted hubs, kept, closed; largest first within each role."""
     if len(schools) == 0:
@@ -324,17 +332,18 @@ def _school_rows(schools: pd.DataFrame, lang: str) -> list[dict]:
     df["_pupils"] = _num(df, "pupils")
     df["_name"] = df["name"].astype(str) if "name" in df else ""
     df = df.sort_values(["_order", "_pupils", "_name"], ascending=[True, False, True])
-    rows = []
+    rows, bands = [], _table_bands(df)
     for _, r in df.iterrows():
         rl = _text(_value(r, "role"))
         rows.append({
             "name": _text(_value(r, "name")),
             "id": _text(_value(r, "school_id")),
             "role": rl,
-            "role_label": school_role_label(r, lang),
+            "role_label": school_role_label(r, lang) + (f" · {i18n.text('kind.kindergarten', lang)}"
+                                                        if _value(r, "kind") == "kindergarten" else ""),
             "before": fmt_pupils(_value(r, "pupils_before")),
             "after": fmt_pupils(_value(r, "pupils")),
-            "bands": [fmt_pupils(_value(r, pupils_column(b))) for b in BANDS],
+            "bands": [fmt_pupils(_value(r, pupils_column(b))) for b in bands],
             "capacity": fmt_int(_value(r, "capacity")),
             "places_added": fmt_int(_value(r, "places_added")),
             "beds": fmt_int(_value(r, "beds")),

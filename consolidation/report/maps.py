@@ -55,6 +55,7 @@ COLORS = {
     "trip_board": "#6a3d9a",
     "differs": "#00897b",
     "road": "#cdbfa3",
+    "kindergarten": "#e69f00",
     "campus": "#1b7837",
 }
 TRIP_STYLES = {  # kind: (line style, width, zorder)
@@ -216,6 +217,8 @@ def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLi
     today = [_marker(lab["school_today"], "o", COLORS["school"], 9),
              _line(lab["trip_today"], "trip_same")]
     plan = plan_handles(lang) + campus_handles(layers.schools, lang)
+    if "kind" in schools and (schools["kind"].astype(str) == "kindergarten").any():
+        plan.append(_marker(i18n.text("kg.kind.kindergarten", lang), "p", COLORS["kindergarten"], 9, edge="white"))
     for ax, handles in zip(axes, (common + today + sizes, common + plan + sizes)):
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.015), ncol=2,
                   frameon=False, handlelength=2.6, borderaxespad=0.2,
@@ -324,6 +327,9 @@ class _SchoolMarks:
     size: np.ndarray
     hub_size: np.ndarray
     shrink: float
+    kindergarten: np.ndarray | None = None
+    """Open standalone kindergartens (``kind`` kindergarten), drawn as pentagons sized by their children; None
+    where the plan has none."""
 
 
 def _draw_trips(ax, layers: PlanLayers, small: bool) -> None:
@@ -359,9 +365,14 @@ def _school_marks(schools: gpd.GeoDataFrame, pmax: float, small: bool) -> _Schoo
     shrink = 0.6 if small else 1.0
     after = _num(schools, "pupils")
     size = _sizes(after, pmax) * shrink
+    kindergarten = None
+    if "kind" in schools and (schools["kind"].astype(str) == "kindergarten").any():  # the KG band's own schools
+        kindergarten = ((schools["kind"].astype(str) == "kindergarten") & (role != "closed")).to_numpy()
+        size = np.where(kindergarten, _sizes(_num(schools, "pupils_kg"), pmax) * shrink, size)
     x, y = kit.coords(schools)
     ids = schools["school_id"].astype(str).tolist() if "school_id" in schools else [""] * len(x)
-    return _SchoolMarks(ids=ids, names=schools["name"].astype(str).tolist() if "name" in schools else ids,
+    return _SchoolMarks(kindergarten=kindergarten, ids=ids,
+                        names=schools["name"].astype(str).tolist() if "name" in schools else ids,
                         x=x, y=y, pupils=after, closed=(role == "closed").to_numpy(), kept=(role == "kept").to_numpy(),
                         hub=(role == "hub").to_numpy(), point=(role == "teaching_point").to_numpy(), size=size,
                         hub_size=np.maximum(size * HUB_SCALE, HUB_MIN * shrink), shrink=shrink)
@@ -371,6 +382,11 @@ def _draw_schools(ax, marks: _SchoolMarks) -> None:
     """Draw closed schools as crosses, kept ones as circles, teaching points as triangles and hubs as stars."""
     x, y, size, shrink = marks.x, marks.y, marks.size, marks.shrink
     closed, kept, point, hub = marks.closed, marks.kept, marks.point, marks.hub
+    if marks.kindergarten is not None:  # kindergartens kept open: pentagons, not circles (campuses: diamonds)
+        kept = kept & ~marks.kindergarten
+        garden = marks.kindergarten & ~hub
+        ax.scatter(x[garden], y[garden], s=np.maximum(size[garden], 28 * shrink), marker="p",
+                   c=COLORS["kindergarten"], edgecolors="white", linewidths=0.6, zorder=5)
     ax.scatter(x[closed], y[closed], s=60 * shrink, marker="x", c=COLORS["closed"], linewidths=1.6 * shrink,
                zorder=4)
     ax.scatter(x[kept], y[kept], s=size[kept], c=COLORS["school"], edgecolors="white",

@@ -111,6 +111,11 @@ RULES: dict[str, dict[str, Any]] = {
                                    "costs": {"teacher_salary": 90},
                                    "teachers": {"pupils_per_post_primary": 1000, "posts_per_class_primary": 0}},
                       "schools": {k: dict(v) for k, v in PLACES.items()}, "villages": PLACES_V},
+    "kindergarten": {"rules": {"KG": {"max_minutes": 20}},
+                     "scenario": {"kindergarten": {"class_size": 5, "teacher_salary": 10, "carer_salary": 5,
+                                                   "per_child": 2, "per_place_added": 30}},
+                     "schools": {"A": {"kg_places": 5, "max_kg_places": 10}, "B": {"kg_places": 2, "max_kg_places": 6}},
+                     "villages": {"V1": {"pupils_kg": 6}, "V2": {"pupils_kg": 4}, "V3": {"pupils_kg": 0}}},
 }
 """What each family's instance changes: ``scenario`` keys, and columns of ``schools`` and ``villages`` by ID
 (``rules`` is a shorthand for ``scenario.rules``; ``add_schools``: more schools). ``group_joint``: one group
