@@ -32,7 +32,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
                   map_png: str | PathLike | bytes | None = None,
                   origins: pd.DataFrame | None = None, lang: str = "en", groups=None,
                   groups_png: bytes | None = None, redeployments: pd.DataFrame | None = None,
-                  programme: dict | None = None) -> str:
+                  programme: dict | None = None, imap: dict | None = None) -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
@@ -62,6 +62,9 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         The Programme section of a programme of several years
         (:func:`consolidation.report.programme.programme_context`), shown at the top; the rest of the page is
         then the last year's plan. None (a plan of one year) leaves the section out.
+    imap : dict, optional
+        The interactive map (:func:`consolidation.report.web_map.interactive_map`), shown on screen above the
+        PNG map (print shows the PNG map only). None leaves it out.
 
     Returns
     -------
@@ -113,8 +116,22 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "school_posts": "posts" in schools or "posts_needed" in schools,
         "school_budget": "cost_public" in schools,
         "programme": programme if has_plan else None,
+        "imap": imap if has_plan else None,
     }
     return environment().get_template("report.html").render(**context)
+
+
+def headline_lines(summary: dict, lang: str = "en") -> list[str]:
+    """Return the report's gist as lines of text: the reasons (why no plan, or notes), then the headline numbers.
+
+    Each headline number is ``label: value (note)``; for the plainer PDF written when no browser can print.
+    """
+    status = str(summary.get("status") or "no_solution")
+    reasons = [str(r) for r in (summary.get("reasons") or [])]
+    if status not in ("optimal", "feasible"):
+        return [i18n.text("report.why_none", lang), *(f"\u2022 {r}" for r in reasons)]
+    cards = [f"{c['label']}: {c['value']}" + (f" ({c['note']})" if c["note"] else "") for c in _cards(summary, lang)]
+    return cards + ([i18n.text("report.notes", lang), *(f"\u2022 {r}" for r in reasons)] if reasons else [])
 
 
 def status_text(status: str, gap, lang: str = "en") -> str:
