@@ -252,3 +252,12 @@ def test_example_report_carries_the_map_and_the_pdf(example_run):
     assert (folder / "report.pdf").stat().st_size > 10_000
     if CHROMIUM is not None:
         assert "Where pupils go" in _text(folder / "report.pdf")
+
+
+def test_a_program_that_is_no_browser_is_refused_quickly(monkeypatch, tmp_path):
+    monkeypatch.setenv("CONSOLIDATION_CHROMIUM", "/bin/true")
+    monkeypatch.setattr(printing, "_browser", None)  # the process's browser, if any, is put back afterwards
+    (tmp_path / "report.html").write_text("<html></html>", encoding="utf-8")
+    with pytest.raises(printing.PrintUnavailable, match="Chromium"):
+        printing.print_pdf(tmp_path / "report.html")
+    assert printing._browser is None
