@@ -82,6 +82,7 @@ def test_every_run_folder_has_an_a4_report_pdf(tiny_runs):
         how = json.loads((folder / "run.json").read_text())["pdf"]
         assert how == ("chromium" if CHROMIUM else how) and (CHROMIUM or how.startswith("fallback")), how
     assert not list(tiny_runs["en"].parent.glob(".*partial*"))
+    assert not [p for p in tiny_runs["en"].iterdir() if p.suffix == ".html" and p.name != "report.html"]
 
 
 @needs_chromium
@@ -118,6 +119,21 @@ def test_without_chromium_a_plainer_pdf_and_a_warning(tmp_path, monkeypatch, cap
     assert "no Chromium found" in caplog.text
     assert _is_a4(tmp_path / "report.pdf") and len(PdfReader(tmp_path / "report.pdf").pages) == 2
     assert "撤并学校" in _text(tmp_path / "report.pdf")
+
+
+def test_print_copy_leaves_the_interactive_map_out_and_prints_pictures_as_jpeg():
+    png = (Path(__file__).resolve().parents[1] / "docs" / "young_by_bus_map.png").read_bytes()
+    html = _page(_layers(3)).replace("</body>", f'<img src="{report_pdf_uri(png)}"></body>')
+    copy = report_pdf.print_copy(html)
+    assert 'id="imap"' in html and 'id="imap"' not in copy and 'id="imap-data"' not in copy
+    assert "data:image/png" not in copy and copy.count("data:image/jpeg;base64,") == 1
+    assert "Where pupils go" in copy
+
+
+def report_pdf_uri(png: bytes) -> str:
+    from consolidation.report.html import data_uri
+
+    return data_uri(png)
 
 
 def test_find_browser_follows_the_environment(monkeypatch, tmp_path):

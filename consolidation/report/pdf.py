@@ -10,8 +10,11 @@ records which (``"pdf"``).
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
+import re
+import tempfile
 import textwrap
 import threading
 from pathlib import Path
@@ -21,6 +24,7 @@ from matplotlib import image as mpimg
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from PIL import Image
 
 from .. import i18n
 from . import _mapkit as kit
@@ -30,6 +34,9 @@ log = logging.getLogger("consolidation")
 
 A4 = (8.27, 11.69)
 """A4 portrait, in inches."""
+IMAP = re.compile(r'<section class="imap" id="imap">.*?</section>', re.S)
+"""The interactive map's section (its JSON escapes ``<``, so no ``</section>`` hides inside)."""
+PNG_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
 
 
 class PendingPdf:
@@ -41,12 +48,17 @@ class PendingPdf:
 
     def __init__(self, page: Path) -> None:
         self._result: bytes | PrintUnavailable | None = None
-        self._thread = threading.Thread(target=self._print, args=(Path(page),), name="report.pdf", daemon=True)
+        text = Path(page).read_text(encoding="utf-8")
+        self._thread = threading.Thread(target=self._print, args=(text,), name="report.pdf", daemon=True)
         self._thread.start()
 
-    def _print(self, page: Path) -> None:
+    def _print(self, page: str) -> None:
+        """Print :func:`print_copy` of the page, from a private temporary folder (never the run folder)."""
         try:
-            self._result = print_pdf(page)
+            with tempfile.TemporaryDirectory(prefix="consolidation-print-") as scratch:
+                copy = Path(scratch) / "report.html"
+                copy.write_text(print_copy(page), encoding="utf-8")
+                self._result = print_pdf(copy)
         except PrintUnavailable as exc:
             self._result = exc
         except Exception as exc:  # noqa: BLE001 - any failure of the browser becomes the plainer PDF, said
@@ -83,6 +95,32 @@ class PendingPdf:
         log.warning("report.pdf: %s; wrote a plainer PDF (headline numbers and map) instead", why)
         plain_pdf(pdf, title=title, badge=badge, lines=lines, map_png=map_png, lang=lang, why=why)
         return f"fallback: {why}"
+
+
+def print_copy(page: str) -> str:
+    """Return the page as Chromium prints it: the interactive map left out, its pictures as JPEG.
+
+    Print hides the interactive map anyway; a PNG picture Chromium would compress again pixel by pixel (a map
+    of 1800 x 1200 pixels costs about half a second), a JPEG it copies into the PDF as it is. Quality 90 keeps
+    the maps' thin lines and small labels sharp on paper.
+    """
+    page = IMAP.sub("", page, count=1)
+    return PNG_URI.sub(lambda m: _as_jpeg(m.group(1)) or m.group(0), page)
+
+
+def _as_jpeg(encoded: str) -> str | None:
+    """Return a PNG (base64) as a JPEG data URI; None when it cannot be read.
+
+    The report's pictures are drawn on white, so their alpha channel is dropped as it is.
+    """
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(encoded))) as image:
+            flat = image.convert("RGB")
+    except (OSError, ValueError):
+        return None
+    out = io.BytesIO()
+    flat.save(out, "JPEG", quality=90)
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def start_report_pdf(page: Path) -> PendingPdf:
