@@ -109,7 +109,7 @@ def _png(path: Path) -> None:
 def test_programme_folder_has_every_file(folders):
     run = folders["en"]
     for name in ("summary.json", "assignments.csv", "schools.csv", "years.csv", "capital.csv", "plan.gpkg",
-                 "map.png", "map_first.png", "timeline.png", "projection.png", "report.html", "run.json"):
+                 "map.png", "map_first.png", "timeline.png", "projection.png", "report.html", "report.pdf", "run.json"):
         assert (run / name).is_file(), name
     for name in ("map.png", "map_first.png", "timeline.png", "projection.png"):
         _png(run / name)
