@@ -194,6 +194,8 @@ def test_interactive_map_draws_every_place_and_trip():
     tips = json.loads(str(imap["data"]))
     hub = next(t for t in tips.values() if t["title"] == "Hetan Central (S1)")
     assert hub["role"] == "Hub" and ["Pupils, today \u2192 plan", "300 \u2192 400"] in hub["rows"]
+    closed = next(t for t in tips.values() if t["title"] == "Xigou (S3)")
+    assert ["Today's pupils now go to", "Hetan Central (S1): 50; Shangzhuang (S2): 10"] in closed["rows"]
     village = tips["v1"]
     assert village["title"] == "Village 1 (V1)"
     assert any("to Hetan Central (S1)" in value and "min" in value for _, value in village["rows"])

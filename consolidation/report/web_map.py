@@ -222,17 +222,14 @@ def _band_pupils(row, lang: str) -> str:
 
 
 def _school_tips(schools, assign: pd.DataFrame, names: dict, village_names: dict, lang: str) -> dict[str, dict]:
-    """Each school's tooltip: name, role, pupils today and after (by band), capacity, where its pupils come from."""
+    """Each school's tooltip: name, role, pupils today and after (by band), capacity, boarders, the villages it
+    serves and their mean trip, pupils moved in, and where today's pupils go when some leave.
+    """  # noqa: D205 - one sentence
     t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
-    arriving: dict[str, list] = {}
-    if len(assign) and {"origin_id", "school_id"} <= set(assign):
-        for sid, rows in assign.groupby(assign["school_id"].astype(str), sort=False):
-            villages = rows["origin_id"].astype(str).unique()
-            moved = _num(rows, "pupils")[_num(rows, "moved") > 0].sum()
-            arriving[sid] = [len(villages), moved, _num(rows, "boards").gt(0).mul(_num(rows, "pupils")).sum()]
+    arriving, leaving = _flows(assign)
     tips = {}
     bands = " · ".join(t(f"band_short.{b}") for b in BANDS)
-    for n, row in enumerate(schools.to_dict("records")):
+    for n, row in enumerate(schools.drop(columns="geometry", errors="ignore").to_dict("records")):
         sid = str(row.get("school_id"))
         role = _txt(row.get("role")) or "kept"
         rows = [[t("imap.pupils_today_after"), f"{i18n.fmt_pupils(row.get('pupils_before'))} \u2192 "
@@ -242,12 +239,42 @@ def _school_tips(schools, assign: pd.DataFrame, names: dict, village_names: dict
         if not i18n.missing(row.get("boarders")) and float(row["boarders"]) > 0:
             rows.append([t("th.boarders"), i18n.fmt_pupils(row["boarders"])])
         if sid in arriving:
-            villages, moved, _ = arriving[sid]
+            villages, moved, minutes = arriving[sid]
             rows.append([t("imap.villages_served"), i18n.fmt_int(villages)])
+            rows.append([t("imap.mean_minutes"), i18n.fmt_minutes(minutes)])
             rows.append([t("imap.moved_in"), i18n.fmt_pupils(moved)])
+        if sid in leaving:
+            go = [f"{names.get(dst, dst)}: {i18n.fmt_pupils(p)}" for dst, p in leaving[sid][:4]]
+            more = len(leaving[sid]) - len(go)
+            rows.append([t("imap.pupils_go"), "; ".join(go) + (f"; +{more}" if more > 0 else "")])
         tips[f"s{n}"] = {"title": names.get(sid, sid), "role": i18n.text(f"role.{role}", lang)
                          if f"role.{role}" in i18n.EN else role, "tone": role, "rows": rows}
     return tips
+
+
+def _flows(assign: pd.DataFrame) -> tuple[dict[str, list], dict[str, list]]:
+    """Return, by school, who arrives (villages, pupils moved in, mean minutes) and where today's pupils go elsewhere.
+
+    ``leaving[school]`` lists ``(receiving school, pupils)``, most pupils first.
+    """
+    if len(assign) == 0 or not {"origin_id", "school_id"} <= set(assign):
+        return {}, {}
+    a = pd.DataFrame({"o": assign["origin_id"].astype(str), "s": assign["school_id"].astype(str),
+                      "p": _num(assign, "pupils"), "m": _num(assign, "minutes"), "moved": _num(assign, "moved") > 0,
+                      "from": assign["current_school_id"].astype(str) if "current_school_id" in assign else ""})
+    a["pm"] = a["p"] * a["m"]
+    a["pin"] = a["p"].where(a["moved"], 0.0)
+    by = a.groupby("s", sort=False).agg(villages=("o", "nunique"), moved=("pin", "sum"), p=("p", "sum"),
+                                         pm=("pm", "sum"))
+    arriving = {s: [int(r.villages), float(r.moved), float(r.pm / r.p) if r.p > 0 else None]
+                for s, r in by.iterrows()}
+    out = a[a["moved"] & (a["from"] != a["s"]) & (a["from"] != "") & (a["from"] != "nan")]
+    flows = out.groupby(["from", "s"], sort=False)["p"].sum().reset_index().sort_values(
+        ["from", "p", "s"], ascending=[True, False, True])
+    leaving: dict[str, list] = {}
+    for src, dst, p in flows.itertuples(index=False):
+        leaving.setdefault(src, []).append((dst, p))
+    return arriving, leaving
 
 
 def _village_tips(origins, assign: pd.DataFrame, names: dict, village_names: dict, lang: str) -> dict[str, dict]:
