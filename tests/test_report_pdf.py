@@ -65,11 +65,16 @@ def _fonts(pdf: Path) -> list[tuple[str, str, bool]]:
 
 @pytest.fixture(scope="module")
 def tiny_runs(tmp_path_factory):
-    """The tiny county (2 schools, 2 villages, coordinates) run in English and in Chinese, and infeasible."""
+    """The tiny county (2 schools, 2 villages) run in English (with coordinates: maps), in Chinese and infeasible
+    (both without coordinates, so no map to draw: faster)."""
     root = tmp_path_factory.mktemp("pdf")
-    scenario = tiny_county(root / "county")
-    runs = {lang: run_scenario(load_scenario(scenario), out=root / lang, lang=lang).out for lang in ("en", "zh")}
-    strict = load_scenario(scenario, overrides=["rules.G1_3.max_minutes=1"])
+    mapped, plain = tiny_county(root / "mapped"), tiny_county(root / "plain")
+    for name in ("schools", "villages"):
+        pd.read_csv(root / "plain" / f"{name}.csv").drop(columns=["lon", "lat"]).to_csv(
+            root / "plain" / f"{name}.csv", index=False)
+    runs = {"en": run_scenario(load_scenario(mapped), out=root / "en").out,
+            "zh": run_scenario(load_scenario(plain), out=root / "zh", lang="zh").out}
+    strict = load_scenario(plain, overrides=["rules.G1_3.max_minutes=1"])
     runs["infeasible"] = run_scenario(strict, out=root / "infeasible").out
     return runs
 
@@ -234,29 +239,18 @@ def test_no_map_without_coordinates():
 def test_hovering_a_school_in_a_real_browser_shows_its_figures(tmp_path):
     page = tmp_path / "report.html"
     page.write_text(_page(_layers(3, names=[HOSTILE, "Shangzhuang", "Xigou"])), encoding="utf-8")
-    browser = printing._Browser(CHROMIUM)
-    try:
-        target = browser.call("Target.createTarget", url="about:blank")["targetId"]
-        session = browser.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        browser.call("Page.enable", session)
-        browser.call("Page.navigate", session, url=page.as_uri())
-        browser.wait_for("Page.loadEventFired", session)
-        script = """(() => {
-          const hub = document.querySelector('.mk.s.hub');
-          hub.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
-          const tip = document.querySelector('.imap-tip');
-          const svg = document.querySelector('svg.imap-svg');
-          const before = svg.getAttribute('viewBox');
-          document.querySelector('button[data-zoom=in]').click();
-          return JSON.stringify({tip: tip.textContent, shown: !tip.hidden,
-                                 lit: document.querySelectorAll('line.hl').length, before: before,
-                                 after: svg.getAttribute('viewBox'),
-                                 injected: document.querySelectorAll('script').length});
-        })()"""
-        result = browser.call("Runtime.evaluate", session, expression=script, returnByValue=True)
-        seen = json.loads(result["result"]["value"])
-    finally:
-        browser.close()
+    script = """(() => {
+      const hub = document.querySelector('.mk.s.hub');
+      hub.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+      const tip = document.querySelector('.imap-tip');
+      const svg = document.querySelector('svg.imap-svg');
+      const before = svg.getAttribute('viewBox');
+      document.querySelector('button[data-zoom=in]').click();
+      return JSON.stringify({tip: tip.textContent, shown: !tip.hidden,
+                             lit: document.querySelectorAll('line.hl').length, before: before,
+                             after: svg.getAttribute('viewBox'), injected: document.querySelectorAll('script').length});
+    })()"""
+    seen = json.loads(printing.evaluate(page, script))
     assert seen["shown"] and f"{HOSTILE} (S1)" in seen["tip"] and "Hub" in seen["tip"]
     assert "300 \u2192 400" in seen["tip"] and seen["lit"] == 3
     assert seen["before"] != seen["after"]  # zoomed in

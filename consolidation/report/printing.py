@@ -51,6 +51,10 @@ class PrintUnavailable(RuntimeError):
     """No browser could print the page: none is installed, or it failed; the message says which."""
 
 
+class PageScriptError(PrintUnavailable):
+    """JavaScript run in a page (:func:`evaluate`) threw."""
+
+
 def find_browser() -> str | None:
     """Return the Chromium program to print with, or None when there is none."""
     named = os.environ.get("CONSOLIDATION_CHROMIUM")
@@ -92,6 +96,7 @@ class _Browser:
         self._next = 0
         self._buffer = b""
         self._events: list[dict[str, Any]] = []
+        self._session: str | None = None
 
     def alive(self) -> bool:
         """Return whether the browser still runs and belongs to this process (not a fork's copy)."""
@@ -141,21 +146,32 @@ class _Browser:
             if "method" in message:
                 self._events.append(message)
 
+    def load(self, page: Path) -> str:
+        """Load ``page`` in the browser's one tab (opened on first use) and return the tab's session."""
+        if self._session is None:
+            target = self.call("Target.createTarget", url="about:blank")["targetId"]
+            self._session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+            self.call("Page.enable", self._session)
+        self._events.clear()
+        self.call("Page.navigate", self._session, url=page.resolve().as_uri())
+        self.wait_for("Page.loadEventFired", self._session)
+        return self._session
+
     def print_page(self, page: Path) -> bytes:
-        """Load ``page`` in a new tab, print it to A4 and return the PDF's bytes."""
-        target = self.call("Target.createTarget", url="about:blank")["targetId"]
-        try:
-            session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-            self.call("Page.enable", session)
-            self.call("Page.navigate", session, url=page.resolve().as_uri())
-            self.wait_for("Page.loadEventFired", session)
-            width, height = A4_INCHES
-            result = self.call("Page.printToPDF", session, printBackground=True, preferCSSPageSize=True,
-                               paperWidth=width, paperHeight=height, displayHeaderFooter=False)
-        finally:
-            self.call("Target.closeTarget", targetId=target)
-            self._events.clear()
+        """Load ``page``, print it to A4 and return the PDF's bytes."""
+        session = self.load(page)
+        width, height = A4_INCHES
+        result = self.call("Page.printToPDF", session, printBackground=True, preferCSSPageSize=True,
+                           paperWidth=width, paperHeight=height, displayHeaderFooter=False)
         return base64.b64decode(result["data"])
+
+    def evaluate(self, page: Path, expression: str) -> Any:
+        """Load ``page``, run the JavaScript ``expression`` in it and return its value (JSON-like)."""
+        session = self.load(page)
+        result = self.call("Runtime.evaluate", session, expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise PageScriptError(f"the page's script failed: {result['exceptionDetails'].get('text')}")
+        return result["result"].get("value")
 
     def close(self) -> None:
         """Close the pipe (Chromium then exits), wait a moment, then make sure; remove its profile."""
@@ -217,6 +233,20 @@ def print_pdf(page: Path) -> bytes:
     PrintUnavailable
         When no Chromium is installed, or it failed to start, load or print (the message says which).
     """
+    return _with_browser(lambda browser: browser.print_page(Path(page)), "print")
+
+
+def evaluate(page: Path, expression: str) -> Any:
+    """Load the HTML file ``page`` in the process's headless Chromium, run ``expression`` and return its value.
+
+    For tests and checks of a report as a reader's browser shows it (the interactive map's script runs).
+    Raises :class:`PrintUnavailable` as :func:`print_pdf` does, or when the expression throws.
+    """
+    return _with_browser(lambda browser: browser.evaluate(Path(page), expression), "load the page")
+
+
+def _with_browser(work, what: str) -> Any:
+    """Run ``work(browser)`` with the process's browser, started when needed; close it when it fails."""
     global _browser
     with _lock:
         if _browser is None or not _browser.alive():
@@ -228,8 +258,14 @@ def print_pdf(page: Path) -> bytes:
             except OSError as exc:
                 raise PrintUnavailable(f"Chromium ({program}) did not start: {exc}") from None
         try:
-            return _browser.print_page(Path(page))
-        except (PrintUnavailable, OSError, ValueError, KeyError) as exc:
+            return work(_browser)
+        except PageScriptError:
+            raise  # the page is at fault, not the browser
+        except PrintUnavailable:
             _browser.close()
             _browser = None
-            raise PrintUnavailable(f"Chromium failed to print: {exc}") from None
+            raise
+        except (OSError, ValueError, KeyError) as exc:
+            _browser.close()
+            _browser = None
+            raise PrintUnavailable(f"Chromium failed to {what}: {exc}") from None
