@@ -13,7 +13,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # System packages: a CJK font so Chinese reports, maps and PDFs (--lang zh) draw every character,
-# and Chromium for the test that opens a comparison page in a real browser. Installed with apt-get
+# and Chromium, which prints every run's report.pdf (without it a plainer PDF is written, with a
+# warning) and runs the tests that open pages in a real browser. Installed with apt-get
 # when it exists and we are root; otherwise this prints what to install and carries on.
 SYSTEM_PACKAGES = fonts-noto-cjk chromium
 system:
