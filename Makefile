@@ -27,7 +27,8 @@ system:
 	else \
 	  echo "system: please install a CJK font and Chromium, e.g. 'sudo apt-get install $(SYSTEM_PACKAGES)'"; \
 	  echo "        (other systems: Noto Sans CJK SC and Chromium). Without the font, Chinese text"; \
-	  echo "        in maps and PDFs shows as boxes; without Chromium, the browser test is skipped."; \
+	  echo "        in maps and PDFs shows as boxes; without Chromium, report.pdf is a plainer PDF and"; \
+	  echo "        the browser tests are skipped."; \
 	fi
 
 # Plan the embedded example county; the report lands in reports/baseline/report.html.
