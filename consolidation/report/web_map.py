@@ -283,12 +283,15 @@ def _village_tips(origins, assign: pd.DataFrame, names: dict, village_names: dic
         return {}
     t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
     goes: dict[str, list] = {}
+    planned: dict[str, dict] = {}  # pupils by band as the plan assigns them (a programme: its last year's)
     if len(assign) and {"origin_id", "band", "school_id"} <= set(assign):
         order = {b: k for k, b in enumerate(BANDS)}
         trips = assign.assign(_o=assign["band"].map(order).fillna(len(BANDS)), _b=_num(assign, "boards") > 0,
                               _m=_num(assign, "moved") > 0).sort_values(["_o", "school_id"], kind="stable")
         for trip in trips.to_dict("records"):
             band = str(trip["band"])
+            planned.setdefault(str(trip["origin_id"]), {}).setdefault(pupils_column(band), 0.0)
+            planned[str(trip["origin_id"])][pupils_column(band)] += float(trip.get("pupils") or 0.0)
             label = t(f"band.{band}") if f"band.{band}" in i18n.EN else band
             school = str(trip["school_id"])
             text = t("imap.goes", pupils=i18n.fmt_pupils(trip.get("pupils")), school=names.get(school, school),
@@ -300,6 +303,8 @@ def _village_tips(origins, assign: pd.DataFrame, names: dict, village_names: dic
     tips = {}
     for n, row in enumerate(origins.drop(columns="geometry", errors="ignore").to_dict("records")):
         oid = str(row.get("origin_id"))
-        tips[f"v{n}"] = {"title": village_names.get(oid, oid), "role": t("map.village"), "tone": "village",
-                         "rows": [[t("imap.by_band", bands=bands), _band_pupils(row, lang)], *goes.get(oid, [])]}
+        kind = t("th.school") if str(row.get("kind")) == "school" else t("map.village")  # a school's own pupils
+        tips[f"v{n}"] = {"title": village_names.get(oid, oid), "role": kind, "tone": "village",
+                         "rows": [[t("imap.by_band", bands=bands), _band_pupils(planned.get(oid, row), lang)],
+                                  *goes.get(oid, [])]}
     return tips
