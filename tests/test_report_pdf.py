@@ -144,6 +144,9 @@ def report_pdf_uri(png: bytes) -> str:
 def test_find_browser_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("CONSOLIDATION_CHROMIUM", str(tmp_path / "nowhere"))
     assert printing.find_browser() is None
+    monkeypatch.setattr(printing, "_browser", None)  # the process's browser, if any, is put back afterwards
+    with pytest.raises(printing.PrintUnavailable, match="CONSOLIDATION_CHROMIUM=.*nowhere names no program"):
+        printing.print_pdf(tmp_path / "report.html")
 
 
 # ------------------------------------------------------------------------------------------- the interactive map

@@ -252,6 +252,10 @@ def _with_browser(work, what: str) -> Any:
         if _browser is None or not _browser.alive():
             program = find_browser()
             if program is None:
+                named = os.environ.get("CONSOLIDATION_CHROMIUM")
+                if named:
+                    raise PrintUnavailable(f"CONSOLIDATION_CHROMIUM={named} names no program: set it to a Chromium "
+                                           "or Chrome program, or unset it to look for chromium on the PATH")
                 raise PrintUnavailable(f"no Chromium found: {INSTALL_HINT}")
             try:
                 _browser = _Browser(program)
