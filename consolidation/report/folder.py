@@ -32,6 +32,7 @@ from .group_map import draw_group_map
 from .html import headline_lines, render_report, status_text
 from .maps import draw_plan_map
 from .pdf import start_report_pdf
+from .printing import warm_up
 from .programme import programme_context, write_charts, write_tables
 from .tables import write_csv, write_xlsx
 from .web_map import interactive_map
@@ -159,6 +160,7 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
                     summary: dict[str, Any], record: RunRecord, lang: str, groups: GroupResult | None = None,
                     redeployments: pd.DataFrame | None = None, programme: Any = None) -> None:
     scenario = loaded.scenario
+    warm_up()  # Chromium starts while the maps are drawn, for report.pdf
     summary = _clean(summary)
     (folder / "summary.json").write_text(_json(summary), encoding="utf-8")
     map_png = None

@@ -245,6 +245,22 @@ def evaluate(page: Path, expression: str) -> Any:
     return _with_browser(lambda browser: browser.evaluate(Path(page), expression), "load the page")
 
 
+def warm_up() -> None:
+    """Start the process's browser in the background, if it has none, so that it is ready for the first print.
+
+    A run calls this when it starts writing its folder: the second or so Chromium takes to start then passes
+    while the maps are drawn. Without Chromium this does nothing (the print says why).
+    """
+    def start() -> None:
+        try:
+            _with_browser(lambda browser: None, "start")
+        except PrintUnavailable:
+            pass
+
+    if _browser is None or not _browser.alive():
+        threading.Thread(target=start, name="chromium start", daemon=True).start()
+
+
 def _with_browser(work, what: str) -> Any:
     """Run ``work(browser)`` with the process's browser, started when needed; close it when it fails."""
     global _browser
