@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 A4_INCHES = (8.27, 11.69)
 """The page's width and height (A4, portrait)."""
+PROFILE_PREFIX = "consolidation-chromium-"
+"""The browser profile's folder in the temporary folder: this prefix, the planner's process id, a random part."""
 TIMEOUT_S = 60.0
 """The longest the browser may take to start, load a page or print it."""
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -71,7 +73,8 @@ class _Browser:
     """One headless Chromium driven over ``--remote-debugging-pipe`` (fd 3 to it, fd 4 from it)."""
 
     def __init__(self, program: str) -> None:
-        self.profile = tempfile.mkdtemp(prefix="consolidation-chromium-")
+        _remove_stale_profiles()
+        self.profile = tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-")
         to_browser, self._in = os.pipe()
         self._out, from_browser = os.pipe()
         # the child's ends above fd 9, so that placing them at 3 and 4 cannot overwrite one with the other
@@ -89,6 +92,11 @@ class _Browser:
                                           str(from_browser), *args],
                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                          pass_fds=(to_browser, from_browser), start_new_session=True)
+        except OSError:
+            shutil.rmtree(self.profile, ignore_errors=True)
+            os.close(self._in)
+            os.close(self._out)
+            raise
         finally:
             os.close(to_browser)
             os.close(from_browser)
@@ -188,6 +196,29 @@ class _Browser:
             self.proc.kill()
             self.proc.wait(timeout=5)
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _remove_stale_profiles() -> None:
+    """Remove the browser profiles (in the temporary folder) of planner processes that are gone.
+
+    A process that ends without running its exit handlers (``kill -9``, a worker's ``os._exit``) leaves its
+    profile behind; its browser has exited with it (the pipe closed).
+    """
+    for folder in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*-*"):
+        pid = folder.name[len(PROFILE_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Return whether process ``pid`` exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, not ours to signal
+        return True
+    return True
 
 
 def _above(fd: int, lowest: int = 10) -> int:
