@@ -7,8 +7,10 @@ import pandas as pd
 import shapely
 
 from . import BANDS, pupils_column
+from .campuses import campus_problems
 from .errors import InfeasibleError, InputError, id_list
 from .io import PUPIL_COLUMNS, Inputs
+from .messages import band as band_word, say, term
 from .scenario import Scenario
 from .travel import Pairs
 
@@ -28,6 +30,8 @@ def check_inputs(inputs: Inputs, scenario: Scenario) -> Inputs:
     problems = [*_id_problems(inputs, scenario), *_bound_problems(inputs, scenario),
                 *_pupil_problems(inputs, scenario), *_travel_problems(inputs, scenario),
                 *_location_problems(inputs, scenario)]
+    if not problems:  # campus minutes need sound IDs and coordinates
+        problems = campus_problems(inputs, scenario)
     if problems:
         raise InputError(problems)
     return inputs
@@ -176,17 +180,18 @@ def infeasibility_reasons(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> l
 
     stuck = demand[demand["pairs"] == 0]
     for row in stuck.head(20).itertuples():
-        who = f"{row.origin_id} ({names.get(row.origin_id, row.origin_id)})" \
-            if names.get(row.origin_id, row.origin_id) != row.origin_id else row.origin_id
+        name = names.get(row.origin_id, row.origin_id)
+        who = say("reason.who_named", origin=row.origin_id, name=name) if name != row.origin_id else row.origin_id
         if np.isfinite(row.nearest_minutes):
             near = row.nearest_school_id
-            reasons.append(f"{who}, {row.band}, {_fmt(row.pupils)} pupils: no school in reach. The nearest school "
-                           f"teaching {row.band} is {near} ({schools.at[near, 'name']}) at "
-                           f"{row.nearest_minutes:.1f} min, but {row.nearest_block}.")
+            reasons.append(say("reason.no_school", who=who, band=band_word(row.band), pupils=_fmt(row.pupils),
+                               near=near, name=schools.at[near, "name"], minutes=row.nearest_minutes,
+                               block=row.nearest_block))
         else:
-            reasons.append(f"{who}, {row.band}, {_fmt(row.pupils)} pupils: {row.nearest_block}.")
+            reasons.append(say("reason.no_school_at_all", who=who, band=band_word(row.band), pupils=_fmt(row.pupils),
+                               block=row.nearest_block))
     if len(stuck) > 20:
-        reasons.append(f"... and {len(stuck) - 20} more origin-band pairs with no school in reach.")
+        reasons.append(say("reason.more_stuck", n=len(stuck) - 20))
 
     if scenario.schools.assignment == "single" and len(table):
         cap = table["school_id"].map(schools["max_capacity"])
@@ -196,16 +201,14 @@ def infeasibility_reasons(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> l
         for (origin, band), _ok in fit_any[~fit_any].head(10).items():
             rows = table[(table["origin_id"] == origin) & (table["band"] == band)]
             biggest = rows["school_id"].map(schools["max_capacity"]).max()
-            reasons.append(f"{origin}, {band}: {_fmt(rows['pupils'].iloc[0])} pupils must go to one school, but "
-                           f"no school in reach can hold them (the largest holds {_fmt(biggest)} places at most"
-                           f"{', beds counted for boarders' if rows['boards'].any() else ''}). Set [schools] "
-                           "assignment = \"split\" or raise max_capacity.")
+            reasons.append(say("reason.too_big", origin=origin, band=band_word(band),
+                               pupils=_fmt(rows["pupils"].iloc[0]), biggest=_fmt(biggest),
+                               beds=term("reason.beds_counted") if rows["boards"].any() else ""))
 
     usable = schools[schools["lock"] != "closed"]
     total, places = demand["pupils"].sum(), usable["max_capacity"].sum()
     if total > places + 1e-9:
-        reasons.append(f"{_fmt(total)} pupils but only {_fmt(places)} places at most in the schools that may stay "
-                       f"open: raise max_capacity or unlock closed schools.")
+        reasons.append(say("reason.too_few_places", pupils=_fmt(total), places=_fmt(places)))
     if len(table):
         day_any = (~table["boards"]).groupby([table["origin_id"], table["band"]]).any()
         must_board = day_any[~day_any].index
@@ -213,17 +216,15 @@ def infeasibility_reasons(pairs: Pairs, inputs: Inputs, scenario: Scenario) -> l
         boarders = demand.loc[key.isin(must_board), "pupils"].sum()
         beds = usable["max_beds"].sum()
         if boarders > beds + 1e-9:
-            reasons.append(f"{_fmt(boarders)} pupils live too far for a day trip and must board, but the county has "
-                           f"at most {_fmt(beds)} beds: raise max_beds at hubs or lengthen the day limits.")
+            reasons.append(say("reason.too_few_beds", boarders=_fmt(boarders), beds=_fmt(beds)))
 
     locked_open = int((schools["lock"] == "open").sum())
     rules = scenario.schools
     for key, bound in (("max_open", rules.max_open), ("open_exactly", rules.open_exactly)):
         if bound is not None and locked_open > bound:
-            reasons.append(f"{locked_open} schools are locked open but [schools] {key} = {bound}.")
+            reasons.append(say("reason.locked_open", n=locked_open, key=key, bound=bound))
     if rules.open_exactly is not None and rules.open_exactly > len(usable):
-        reasons.append(f"[schools] open_exactly = {rules.open_exactly} but only {len(usable)} schools are not "
-                       "locked closed.")
+        reasons.append(say("reason.open_exactly", n=rules.open_exactly, usable=len(usable)))
     return reasons
 
 

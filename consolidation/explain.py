@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .families import REGISTRY
 from .io import Inputs
+from .messages import either, say
 from .model import build_model
 from .plan import make_plan
 from .scenario import Scenario
@@ -42,8 +43,5 @@ def relaxed_reasons(inputs: Inputs, pairs: Pairs, scenario: Scenario) -> list[st
         plan = make_plan(outcome, trial_pairs, trial_inputs, trial_scenario)
         reasons.append(relaxation.explain(plan, inputs, scenario))
     if not reasons:
-        labels = [r.label for r in relaxations]
-        listed = ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else "".join(labels)
-        reasons.append(f"The rules cannot all hold together, and relaxing {listed} alone does not help: check "
-                       "travel limits and locks.")
+        reasons.append(say("reason.nothing_helps", listed=either(r.label for r in relaxations)))
     return reasons

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InfeasibleError, InputError, PlannerError, ScenarioError, VerificationError, id_list
+from .messages import ids as id_words, say, term
 from .io import Inputs
 from .group_model import build_group_model
 from .scenario import Groups, Scenario
@@ -135,7 +136,7 @@ def _names(inputs: Inputs) -> dict[str, str]:
 
 def _who(sid: str, names: dict[str, str]) -> str:
     name = names.get(sid, sid)
-    return f"{sid} ({name})" if name and name != sid else sid
+    return say("reason.who_named", origin=sid, name=name) if name and name != sid else sid
 
 
 def quality(inputs: Inputs, rules: Groups) -> pd.Series:
@@ -286,7 +287,7 @@ def group_reasons(part: list[str], candidates: list[str], pairs: pd.DataFrame, m
         School names by ID, to name schools in the reasons.
     """
     if not part:
-        return ["No school takes part: every school is closed, or groups.schools names none that is open."]
+        return [term("group.none_take_part")]
     member_count = pairs.groupby("core_id").size()
     viable = [c for c in candidates if member_count.get(c, 0) >= rules.min_members]
     reasons = _locked_reasons(part, member_count, rules, names)
@@ -305,17 +306,14 @@ def _locked_reasons(part: list[str], member_count: pd.Series, rules: Groups, nam
     limit = rules.max_minutes
     for c in rules.cores:
         if c not in part:
-            reasons.append(f"{_who(c, names)} is locked as a core (groups.cores) but does not take part (it is "
-                           "closed, or not in groups.schools): keep it open, or drop it from groups.cores.")
+            reasons.append(say("group.core_out", who=_who(c, names)))
         elif member_count.get(c, 0) < rules.min_members:
-            reasons.append(f"{_who(c, names)} is locked as a core but only {member_count.get(c, 0)} other "
-                           f"school(s) are within {limit:g} min of it; a group needs at least {rules.min_members} "
-                           "member(s): raise groups.max_minutes or lower groups.min_members.")
+            reasons.append(say("group.core_alone", who=_who(c, names), n=member_count.get(c, 0), limit=limit,
+                               least=rules.min_members))
     for a, b in rules.together:
         gone = [s for s in (a, b) if s not in part]
         if gone:
-            reasons.append(f"groups.together pairs {a} and {b}, but {id_list(gone)} does not take part "
-                           "(closed in the plan, or not in groups.schools).")
+            reasons.append(say("group.together_out", a=a, b=b, gone=id_words(gone)))
     return reasons
 
 
@@ -329,10 +327,9 @@ def _together_reasons(viable: list[str], pairs: pd.DataFrame, minutes: pd.DataFr
         if not ((a in viable_set and (a, b) in partners) or (b in viable_set and (b, a) in partners)
                 or any((c, a) in partners and (c, b) in partners for c in viable)):
             apart = minutes.at[a, b]
-            far = f" (they are {apart:.1f} min apart)" if np.isfinite(apart) else ""
-            reasons.append(f"{_who(a, names)} and {_who(b, names)} are locked together (groups.together), but no "
-                           f"school that may be a core is within {rules.max_minutes:g} min of both{far}: drop the "
-                           "pair or raise groups.max_minutes.")
+            far = say("group.apart", minutes=apart) if np.isfinite(apart) else ""
+            reasons.append(say("group.together_far", a=_who(a, names), b=_who(b, names), limit=rules.max_minutes,
+                               far=far))
     return reasons
 
 
@@ -347,13 +344,12 @@ def _stuck_reasons(part: list[str], candidates: list[str], viable: list[str], pa
         row = minutes.loc[others, s].dropna() if others else pd.Series(dtype=float)
         if len(row):
             near = str(row.idxmin())
-            detail = (f"the nearest school that may be a core, {_who(near, names)}, is {row.min():.1f} min "
-                      f"away; the limit is groups.max_minutes = {rules.max_minutes:g}")
+            detail = say("group.nearest_core", who=_who(near, names), minutes=row.min(), limit=rules.max_minutes)
         else:
-            detail = "no school that may be a core has a known travel time to it"
-        reasons.append(f"{_who(s, names)} cannot join any group: {detail}.")
+            detail = term("group.no_core_known")
+        reasons.append(say("group.stuck", who=_who(s, names), detail=detail))
     if len(stuck) > 20:
-        reasons.append(f"... and {len(stuck) - 20} more schools with no core in reach.")
+        reasons.append(say("group.more_stuck", n=len(stuck) - 20))
     return reasons
 
 
@@ -362,26 +358,22 @@ def _count_reasons(n: int, viable: list[str], rules: Groups) -> list[str]:
     reasons: list[str] = []
     count, limit = resolved_count(rules), rules.max_minutes
     if count is not None:
-        groups = f"{count} group{'s' if count != 1 else ''}"
+        one = "_1" if count == 1 else ""
         if rules.everyone and count * (1 + rules.max_members) < n:
-            reasons.append(f"{groups} of at most 1 + {rules.max_members} schools hold{'s' if count == 1 else ''} "
-                           f"{count * (1 + rules.max_members)} schools, but {n} take part: raise groups.count "
-                           "or groups.max_members.")
+            reasons.append(say(f"group.too_few{one}", count=count, most=rules.max_members,
+                               hold=count * (1 + rules.max_members), n=n))
         if count * (1 + rules.min_members) > n:
-            reasons.append(f"{groups} of at least 1 + {rules.min_members} schools need{'s' if count == 1 else ''} "
-                           f"{count * (1 + rules.min_members)} schools, but only {n} take part: lower groups.count "
-                           "or groups.min_members.")
+            reasons.append(say(f"group.too_many{one}", count=count, least=rules.min_members,
+                               need=count * (1 + rules.min_members), n=n))
         if count > len(viable):
-            reasons.append(f"groups.count = {count}, but only {len(viable)} school(s) may be cores with at least "
-                           f"{rules.min_members} member(s) within {limit:g} min ({id_list(viable) or 'none'}): "
-                           "lower count, widen core_candidates or min_core_quality, or raise max_minutes.")
+            reasons.append(say("group.count_cores", count=count, viable=len(viable), least=rules.min_members,
+                               limit=limit, ids=id_words(viable) if viable else term("word.none")))
     elif rules.everyone and n and math.ceil(n / (1 + rules.max_members)) > len(viable):
-        reasons.append(f"{n} schools need at least {math.ceil(n / (1 + rules.max_members))} groups of at most "
-                       f"1 + {rules.max_members}, but only {len(viable)} school(s) may be cores with members in "
-                       "reach: widen core_candidates or min_core_quality, or raise max_members or max_minutes.")
+        reasons.append(say("group.need_cores", n=n, groups=math.ceil(n / (1 + rules.max_members)),
+                           most=rules.max_members, viable=len(viable)))
     locked = set(rules.cores)
     if len(locked) and count is not None and len(locked) > count:
-        reasons.append(f"{len(locked)} cores are locked but groups.count = {count}.")
+        reasons.append(say("group.locked_count", n=len(locked), count=count))
     return reasons
 
 
@@ -397,9 +389,7 @@ def _relaxed_reasons(part, candidates, score, minutes, rules: Groups, scenario: 
         return solve_problem(model.problem, {}, quick).has_solution
 
     if (rules.together or rules.apart) and feasible(rules.model_copy(update={"together": [], "apart": []})):
-        reasons.append("The schools locked together or apart (groups.together, groups.apart) cannot all hold "
-                       f"with groups of {rules.min_members}-{rules.max_members} members within {rules.max_minutes:g} "
-                       "min: a grouping exists without these locks.")
+        reasons.append(say("group.locks", least=rules.min_members, most=rules.max_members, limit=rules.max_minutes))
     block = minutes.loc[candidates, part].to_numpy(float) if candidates else np.empty(0)
     limits = np.unique(block[np.isfinite(block) & (block > rules.max_minutes + EPS)])
     if len(limits) and feasible(rules.model_copy(update={"max_minutes": float(limits[-1])})):
@@ -410,15 +400,12 @@ def _relaxed_reasons(part, candidates, score, minutes, rules: Groups, scenario: 
                 hi = mid
             else:
                 lo = mid + 1
-        reasons.append(f"No grouping keeps every member within groups.max_minutes = {rules.max_minutes:g} min of "
-                       f"its core; the shortest limit that allows one is {math.ceil(limits[lo] * 10) / 10:g} min.")
+        reasons.append(say("group.shortest", limit=rules.max_minutes, shortest=math.ceil(limits[lo] * 10) / 10))
     if rules.count is not None and feasible(rules.model_copy(update={"count": None})):
-        reasons.append(f"groups.count = {rules.count} cannot be met with these sizes and travel limit; "
-                       "a grouping exists with another number of groups.")
+        reasons.append(say("group.count", count=rules.count))
     if not reasons:
-        reasons.append(f"The group sizes ({rules.min_members}-{rules.max_members} members), the travel limit of "
-                       f"{rules.max_minutes:g} min, the count and the locks cannot all hold together: raise "
-                       "groups.max_minutes or groups.max_members, or drop some locks.")
+        reasons.append(say("group.nothing_helps", least=rules.min_members, most=rules.max_members,
+                           limit=rules.max_minutes))
     return reasons
 
 
@@ -473,8 +460,7 @@ def form_groups(inputs: Inputs, scenario: Scenario, open_ids=None) -> GroupResul
     if outcome.status == "infeasible":
         raise GroupingInfeasibleError(_relaxed_reasons(part, candidates, score, minutes, rules, scenario))
     if not outcome.has_solution:
-        raise NoGroupingError(f"No grouping was found within the time limit of {scenario.solver.time_limit_s:g} s: "
-                              "raise [solver] time_limit_s (or --set solver.time_limit_s=...).")
+        raise NoGroupingError(say("group.time_limit", seconds=scenario.solver.time_limit_s))
     cores = [c for c in candidates if outcome.values[("core", c)] > 0.5]
     chosen = [i for i in range(len(pairs)) if outcome.values[("member", i)] > 0.5]
     table = _group_table(cores, pairs.iloc[chosen])

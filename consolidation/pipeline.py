@@ -24,6 +24,7 @@ from .errors import InfeasibleError, OutputError, VerificationError
 from .explain import relaxed_reasons
 from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups
 from .io import Inputs, read_inputs
+from .messages import band as band_word, join, say, term
 from .model import build_model, build_programme, write_lp
 from .paths import scenario_paths
 from .plan import Plan, make_plan
@@ -198,15 +199,15 @@ def _solving(scenario: Scenario, clock: _Clock, while_solving: Callable[[float],
 def _no_plan(outcome: Any, scenario: Scenario, what: str) -> str:
     """Say why the solver returned no ``what`` (plan, programme) when it proved nothing infeasible."""
     if outcome.stopped:
-        return f"No {what} was found: {outcome.stopped}."
-    return (f"No {what} was found within the time limit of {scenario.solver.time_limit_s:g} s: raise [solver] "
-            "time_limit_s (or --time-limit).")
+        return say("reason.stopped", what=term(f"word.{what}"), why=outcome.stopped)
+    return say("reason.time_limit", what=term(f"word.{what}"), seconds=scenario.solver.time_limit_s)
 
 
 def _finish(summary: dict[str, Any], loaded: LoadedScenario, notes: Any) -> None:
-    """Add the overrides and the travel notes (each once, in order) to a run's summary."""
+    """Add the overrides, the travel notes (each once, in order) and the Chinese description to a run's summary."""
     summary["overrides"] = [{"key": k, "old": old, "new": new} for k, old, new in loaded.overrides]
     summary["notes"] = list(dict.fromkeys(notes))
+    summary["description_zh"] = loaded.scenario.description_zh
 
 
 def _write(out: Path | None, loaded: LoadedScenario, inputs: Inputs, plan: Plan | None, summary: dict[str, Any],
@@ -235,7 +236,8 @@ def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, 
     pairs = {year: build_pairs(data, scenario) for year, data in by_year.items()}
     pupils = ", ".join(f"{y} {p.demand['pupils'].sum():,.0f}" for y, p in pairs.items())
     clock.stage("years", t, f"{len(pairs)} planned years, pupils {pupils}")
-    reasons = [f"{year}: {r}" for year, p in pairs.items() for r in infeasibility_reasons(p, by_year[year], scenario)]
+    reasons = [say("reason.in_year", year=year, reason=r)
+               for year, p in pairs.items() for r in infeasibility_reasons(p, by_year[year], scenario)]
     base = _base(scenario, reasons, save_lp)
     programme = None
     if reasons:
@@ -276,17 +278,14 @@ def _programme_without_plan(outcome: Any, scenario: Scenario) -> str:
     if outcome.status != "infeasible":
         return _no_plan(outcome, scenario, "programme")
     y, b = scenario.years, scenario.budget
-    links = [f"nothing built is usable before {y.first + y.lead_years} ([years] lead_years = {y.lead_years}), so the "
-             "first years must fit today's places and beds"]
+    links = [say("link.lead", year=y.first + y.lead_years, lead=y.lead_years)]
     if y.max_closures_per_year is not None:
-        links.append(f"at most {y.max_closures_per_year} closures a year")
+        links.append(say("link.closures", n=y.max_closures_per_year))
     if b.capital_per_year is not None:
-        links.append(f"at most {b.capital_per_year:,.0f} yuan of capital a year ([budget] capital_per_year)")
+        links.append(say("link.capital_per_year", cap=b.capital_per_year))
     if b.capital is not None:
-        links.append(f"at most {b.capital:,.0f} yuan of capital in all ([budget] capital)")
-    return ("No programme meets the rules of every year and the rules between years: " + "; ".join(links)
-            + ". Check each year alone with a one-year run (remove [years]), then loosen the rule between years "
-            "that binds.")
+        links.append(say("link.capital", cap=b.capital))
+    return say("reason.programme_links", links=join(links))
 
 
 def _check_lp_destination(path: Path, loaded: LoadedScenario, out: Path | None) -> None:
@@ -386,9 +385,9 @@ def _groups_after_plan(inputs: Inputs, scenario: Scenario, plan: Plan, summary: 
     try:
         groups = form_groups(inputs, scenario, open_ids=open_ids)
     except (InfeasibleError, NoGroupingError) as exc:
-        why = getattr(exc, "reasons", None) or [str(exc)]
+        why = getattr(exc, "reasons", None) or [exc.args[0] if exc.args else str(exc)]  # a message keeps its Chinese
         summary["groups"] = None
-        summary["reasons"] = [*summary.get("reasons", []), *(f"Education groups: {r}" for r in why)]
+        summary["reasons"] = [*summary.get("reasons", []), *(say("note.groups", reason=r) for r in why)]
         log.warning("groups   none formed: %s", "; ".join(why))
         clock.stage("groups", t, "no grouping meets the rules")
         return None
@@ -405,7 +404,7 @@ def validate(loaded: LoadedScenario) -> list[str]:
     clock = _Clock()
     inputs = _read(loaded, clock)
     scenario = loaded.scenario
-    notes = [f"rules.{band}: no max_minutes, so {band} has no travel limit"
+    notes = [say("note.no_limit", band_id=band, band=band_word(band))
              for band in ("G1_3", "G4_6", "G7_9") if scenario.rules.band(band).max_minutes is None]
     if not scenario.years.programme:
         pairs = _pairs(inputs, scenario, clock)
@@ -415,7 +414,7 @@ def validate(loaded: LoadedScenario) -> list[str]:
     reasons, seen = [], []
     for year, data in inputs_by_year(inputs, scenario).items():
         pairs = build_pairs(data, scenario)
-        reasons += [f"{year}: {r}" for r in infeasibility_reasons(pairs, data, scenario)]
+        reasons += [say("reason.in_year", year=year, reason=r) for r in infeasibility_reasons(pairs, data, scenario)]
         seen += pairs.notes
     if reasons:
         raise InfeasibleError(reasons)

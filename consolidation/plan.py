@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from . import BANDS, pupils_column
-from .errors import VerificationError, id_list
+from .messages import ids, say
+from .errors import VerificationError
 from .io import Inputs, classrooms, school_classes
 from .families import PUBLIC, REGISTRY, PlanView, public_parts
 from .families.buses import fleet
@@ -87,7 +88,7 @@ def _in_use(schools: pd.DataFrame, in_use: pd.DataFrame | None, column: str) -> 
 
 
 def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenario: Scenario,
-             in_use: pd.DataFrame | None = None) -> pd.DataFrame:
+             in_use: pd.DataFrame | None = None, candidates: pd.DataFrame | None = None) -> pd.DataFrame:
     schools = inputs.schools.copy()
     sid = schools["school_id"]
     schools["pupils_before"] = schools[[pupils_column(b) for b in BANDS]].sum(axis=1)
@@ -102,6 +103,7 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     point = teaches_only(schools, scenario.teaching_points.bands) | sid.map(
         lambda s: outcome.full.get(s, 1.0) < 0.5).astype(bool)
     schools.loc[(schools["open"] == 1) & point, "role"] = "teaching_point"
+    schools = _campus_columns(schools, campus_links(outcome), candidates, scenario)
     schools["places_added"] = np.maximum(_excess(schools["pupils"], schools["capacity"]),
                                          _in_use(schools, in_use, "places_added")).where(schools["open"] == 1, 0.0)
     if scenario.schools.capacity_by == "classes":  # whole classes in whole classrooms
@@ -120,11 +122,45 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     buses = fleet(assignments, pd.Index(sid), scenario)
     schools["bus_riders"] = buses["bus_riders"].to_numpy()
     schools["buses"] = buses["buses"].to_numpy()
-    first = ["school_id", "name", "open", "role", *[pupils_column(b) for b in BANDS], "pupils", "pupils_before",
+    first = ["school_id", "name", "open", "role", "parent_id", *[pupils_column(b) for b in BANDS], "pupils",
+             "pupils_before",
              "pupils_moved_in", "capacity", "places_added", "beds", "beds_used", "beds_added", "boarders",
              "bus_riders", "buses"]
     rest = [c for c in schools.columns if c not in first and not c.startswith("teaches_")]
     return schools[first + rest]
+
+
+def campus_links(outcome: Outcome) -> dict[tuple[str, str], float]:
+    """Return the solver's campus links, ``(campus_id, main_id)`` -> value (the ``campus`` block)."""
+    return dict(outcome.values.get("campus", {}) or {})
+
+
+def _campus_columns(schools: pd.DataFrame, campus: dict, candidates: pd.DataFrame | None,
+                    scenario: Scenario) -> pd.DataFrame:
+    """Return ``schools`` with the campus columns (一校多区): ``parent_id``, ``campus_minutes``, ``posts_shared``.
+
+    An open school linked to an open main school gets ``role = campus``; ``parent_id`` is empty elsewhere
+    (unless another rule set it). ``campus_minutes``: teachers' one-way minutes from the main school;
+    ``posts_shared``: the posts it does not need (``[campuses] shared_posts``).
+    """
+    if "parent_id" not in schools.columns:
+        schools["parent_id"] = ""
+    schools["parent_id"] = schools["parent_id"].fillna("").astype(str)
+    schools["campus_minutes"] = np.nan
+    schools["posts_shared"] = 0.0
+    minutes = ({} if candidates is None or not len(candidates) else
+               candidates.set_index(["campus_id", "main_id"])["minutes"].to_dict())
+    is_open = dict(zip(schools["school_id"], schools["open"]))
+    at = {sid: i for i, sid in enumerate(schools["school_id"])}
+    for (c, h), value in campus.items():
+        if value > 0.5 and is_open.get(c) == 1 and is_open.get(h) == 1:
+            i = schools.index[at[c]]
+            schools.loc[i, ["role", "parent_id"]] = ["campus", h]
+            schools.loc[i, "campus_minutes"] = minutes.get((c, h), np.nan)
+            schools.loc[i, "posts_shared"] = float(scenario.campuses.shared_posts)
+    if not (schools["role"] == "campus").any():
+        return schools.drop(columns=["campus_minutes", "posts_shared"])
+    return schools
 
 
 def cost_terms(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
@@ -190,7 +226,7 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
     need to spread the capital); a year's additions are at least those. The checks across years verify them.
     """
     assignments = _assignments(pairs, outcome, scenario)
-    schools = _schools(inputs, assignments, outcome, scenario, in_use)
+    schools = _schools(inputs, assignments, outcome, scenario, in_use, getattr(pairs, "campuses", None))
     costs = cost_terms(assignments, schools, scenario)
     schools["cost_public"] = public_by_school(assignments, schools, scenario).to_numpy()
     c = scenario.costs
@@ -210,8 +246,10 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
         "seconds": outcome.seconds,
         "schools_open": int(schools["open"].sum()),
         "schools_closed": int((schools["open"] == 0).sum()),
-        "hubs": int((schools["role"] == "hub").sum()),
+        "hubs": int(((schools["role"] == "hub") | ((schools["role"] == "campus")
+                                                   & (schools["pupils_moved_in"] > SOLVER))).sum()),
         "teaching_points": int((schools["role"] == "teaching_point").sum()),
+        "campuses": int((schools["role"] == "campus").sum()),
         "pupils_total": float(pairs.demand["pupils"].sum()),
         "pupils_moved": float(assignments.loc[assignments["moved"] == 1, "pupils"].sum()),
         "boarders": float(assignments.loc[assignments["boards"] == 1, "pupils"].sum()),
@@ -252,7 +290,7 @@ def verify(plan: Plan, demand: pd.DataFrame, inputs: Inputs, scenario: Scenario)
                     inputs=inputs, summary=plan.summary)
     unknown = view.assignments.loc[view.school_of_row["name"].isna().to_numpy(), "school_id"]
     if len(unknown):
-        return [f"assignments to unknown schools {id_list(unknown.unique())}"]
+        return [say("check.unknown_school", ids=ids(unknown.unique()))]
     problems: list[str] = []
     for family in REGISTRY:
         if family.check is not None:

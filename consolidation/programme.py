@@ -20,6 +20,7 @@ from .errors import VerificationError
 from .families import REGISTRY, ProgrammeView
 from .families.open_count import closures
 from .io import Inputs
+from .messages import say
 from .plan import Plan, make_plan
 from .scenario import Scenario
 from .tolerances import SOLVER
@@ -171,8 +172,7 @@ def make_programme(outcome: Outcome, outcomes: tuple[Outcome, ...], pairs: dict[
     problems = [p for family in REGISTRY if family.check_years is not None for p in family.check_years(view, scenario)]
     recomputed = float(sum(w * p.summary["objective"] for w, p in zip(weights, plans)))
     if outcome.objective is not None and recomputed > outcome.objective + SOLVER * max(1.0, abs(outcome.objective)):
-        problems.append(f"the programme's discounted cost recomputed from the plans ({recomputed:,.2f}) is above "
-                        f"the solver's objective ({outcome.objective:,.2f})")
+        problems.append(say("check.programme_objective", recomputed=recomputed, reported=outcome.objective))
     if problems:
         raise VerificationError("The solved programme failed independent verification (please report this):\n- "
                                 + "\n- ".join(problems))

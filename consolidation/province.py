@@ -121,7 +121,7 @@ def draw_province_map(out: Path, runs: dict[str, Path], *, title: str, lang: str
 
     from .report._mapkit import font_family, mpl_text
 
-    lab = {role: i18n.text(f"role.{role}", lang) for role in ("hub", "kept", "teaching_point", "closed")}
+    lab = {role: i18n.text(f"role.{role}", lang) for role in ("hub", "kept", "teaching_point", "closed", "campus")}
     family = font_family([title, *runs, *lab.values()])
 
     layers = []
@@ -143,6 +143,8 @@ def draw_province_map(out: Path, runs: dict[str, Path], *, title: str, lang: str
     ax = fig.add_subplot(1, 1, 1)
     style = {"hub": ("*", "#c0392b", 120), "kept": ("o", "#2c5d8a", 25), "teaching_point": ("^", "#5fa8d3", 22),
              "closed": ("x", "#8c8c8c", 25)}
+    if any((schools["role"] == "campus").any() for _, schools, _ in layers if "role" in schools):
+        style["campus"] = ("D", "#1b7837", 22)  # one school, several campuses (一校多区)
     for county, schools, boundary in layers:
         b = boundary.to_crs(crs)
         b.boundary.plot(ax=ax, color="#333333", linewidth=0.8)

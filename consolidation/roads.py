@@ -36,6 +36,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from .errors import id_list
+from .messages import say
 from .scenario import Roads, Scenario
 
 MODES = ("walk", "bus")
@@ -153,14 +154,13 @@ def _node_climb(xy: np.ndarray, crs, dem: Path | None, penalty: float, notes: li
     """Return each node's elevation (metres) from ``dem``, or None when there is no slope penalty to apply."""
     if dem is None or penalty <= 0:
         if dem is not None:
-            notes.append(f"{dem}: the elevation raster is not used: [roads] slope_penalty is 0")
+            notes.append(say("note.dem_unused", dem=dem))
         return None
     try:
         import rasterio
         from pyproj import Transformer
     except ImportError:
-        notes.append(f"{dem}: walking minutes have no slope penalty: rasterio is not installed "
-                     "(pip install rasterio)")
+        notes.append(say("note.no_rasterio", dem=dem))
         return None
     try:
         with rasterio.open(dem) as raster:

@@ -292,6 +292,63 @@ class Teachers(_Strict):
         return self.class_size_junior if band == "G7_9" else self.class_size_primary
 
 
+class Campuses(_Strict):
+    """``[campuses]``: one school, several campuses (一校多区): a merger that keeps both sites open.
+
+    A campus stays an open school with its own pupils, places, beds and classes, run by a main school: one
+    head and one administration, so the campus needs ``shared_posts`` fewer staff posts. Existing campuses
+    are the schools column ``campus_of``; ``pairs`` locks planned ones; with ``allowed`` the model may make
+    more, within ``max_minutes`` of the main school.
+    """
+
+    allowed: bool = Field(
+        False, description="true: the model may make a school a campus of another (one school, several "
+        "campuses); existing (schools column campus_of) and locked (pairs) campuses apply either way."
+    )
+    max_minutes: float = Field(
+        20, gt=0, description="Longest one-way trip for teachers between a campus and its main school, minutes "
+        "(the rule teachers are redeployed by: the travel CSV's school pairs, roads, else straight line x "
+        "travel.detour at travel.bus_kmh). Placeholder [M]: no rule found (the example's pairs are 16-23 minutes "
+        "apart)."
+    )
+    shared_posts: int = Field(
+        1, ge=0, le=20, description="Staff posts a campus no longer needs: the school has one head and one "
+        "administration. A campus's posts are ceil(its posts by the [teachers] rule before rounding - "
+        "shared_posts), at least 0. Placeholder [M]: one head's post; no national rule found."
+    )
+    max_campuses: int = Field(
+        1, ge=1, le=20, description="Most campuses one main school runs besides its own site (1: one school, "
+        "two campuses, 一校两区) [M]."
+    )
+    mains: list[str] | None = Field(
+        None, description="IDs of the schools that may run campuses the model makes; absent: any complete "
+        "school (not a teaching point)."
+    )
+    pairs: dict[str, str] = Field(
+        default_factory=dict, description="Campuses locked as such, campus ID -> main school ID, e.g. "
+        "{ S06 = \"S31\" }: a campus of its main school while the plan keeps both open."
+    )
+    annual_saving: float = Field(
+        0, ge=0, le=YUAN_MAX, description="Yuan a year a campus saves besides its posts (one office, one "
+        "budget). Placeholder [M]: 0, none counted."
+    )
+    per_minute: float = Field(
+        500, ge=0, le=YUAN_MAX, description="Yuan a year per minute of one-way trip between a campus and its "
+        "main school: staff travelling between the sites (one person's round trip each school day is 6.3 hours "
+        "a year per minute, about 60 yuan an hour of a teacher's pay, plus the ride). Placeholder [M]."
+    )
+
+    @model_validator(mode="after")
+    def _pairs_consistent(self) -> Campuses:
+        for campus, main in self.pairs.items():
+            if campus == main:
+                raise ValueError(f"campuses.pairs: {campus} cannot be a campus of itself")
+            if main in self.pairs:
+                raise ValueError(f"campuses.pairs: {main} is the main school of {campus} and itself a campus "
+                                 f"of {self.pairs[main]}: a campus's main school must not be a campus")
+        return self
+
+
 class Groups(_Strict):
     """``[groups]``: education groups (1+N).
 
@@ -543,6 +600,8 @@ class Scenario(_Strict):
 
     name: str = Field(min_length=1, description="Short name; the default run folder is reports/<name>.")
     description: str = Field("", description="One or two sentences for the report.")
+    description_zh: str = Field("", description="The description in Chinese, for reports and comparisons in Chinese "
+                                "(--lang zh). Absent: they show the English description, marked as untranslated.")
     inputs: InputFiles
     rules: Rules = Field(default_factory=Rules)
     travel: TravelSettings = Field(default_factory=TravelSettings)
@@ -557,6 +616,7 @@ class Scenario(_Strict):
     teaching_points: TeachingPoints = Field(default_factory=TeachingPoints)
     teachers: Teachers = Field(default_factory=Teachers)
     groups: Groups = Field(default_factory=Groups)
+    campuses: Campuses = Field(default_factory=Campuses)
     sweep: dict[str, Any] = Field(
         default_factory=dict, description="Values to vary in `consolidation sweep`, e.g. "
         "\"rules.G4_6.max_minutes\" = [30, 40, 50, 60] (or nested tables); each a non-empty list."
@@ -590,6 +650,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "teaching_points": TeachingPoints,
     "teachers": Teachers,
     "groups": Groups,
+    "campuses": Campuses,
 }
 
 
@@ -670,6 +731,8 @@ def _read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any]
         raise ScenarioError(f"{path}: extends = {parent!r}: {target} {problem}: name the base scenario's .toml file "
                             "(relative to this file)")
     base_raw, base_files = _read_chain(target, (*seen, path))
+    if "description" in raw and "description_zh" not in raw:  # the base's Chinese describes the base, not this file
+        base_raw = {k: v for k, v in base_raw.items() if k != "description_zh"}
     return _merge(base_raw, raw), (path, *base_files)
 
 
@@ -773,7 +836,7 @@ def resolved_dict(scenario: Scenario) -> dict[str, Any]:
 def reference_markdown() -> str:
     """Return a Markdown reference of every scenario key, generated from the schema."""
     out = ["| key | default | meaning |", "|---|---|---|"]
-    for name in ("name", "description", "sweep"):
+    for name in ("name", "description", "description_zh", "sweep"):
         info = Scenario.model_fields[name]
         default = "" if info.is_required() else repr(info.get_default(call_default_factory=True))
         out.append(f"| `{name}` | {default} | {info.description} |")

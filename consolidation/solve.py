@@ -17,6 +17,7 @@ import numpy as np
 import pulp
 
 from .heuristic import covers, start
+from .messages import say
 from .model import BuiltModel, ProgrammeModel
 from .model.radius import Radius
 from .scenario import SolverSettings
@@ -282,12 +283,8 @@ def _why_stopped(problem: pulp.LpProblem, solver: pulp.LpSolver) -> str | None:
         return None
     largest = getattr(solver, "largest_cost", 0.0)
     if largest >= HIGHS_INFINITE_COST:
-        return (f"the costs are out of range: one term of the objective reaches {largest:.3g} yuan a year, and the "
-                f"solver cannot work with costs of {HIGHS_INFINITE_COST:g} or more; check the [costs] values (e.g. "
-                "costs.per_pupil_minute) for a misplaced exponent")
-    return (f"the solver stopped without a plan and before the time limit (HiGHS model status: "
-            f"{highs.modelStatusToString(status)}); this is numerical trouble, often costs or capacities of very "
-            "different magnitudes: check the [costs] values and the data for outliers")
+        return say("stop.costs", largest=largest, limit=HIGHS_INFINITE_COST)
+    return say("stop.numerical", status=highs.modelStatusToString(status))
 
 
 def _run(problem: pulp.LpProblem, settings: SolverSettings) -> tuple[Status, float | None, float | None, str, float]:

@@ -55,6 +55,7 @@ import pandas as pd
 
 from .families._staff import PRIMARY, STAFFING_COLUMNS, posts, reach, settle, staffing  # noqa: F401 (the rule)
 from .io import Inputs
+from .messages import say
 from .plan import Plan
 from .scenario import Scenario
 
@@ -225,6 +226,5 @@ def check_staffing(staff: Staffing, scenario: Scenario) -> list[str]:
         return []
     available = s["teachers_available"] or 0
     if s["teachers_needed"] > available:
-        return [f"the plan needs {s['teachers_needed']:,} teachers (posts and life teachers) but the schools have "
-                f"{available:,}, and [teachers] within_available = true"]
+        return [say("check.teachers", need=s["teachers_needed"], today=available)]
     return []

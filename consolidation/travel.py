@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import BANDS, pupils_column
 from .io import Inputs
+from .messages import band as band_word, say, term
 from .scenario import Scenario
 from .tolerances import EXACT as EPS
 
@@ -51,6 +52,8 @@ class Pairs:
     table: pd.DataFrame
     demand: pd.DataFrame
     notes: tuple[str, ...] = ()
+    campuses: pd.DataFrame | None = None
+    """School pairs that may be one school with two campuses (:func:`campus_candidates`), or None."""
 
 
 @dataclass(frozen=True)
@@ -139,10 +142,7 @@ def _notes(inputs: Inputs, scenario: Scenario) -> tuple[str, ...]:
     travel, spec = inputs.travel, scenario.inputs
     if travel is not None and spec.travel_mode is None and len(travel) and \
             ("mode" not in travel or (travel["mode"] == "").any()):
-        notes.append(f"The travel file {Path(spec.travel).name} gives no mode and [inputs] travel_mode is not set, so "
-                     "its minutes were used for walking and riding alike: add a mode column (walk or bus) to the "
-                     "file, or declare what its minutes are with [inputs] travel_mode = \"walk\", \"bus\" or "
-                     "\"both\".")
+        notes.append(say("note.travel_mode", file=Path(spec.travel).name))
     if inputs.roads is not None:
         notes.extend(inputs.roads.network.notes)
     return tuple(notes)
@@ -222,16 +222,15 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
         blocks = []
         for r, j, m in zip(rows, nearest, nearest_minutes):
             if not np.isfinite(m):
-                blocks.append("no school teaching this band is reachable")
+                blocks.append(term("block.unreachable"))
             elif eligible[r, j]:
                 blocks.append("")
             elif not hub_ok[r, j]:
-                blocks.append("it cannot take pupils from other schools (can_be_hub = false)")
+                blocks.append(term("block.no_hub"))
             elif not rule.boarding:
-                blocks.append(f"over the {rule.max_minutes:g}-min day limit and {band} may not board")
+                blocks.append(say("block.no_boarding", limit=rule.max_minutes, band=band_word(band)))
             else:
-                blocks.append(f"over the {rule.max_minutes:g}-min day limit and the "
-                              f"{weekly_limit:g}-min weekly limit for boarders")
+                blocks.append(say("block.weekly", limit=rule.max_minutes, weekly=weekly_limit))
         demands.append(pd.DataFrame({
             "origin_id": origin_ids[rows],
             "band": band,
@@ -246,7 +245,8 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
     table = pd.concat(tables, ignore_index=True)
     table["boards"] = table["boards"].astype(bool)
     table["moves"] = table["moves"].astype(bool)
-    return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes)
+    return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes,
+                 campuses=campus_candidates(inputs, scenario))
 
 
 def school_minutes(inputs: Inputs, scenario: Scenario, *, mode: str = "bus") -> pd.DataFrame:
@@ -299,3 +299,60 @@ def _listed_between(inputs: Inputs, scenario: Scenario, mode: str) -> pd.DataFra
     given = given.where(given != "", scenario.inputs.travel_mode or "both")
     band = travel["band"] if "band" in travel else pd.Series("", index=travel.index)
     return travel[given.isin([mode, "both"]) & (band == "")]
+
+
+CAMPUS_COLUMN = "campus_of"
+"""Schools column naming the main school of a school that is already its campus (一校多区); blank: none."""
+CAMPUS_CANDIDATE_COLUMNS = ["campus_id", "main_id", "minutes", "fixed"]
+
+
+def _campus_id(value: object) -> str:
+    """Return an ID cell of ``campus_of`` as text ("" when blank; 31.0 read as a number is "31")."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def existing_campuses(schools: pd.DataFrame) -> dict[str, str]:
+    """Return the campuses the schools' data state, campus ID -> main school ID (column ``campus_of``)."""
+    if CAMPUS_COLUMN not in schools.columns:
+        return {}
+    out = {}
+    for sid, main in zip(schools["school_id"].astype(str), schools[CAMPUS_COLUMN]):
+        main = _campus_id(main)
+        if main:
+            out[sid] = main
+    return out
+
+
+def campus_candidates(inputs: Inputs, scenario: Scenario) -> pd.DataFrame:
+    """Return the school pairs that may be one school with two campuses (columns campus_id, main_id, minutes, fixed).
+
+    ``fixed`` pairs are the data's (``campus_of``) and ``[campuses] pairs``: always listed. With
+    ``[campuses] allowed``, also every pair of schools not locked closed, neither a teaching point by what it
+    teaches, the main among ``[campuses] mains`` (if given) and not a fixed campus, the campus not a fixed
+    main or campus, within ``max_minutes`` of the main (:func:`school_minutes`, from the main to the campus).
+    """
+    rule = scenario.campuses
+    schools = inputs.schools
+    fixed = {**existing_campuses(schools), **rule.pairs}
+    ids = schools["school_id"].astype(str).tolist()
+    if not fixed and not rule.allowed:
+        return pd.DataFrame(columns=CAMPUS_CANDIDATE_COLUMNS)
+    minutes = school_minutes(inputs, scenario)
+    rows = [(c, m, float(minutes.at[m, c]) if c in minutes.index and m in minutes.index else np.nan, True)
+            for c, m in fixed.items() if c in minutes.index and m in minutes.index]
+    if rule.allowed:
+        points = schools["bands"].astype(str).str.split(",").map(
+            lambda bs: set(bs) <= set(scenario.teaching_points.bands)).to_numpy(bool)
+        usable = [sid for sid, lock, point in zip(ids, schools["lock"], points) if lock != "closed" and not point]
+        mains = [s for s in usable if (rule.mains is None or s in rule.mains) and s not in fixed]
+        campuses = [s for s in usable if s not in fixed and s not in set(fixed.values())]
+        for m in mains:
+            for c in campuses:
+                t = minutes.at[m, c]
+                if c != m and not np.isnan(t) and t <= rule.max_minutes + EPS:
+                    rows.append((c, m, float(t), False))
+    return pd.DataFrame(rows, columns=CAMPUS_CANDIDATE_COLUMNS)

@@ -219,7 +219,7 @@ def test_the_example_county_keeps_the_output_contract(young_by_bus):
     assert schools["cost_public"].sum() == pytest.approx(s["cost_public"]["total"])
     assert schools["buses"].sum() == s["buses"]
     html = (out / "report.html").read_text()
-    assert "年度财政支出" in html and "校车" in html and "转岗生活老师" in html
+    assert "年度财政支出" in html and "校车" in html and "转岗生活教师" in html
 
 
 def test_the_report_shows_the_budget_by_category_in_english(young_by_bus):

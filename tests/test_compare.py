@@ -146,7 +146,7 @@ def test_page_is_self_contained_and_has_figures(compared):
 def test_chinese_comparison(runs, compared):
     page = (compared["zh"] / "comparison.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page
-    for word in ("主要指标", "撤并", "保留", "中心校（接收）", "不同的决定", "1-3年级", "年度合计",
+    for word in ("主要指标", "撤并", "保留", "接收学校", "不同的决定", "1-3年级", "年度合计",
                  i18n.fmt_yuan(_summary(runs["young_by_bus"])["cost"]["total"], "zh")):
         assert word in page, word
     headings = re.findall(r"<(h1|h2|th)[^>]*>(.*?)</\1>", page, re.S)

@@ -41,7 +41,8 @@ def test_every_key_in_both_languages():
 def test_text_and_official_terms():
     assert i18n.text("role.closed", "zh") == "撤并"
     assert i18n.text("role.kept", "zh") == "保留"
-    assert i18n.text("role.hub", "zh").startswith("中心校")
+    assert i18n.text("role.hub", "zh") == "接收学校"  # 中心校 only for township central schools
+    assert i18n.text("role.hub_township", "zh") == "中心校（接收）"
     assert i18n.text("band.G1_3", "zh") == "1-3年级"
     assert i18n.text("band.G7_9", "zh") == "7-9年级"
     assert i18n.text("mode.day", "zh") == "走读" and i18n.text("mode.board", "zh") == "寄宿"
@@ -117,7 +118,8 @@ def test_chinese_report(plan):
     html = render_report(summary=plan["summary"], schools=plan["schools"], assignments=plan["assignments"],
                          origins=plan["origins"], lang="zh")
     assert '<html lang="zh-CN">' in html
-    for word in ("撤并", "保留", "中心校（接收）", "寄宿生", "走读", "寄宿", "1-3年级", "4-6年级", "7-9年级",
+    for word in ("撤并", "保留", "九年一贯制寄宿制学校（接收）", "寄宿生", "走读", "寄宿", "1-3年级", "4-6年级",
+                 "7-9年级",
                  "分钟", "学生去向", "万元", "已得到最优方案", "本次运行修改的参数"):
         assert word in html, word
     assert "234.57万元/年" in html  # the objective in the footer, in 万元 per year

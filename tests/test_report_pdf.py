@@ -107,7 +107,7 @@ def test_chinese_report_pdf_embeds_its_fonts(tiny_runs):
     assert fonts and all(embedded for _, _, embedded in fonts), [f for f in fonts if not f[2]]
     assert any(kind == "/Type3" or "CJK" in name for name, kind, _ in fonts)  # Noto Sans CJK's glyphs
     text = _text(pdf, pages=1)
-    assert "学校布局调整方案" in text and "转学学生" in text
+    assert "学校布局调整方案" in text and "分流学生" in text
 
 
 def test_without_chromium_a_plainer_pdf_and_a_warning(tmp_path, monkeypatch, caplog):
@@ -201,7 +201,8 @@ def test_interactive_map_draws_every_place_and_trip():
     assert '<path class="bd"' in svg
     tips = json.loads(str(imap["data"]))
     hub = next(t for t in tips.values() if t["title"] == "Hetan Central (S1)")
-    assert hub["role"] == "Hub" and ["Pupils, today \u2192 plan", "300 \u2192 400"] in hub["rows"]
+    assert hub["role"] == "Hub, nine-year boarding school"  # named by what it is, as in the schools table
+    assert ["Pupils, today \u2192 plan", "300 \u2192 400"] in hub["rows"]
     closed = next(t for t in tips.values() if t["title"] == "Xigou (S3)")
     assert ["Today's pupils now go to", "Hetan Central (S1): 50; Shangzhuang (S2): 10"] in closed["rows"]
     village = tips["v1"]
@@ -223,7 +224,7 @@ def test_interactive_map_in_chinese():
     html = _page(_layers(2), lang="zh")
     assert "调整方案交互地图" in html and "放大" in html
     tips = _tips(html)
-    assert tips["s0"]["role"] == "中心校（接收）" and "走读" in json.dumps(tips, ensure_ascii=False)
+    assert tips["s0"]["role"] == "九年一贯制寄宿制学校（接收）" and "走读" in json.dumps(tips, ensure_ascii=False)
 
 
 def test_interactive_map_for_a_thousand_villages_stays_small():
@@ -254,7 +255,7 @@ def test_hovering_a_school_in_a_real_browser_shows_its_figures(tmp_path):
                              after: svg.getAttribute('viewBox'), injected: document.querySelectorAll('script').length});
     })()"""
     seen = json.loads(printing.evaluate(page, script))
-    assert seen["shown"] and f"{HOSTILE} (S1)" in seen["tip"] and "Hub" in seen["tip"]
+    assert seen["shown"] and f"{HOSTILE} (S1)" in seen["tip"] and "Hub, nine-year boarding school" in seen["tip"]
     assert "300 \u2192 400" in seen["tip"] and seen["lit"] == 3
     assert seen["before"] != seen["after"]  # zoomed in
     assert seen["injected"] == 2  # the data block and the map's script: the hostile name added none

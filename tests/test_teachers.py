@@ -266,4 +266,4 @@ def test_the_example_county_in_chinese(young_by_bus):
                                                                 minutes=lambda m: m["minutes"].astype(float))
     html = render_report(summary=result.summary, schools=result.plan.schools, assignments=result.plan.assignments,
                          lang="zh", redeployments=moves)
-    assert "<h2>教师</h2>" in html and "生活老师" in html and "教职工编制" in html and "调配到" in html
+    assert "<h2>教师</h2>" in html and "生活教师" in html and "教职工编制" in html and "调配到" in html

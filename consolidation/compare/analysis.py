@@ -18,7 +18,7 @@ from .runs import DataDifference, RunFolder
 from .shapes import HAS_PLAN
 
 TOLERANCE = {"int": 0.5, "pupils": 0.05, "minutes": 0.05, "share": 0.0005, "yuan": 0.5}
-IGNORED_SETTINGS = ("name", "description")
+IGNORED_SETTINGS = ("name", "description", "description_zh")
 ROLE_FIRST = {"closed": 0, "teaching_point": 1, "hub": 2, "kept": 3}  # in the action list, closures are named first
 
 

@@ -18,7 +18,7 @@ from .. import i18n
 from ..errors import InputError
 from ..report import _mapkit as kit
 from ..report import maps
-from ..report.html import status_text
+from ..report.html import said, status_text
 from . import figures
 from .analysis import Comparison, decisions, headline_rows, setting_differences, short_status
 from .runs import RunFolder, one_line
@@ -190,7 +190,7 @@ def data_note(cmp: Comparison) -> str:
 def unsolved(cmp: Comparison) -> list[dict]:
     """List the runs without a plan, each with ``name``, ``status`` in words and ``reasons``."""
     return [{"name": r.name, "status": status_text(r.status, r.summary.get("gap"), cmp.lang),
-             "reasons": [str(x) for x in r.summary.get("reasons") or []]}
+             "reasons": said(r.summary, "reasons", cmp.lang)}
             for r in cmp.runs if r.status not in HAS_PLAN]
 
 

@@ -7,7 +7,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import __version__, i18n
-from ..report.html import data_uri, environment, status_text
+from ..report.html import data_uri, description, environment, status_text
 from . import figures
 from .analysis import Comparison
 from .content import data_note, gather, left_out, unsolved
@@ -46,7 +46,7 @@ def _plans(cmp: Comparison) -> list[dict]:
     """Describe each plan for the table of plans: name, colour, result and its tone, description, folder."""
     return [{"name": r.name, "color": r.color, "status": status_text(r.status, r.summary.get("gap"), cmp.lang),
              "tone": "good" if r.status == "optimal" else "warn" if r.status == "feasible" else "bad",
-             "description": str(r.summary.get("description") or ""), "folder": str(r.path),
+             "description": description(r.summary, cmp.lang), "folder": str(r.path),
              "reference": i == 0} for i, r in enumerate(cmp.runs)]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import __version__, i18n
-from ..report.html import status_text
+from ..report.html import description, status_text
 from . import figures
 from .analysis import Comparison
 from .content import data_note, left_out, unsolved
@@ -72,7 +72,7 @@ def _plans(flow: Flow, cmp: Comparison) -> None:
                [Row([Cell(_run_name(cmp, i), bold=True, color=r.color),
                      Cell(status_text(r.status, r.summary.get("gap"), cmp.lang),
                           color=INK_OK if r.status in HAS_PLAN else TONE_COLORS["worse"]),
-                     Cell(str(r.summary.get("description") or "")), Cell(str(r.path), color=MUTED)])
+                     Cell(description(r.summary, cmp.lang)), Cell(str(r.path), color=MUTED)])
                 for i, r in enumerate(cmp.runs)], size=8)
     without = unsolved(cmp)
     if without:

@@ -52,7 +52,7 @@ def _split(total: int, primary: float, junior: float) -> tuple[int, int]:
 
 
 def posts(primary_pupils: float, junior_pupils: float, primary_classes: float, junior_classes: float,
-          settings: Teachers) -> tuple[int, int, int]:
+          settings: Teachers, shared: float = 0.0) -> tuple[int, int, int]:
     """Staff posts of one open school: ``(total, primary, junior)`` by the rules in the module docstring.
 
     Parameters
@@ -63,12 +63,15 @@ def posts(primary_pupils: float, junior_pupils: float, primary_classes: float, j
         Whole classes of the primary bands together, and of G7_9.
     settings
         The scenario's ``[teachers]``.
+    shared
+        Posts the school does not need as a campus of another (``[campuses] shared_posts``; one head, one
+        administration): its posts are ``ceil(max(ratio, floor) - shared)``, at least 0.
     """
     ratio_p = primary_pupils / settings.pupils_per_post_primary
     ratio_j = junior_pupils / settings.pupils_per_post_junior
     floor_p = settings.posts_per_class_primary * primary_classes
     floor_j = settings.posts_per_class_junior * junior_classes
-    total = max(0, math.ceil(max(ratio_p + ratio_j, floor_p + floor_j) - EPS))
+    total = max(0, math.ceil(max(ratio_p + ratio_j, floor_p + floor_j) - shared - EPS))
     part_p, part_j = (floor_p, floor_j) if floor_p + floor_j > ratio_p + ratio_j else (ratio_p, ratio_j)
     first, second = _split(total, part_p, part_j)
     return total, first, second
@@ -81,7 +84,8 @@ def staffing(plan_schools: pd.DataFrame, settings: Teachers) -> pd.DataFrame:
     ----------
     plan_schools
         The plan's school table: ``school_id``, ``name``, ``open``, pupils per band after the plan,
-        ``boarders``, and ``teachers`` (and ``teachers_junior``) when the data have them.
+        ``boarders``, and ``teachers`` (and ``teachers_junior``) when the data have them; ``posts_shared``
+        (posts a campus shares with its main school) where the plan has campuses.
     settings
         The scenario's ``[teachers]``.
 
@@ -100,8 +104,10 @@ def staffing(plan_schools: pd.DataFrame, settings: Teachers) -> pd.DataFrame:
         out["classes_" + band.lower()] = np.where(is_open, whole_classes(s[pupils_column(band)], band, settings), 0.0)
     primary = sum(s[pupils_column(b)].to_numpy(float) for b in PRIMARY)
     junior = s[pupils_column("G7_9")].to_numpy(float)
-    counted = [posts(p, j, cp, cj, settings) if o else (0, 0, 0) for p, j, cp, cj, o in zip(
-        primary, junior, out["classes_g1_3"] + out["classes_g4_6"], out["classes_g7_9"], is_open)]
+    shared = (pd.to_numeric(s["posts_shared"], errors="coerce").fillna(0.0).to_numpy(float)
+              if "posts_shared" in s else np.zeros(len(s)))  # campuses (一校多区)
+    counted = [posts(p, j, cp, cj, settings, h) if o else (0, 0, 0) for p, j, cp, cj, o, h in zip(
+        primary, junior, out["classes_g1_3"] + out["classes_g4_6"], out["classes_g7_9"], is_open, shared)]
     out["posts_primary"] = [float(c[1]) for c in counted]
     out["posts_junior"] = [float(c[2]) for c in counted]
     out["posts_needed"] = [float(c[0]) for c in counted]

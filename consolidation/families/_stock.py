@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..errors import id_list
 
+from ..messages import SENTENCES, ids, say, term
 from .base import Builder
 
 
@@ -95,10 +95,14 @@ def check_years(programme, scenario, column: str, what: str) -> list[str]:
         if year - first < lead:
             early = stock.index[stock[year] > 1e-6]
             if len(early):
-                problems.append(f"{what} added at {id_list(early)} in {year}, before anything built is usable "
-                                f"([years] lead_years = {lead})")
+                problems.append(say("check.built_early", what=_word(what), ids=ids(early), year=year, lead=lead))
         elif k:
             lost = stock.index[(open_[year] == 1) & (stock[year] + 1e-6 < stock[programme.years[k - 1]])]
             if len(lost):
-                problems.append(f"{what} added earlier are gone in {year} at the open schools {id_list(lost)}")
+                problems.append(say("check.built_gone", what=_word(what), year=year, ids=ids(lost)))
     return problems
+
+
+def _word(what: str):
+    """Return the stock's word (``places``, ``beds``) in both languages; other words as they are."""
+    return term(f"word.{what.lower()}") if f"word.{what.lower()}" in SENTENCES else what

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import id_list
 from ..scenario import Scenario
 from ..tolerances import SOLVER
+from ..messages import ids, say
 from .base import Builder, Family, PlanView
 
 
@@ -43,15 +43,15 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     diff = (got.reindex(want.index).fillna(0.0) - want).abs()
     bad = diff[diff > SOLVER * np.maximum(1.0, want)]
     if len(bad):
-        problems.append(f"pupils not fully assigned for {id_list([f'{o}/{b}' for o, b in bad.index])}")
+        problems.append(say("check.not_assigned", ids=ids([f"{o}/{b}" for o, b in bad.index])))
     extra = got.index.difference(want.index)
     if len(extra):
-        problems.append(f"assignments for origins without pupils: {id_list([f'{o}/{b}' for o, b in extra])}")
+        problems.append(say("check.no_pupils", ids=ids([f"{o}/{b}" for o, b in extra])))
     if scenario.schools.assignment == "single":
         many = a.groupby(key).size()
         many = many[many > 1]
         if len(many):
-            problems.append(f"single assignment broken for {id_list([f'{o}/{b}' for o, b in many.index])}")
+            problems.append(say("check.single", ids=ids([f"{o}/{b}" for o, b in many.index])))
     return problems
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
 from . import _stock
 from ._stock import always_fits, declare_added, define_rows
+from ..messages import ids, join, say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -57,10 +57,10 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     s, problems = plan.schools, []
     over = s.index[plan.boarders > s["beds"] + s["beds_added"] + slack(s["beds"])]
     if len(over):
-        problems.append(f"more boarders than beds at {id_list(over)}")
+        problems.append(say("check.beds_over", ids=ids(over)))
     grown = s.index[s["beds"] + s["beds_added"] > s["max_beds"] + slack(s["max_beds"])]
     if len(grown):
-        problems.append(f"beds added beyond max_beds at {id_list(grown)}")
+        problems.append(say("check.beds_grown", ids=ids(grown)))
     return problems
 
 
@@ -74,8 +74,8 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     s = plan.schools.set_index("school_id")
     limits = inputs.schools.set_index("school_id")
     short = (s["boarders"] - limits["max_beds"]).loc[lambda x: x > SOLVER]
-    detail = ", ".join(f"{sid} ({s.at[sid, 'name']}) {v:,.0f} more" for sid, v in short.items())
-    return f"Not enough beds for the pupils who must board: hubs lack beds beyond max_beds: {detail}."
+    detail = join([say("reason.short_item", sid=sid, name=s.at[sid, "name"], n=v) for sid, v in short.items()], ", ")
+    return say("reason.short_beds", detail=detail)
 
 
 def across(builders, scenario: Scenario) -> None:
@@ -99,7 +99,7 @@ FAMILY = Family(
     declare=declare,
     define=define,
     check=check,
-    relaxation=Relaxation(label="beds", relax=relax, explain=explain),
+    relaxation=Relaxation(label=term("relax.beds"), relax=relax, explain=explain),
     across=across,
     check_years=check_years,
     lp_names=("beds__", "beds_open__"),

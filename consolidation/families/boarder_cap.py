@@ -14,6 +14,7 @@ from .. import BANDS
 from ..io import Inputs
 from ..scenario import Boarding, Scenario
 from ..tolerances import slack
+from ..messages import band as band_word, join, say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -45,7 +46,7 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     for band, cap in caps(scenario).items():
         boarders = float(a.loc[(a["band"] == band) & (a["boards"] == 1), "pupils"].sum())
         if boarders > cap + slack(cap):
-            problems.append(f"{boarders:,.0f} {band} pupils board, max_boarders_{band} = {cap:g}")
+            problems.append(say("check.boarder_cap", boarders=boarders, band=band_word(band), band_id=band, cap=cap))
     return problems
 
 
@@ -61,9 +62,9 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     """How many boarders of each capped band a plan needs."""
     a = plan.assignments
     need = {band: float(a.loc[(a["band"] == band) & (a["boards"] == 1), "pupils"].sum()) for band in caps(scenario)}
-    detail = "; ".join(f"max_boarders_{band} = {cap:g}, but a plan needs {need[band]:,.0f} {band} boarders"
-                       for band, cap in caps(scenario).items() if need[band] > cap)
-    return f"Too few pupils may board: {detail or 'the caps on boarders'}; raise the cap or let pupils travel longer."
+    detail = join([say("reason.boarder_cap_item", band_id=band, cap=cap, need=need[band], band=band_word(band))
+                   for band, cap in caps(scenario).items() if need[band] > cap])
+    return say("reason.boarder_cap", detail=detail or term("word.caps_on_boarders"))
 
 
 FAMILY = Family(
@@ -73,6 +74,6 @@ FAMILY = Family(
     reads=tuple(f"boarding.{key}" for key in Boarding.model_fields if key.startswith("max_boarders_")),
     define=define,
     check=check,
-    relaxation=Relaxation(label="the boarder cap", relax=relax, explain=explain),
+    relaxation=Relaxation(label=term("relax.boarder_cap"), relax=relax, explain=explain),
     lp_names=("max_boarders__",),
 )

@@ -13,6 +13,7 @@ import numpy as np
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import slack
+from ..messages import SENTENCES, join, say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -81,11 +82,9 @@ def check_years(programme, scenario: Scenario) -> list[str]:
     if b.capital_per_year is not None:
         for year, value in by_year.items():
             if value > b.capital_per_year + slack(b.capital_per_year):
-                problems.append(f"{value:,.0f} yuan of capital spent in {year}, [budget] capital_per_year = "
-                                f"{b.capital_per_year:,.0f}")
+                problems.append(say("check.capital_year", value=value, year=year, cap=b.capital_per_year))
     if b.capital is not None and by_year.sum() > b.capital + slack(b.capital):
-        problems.append(f"the programme needs {by_year.sum():,.0f} yuan of capital, [budget] capital = "
-                        f"{b.capital:,.0f}")
+        problems.append(say("check.capital_programme", value=by_year.sum(), cap=b.capital))
     return problems
 
 
@@ -100,9 +99,9 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     b, problems = scenario.budget, []
     capital, annual = _figures(dict(plan.summary))
     if b.capital is not None and not scenario.years.programme and capital > b.capital + slack(b.capital):
-        problems.append(f"the plan needs {capital:,.0f} yuan of capital, [budget] capital = {b.capital:,.0f}")
+        problems.append(say("check.capital", value=capital, cap=b.capital))
     if b.annual is not None and annual > b.annual + slack(b.annual):
-        problems.append(f"the plan costs the public {annual:,.0f} yuan a year, [budget] annual = {b.annual:,.0f}")
+        problems.append(say("check.annual", value=annual, cap=b.annual))
     return problems
 
 
@@ -121,18 +120,21 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     capital, annual = _figures(plan.summary)
     parts = []
     if b.capital is not None and capital > b.capital + slack(b.capital):
-        items = ", ".join(f"{item} {value:,.0f}" for item, value in (plan.summary.get("capital") or {}).items()
-                          if item != "total" and value > 0)
-        parts.append(f"[budget] capital = {b.capital:,.0f} yuan, but the least-cost plan without the caps needs "
-                     f"{capital:,.0f} yuan one-off ({items}), {capital - b.capital:,.0f} more")
+        items = join([say("reason.capital_item", item=_item(item), value=value)
+                      for item, value in (plan.summary.get("capital") or {}).items() if item != "total" and value > 0],
+                     ", ")
+        parts.append(say("reason.budget_capital", cap=b.capital, capital=capital, items=items,
+                         more=capital - b.capital))
     if b.annual is not None and annual > b.annual + slack(b.annual):
-        parts.append(f"[budget] annual = {b.annual:,.0f} yuan a year, but the least-cost plan without the caps "
-                     f"costs the public {annual:,.0f} ({annual - b.annual:,.0f} more)")
+        parts.append(say("reason.budget_annual", cap=b.annual, annual=annual, more=annual - b.annual))
     if not parts:
-        return ("The budget caps cannot both hold with the other rules, though the least-cost plan without them "
-                f"needs {capital:,.0f} yuan one-off and {annual:,.0f} a year: raise [budget] capital or annual.")
-    return ("The budget is too small: " + "; ".join(parts)
-            + ". Raise the cap, or relax the rules that need the spending.")
+        return say("reason.budget_both", capital=capital, annual=annual)
+    return say("reason.budget", parts=join(parts))
+
+
+def _item(name: str):
+    """Return a capital item (``places``, ``beds``, ``buses``) in words of both languages; others as they are."""
+    return term(f"word.{name}") if f"word.{name}" in SENTENCES else name
 
 
 FAMILY = Family(
@@ -142,7 +144,7 @@ FAMILY = Family(
     reads=("budget.capital", "budget.annual", "budget.capital_per_year", "years.lead_years"),
     define=define,
     check=check,
-    relaxation=Relaxation(label="the budget caps", relax=relax, explain=explain),
+    relaxation=Relaxation(label=term("relax.budget"), relax=relax, explain=explain),
     across=across,
     check_years=check_years,
     lp_names=("budget_capital", "budget_annual"),

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import id_list
 from ..scenario import Scenario
 from ..tolerances import SOLVER
+from ..messages import ids, say
 from .base import Builder, Family, PlanView
 
 TERMS = ("buses", "bus_purchase")
@@ -136,11 +136,11 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     problems = []
     closed = f.index[(f["bus_riders"] > SOLVER) & (plan.schools["open"] == 0)]
     if len(closed):
-        problems.append(f"bus riders assigned to closed schools {id_list(closed)}")
+        problems.append(say("check.riders_closed", ids=ids(closed)))
     if "buses" in plan.schools.columns:
         short = f.index[plan.schools["buses"] * per_bus(scenario) + SOLVER < f["bus_riders"]]
         if len(short):
-            problems.append(f"more bus riders than bus seats at {id_list(short)}")
+            problems.append(say("check.seats", ids=ids(short)))
     return problems
 
 

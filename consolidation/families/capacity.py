@@ -9,12 +9,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
 from . import _stock
 from ._stock import always_fits, declare_added, define_rows
+from ..messages import ids, join, say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -55,10 +55,10 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     s, problems = plan.schools, []
     over = s.index[plan.load > s["capacity"] + s["places_added"] + slack(s["capacity"])]
     if len(over):
-        problems.append(f"more pupils than places at {id_list(over)}")
+        problems.append(say("check.places_over", ids=ids(over)))
     grown = s.index[s["capacity"] + s["places_added"] > s["max_capacity"] + slack(s["max_capacity"])]
     if len(grown):
-        problems.append(f"places added beyond max_capacity at {id_list(grown)}")
+        problems.append(say("check.places_grown", ids=ids(grown)))
     return problems
 
 
@@ -73,8 +73,8 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     s = plan.schools.set_index("school_id")
     limits = inputs.schools.set_index("school_id")
     short = (s["pupils"] - limits["max_capacity"]).loc[lambda x: x > SOLVER]
-    detail = ", ".join(f"{sid} ({s.at[sid, 'name']}) {v:,.0f} more" for sid, v in short.items())
-    return f"Not enough places: a plan exists only if schools can hold more than their max_capacity: {detail}."
+    detail = join([say("reason.short_item", sid=sid, name=s.at[sid, "name"], n=v) for sid, v in short.items()], ", ")
+    return say("reason.short_places", detail=detail)
 
 
 def across(builders, scenario: Scenario) -> None:
@@ -98,7 +98,7 @@ FAMILY = Family(
     declare=declare,
     define=define,
     check=check,
-    relaxation=Relaxation(label="places", relax=relax, explain=explain),
+    relaxation=Relaxation(label=term("relax.places"), relax=relax, explain=explain),
     across=across,
     check_years=check_years,
     lp_names=("places__", "capacity__", "places_open__"),

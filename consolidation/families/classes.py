@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import id_list
 from ..io import classrooms, school_classes
 from ..scenario import Scenario
 from ..tolerances import SOLVER
 from ._staff import active
+from ..messages import ids, say
 from .base import Builder, Family, PlanView
 
 
@@ -80,7 +80,7 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     size = scenario.teachers.class_size_primary
     rooms = classrooms(s, scenario) * s["open"] + s["places_added"] / size
     crowded = s.index[school_classes(s, scenario.teachers) > rooms + SOLVER]
-    return [f"more classes than classrooms at {id_list(crowded)}"] if len(crowded) else []
+    return [say("check.classrooms", ids=ids(crowded))] if len(crowded) else []
 
 
 FAMILY = Family(

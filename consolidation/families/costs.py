@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..scenario import Scenario
 from ..tolerances import SOLVER
+from ..messages import say
 from .base import Builder, Family, PlanView
 from .teaching_points import teaches_only
 
@@ -112,8 +113,7 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     solver_objective = plan.summary.get("solver_objective")
     recomputed = plan.summary["cost"]["total"]
     if solver_objective is not None and recomputed > solver_objective + SOLVER * max(1.0, abs(solver_objective)):
-        return [f"the plan costs {recomputed:,.2f} recomputed from its tables but the solver reported "
-                f"{solver_objective:,.2f}"]
+        return [say("check.objective", recomputed=recomputed, reported=solver_objective)]
     return []
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
 from ..tolerances import SOLVER
+from ..messages import ids, say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -40,8 +40,9 @@ def define(m: Builder, scenario: Scenario) -> None:
 def check(plan: PlanView, scenario: Scenario) -> list[str]:
     """Every hub at least ``min_hub_pupils``."""
     s, minimum = plan.schools, scenario.schools.min_hub_pupils
-    small = s.index[(s["role"] == "hub") & (plan.load < minimum - SOLVER)]
-    return [f"hubs below min_hub_pupils = {minimum:g}: {id_list(small)}"] if len(small) else []
+    hubs = (s["role"] == "hub") | ((s["role"] == "campus") & (s["pupils_moved_in"] > SOLVER))  # campus: 一校多区
+    small = s.index[hubs & (plan.load < minimum - SOLVER)]
+    return [say("check.hub_size", n=minimum, ids=ids(small))] if len(small) else []
 
 
 def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scenario] | None:
@@ -53,8 +54,7 @@ def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scena
 
 def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     """Say that the hub size cannot be met."""
-    return (f"min_hub_pupils = {scenario.schools.min_hub_pupils:g} cannot be met by the hubs that pupils can reach; "
-            "lower it.")
+    return say("reason.hub_size", n=scenario.schools.min_hub_pupils)
 
 
 FAMILY = Family(
@@ -65,6 +65,6 @@ FAMILY = Family(
     declare=declare,
     define=define,
     check=check,
-    relaxation=Relaxation(label="the hub size", relax=relax, explain=explain),
+    relaxation=Relaxation(label=term("relax.hub_size"), relax=relax, explain=explain),
     lp_names=("hub__", "hub_open__", "hub_size__"),
 )

@@ -5,8 +5,8 @@ The lock fixes the bounds of ``open[s]``; a school locked closed also has no pai
 
 from __future__ import annotations
 
-from ..errors import id_list
 from ..scenario import Scenario
+from ..messages import ids, say
 from .base import Builder, Family, PlanView
 
 
@@ -22,7 +22,7 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     """Every lock held."""
     s = plan.schools
     locked = s[((s["lock"] == "open") & (s["open"] == 0)) | ((s["lock"] == "closed") & (s["open"] == 1))]
-    return [f"locks not held at {id_list(locked.index)}"] if len(locked) else []
+    return [say("check.locks", ids=ids(locked.index))] if len(locked) else []
 
 
 FAMILY = Family(

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..io import Inputs
 from ..scenario import Scenario
-from ..errors import id_list
+from ..messages import ids, say, term
 from .base import Builder, Family, PlanView, Relaxation
 
 
@@ -26,9 +26,9 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     """Check the number of open schools is within ``max_open`` and equal to ``open_exactly``."""
     n_open, rule, problems = int(plan.schools["open"].sum()), scenario.schools, []
     if rule.max_open is not None and n_open > rule.max_open:
-        problems.append(f"{n_open} schools open, max_open = {rule.max_open}")
+        problems.append(say("check.max_open", n=n_open, bound=rule.max_open))
     if rule.open_exactly is not None and n_open != rule.open_exactly:
-        problems.append(f"{n_open} schools open, open_exactly = {rule.open_exactly}")
+        problems.append(say("check.open_exactly", n=n_open, bound=rule.open_exactly))
     return problems
 
 
@@ -42,8 +42,7 @@ def relax(inputs: Inputs, scenario: Scenario, big: float) -> tuple[Inputs, Scena
 
 def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     """How many schools a plan needs open."""
-    return (f"The limit on open schools (max_open / open_exactly) cannot be met: a plan needs "
-            f"{plan.summary['schools_open']} open schools.")
+    return say("reason.open_count", n=plan.summary["schools_open"])
 
 
 def across(builders, scenario: Scenario) -> None:
@@ -83,8 +82,8 @@ def check_years(programme, scenario: Scenario) -> list[str]:
     most = scenario.years.max_closures_per_year
     if most is None:
         return []
-    return [f"{len(ids)} schools closed in {year} ({id_list(ids)}), [years] max_closures_per_year = {most}"
-            for year, ids in closures(programme).items() if len(ids) > most]
+    return [say("check.closures", n=len(shut), year=year, ids=ids(shut), most=most)
+            for year, shut in closures(programme).items() if len(shut) > most]
 
 
 FAMILY = Family(
@@ -94,7 +93,7 @@ FAMILY = Family(
     reads=("schools.max_open", "schools.open_exactly"),
     define=define,
     check=check,
-    relaxation=Relaxation(label="the open-school count", relax=relax, explain=explain),
+    relaxation=Relaxation(label=term("relax.open_count"), relax=relax, explain=explain),
     lp_names=("max_open", "open_exactly"),
     across=across,
     check_years=check_years,

@@ -9,8 +9,8 @@ school some pair reaches or that is locked open (every school not locked closed 
 
 from __future__ import annotations
 
-from ..errors import id_list
 from ..scenario import Scenario
+from ..messages import ids, say
 from .base import Builder, Family, PlanView
 
 
@@ -41,7 +41,7 @@ def define(m: Builder, scenario: Scenario) -> None:
 def check(plan: PlanView, scenario: Scenario) -> list[str]:
     """No pupils at a closed school."""
     closed = plan.assignments.loc[(plan.school_of_row["open"] == 0).to_numpy(), "school_id"].unique()
-    return [f"pupils assigned to closed schools {id_list(closed)}"] if len(closed) else []
+    return [say("check.assigned_closed", ids=ids(closed))] if len(closed) else []
 
 
 def across(builders, scenario: Scenario) -> None:
@@ -64,7 +64,7 @@ def check_years(programme, scenario: Scenario) -> list[str]:
     for a, b in zip(programme.years, programme.years[1:]):
         again = open_.index[(open_[a] == 0) & (open_[b] == 1)]
         if len(again):
-            problems.append(f"schools {id_list(again)} closed in {a} and open again in {b}")
+            problems.append(say("check.reopened", ids=ids(again), closed=a, again=b))
     return problems
 
 

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import id_list
 from ..io import Inputs
 from ..scenario import Scenario
+from ..messages import ids, say, term
 from .base import Builder, Family, PlanView, Relaxation
 from ._staff import active, arcs, have, reach, settle, staffing
 
@@ -65,11 +65,15 @@ def _need_rows(m: Builder, scenario: Scenario) -> list:
     for (sid, band), var in m["classes"].items():
         per_class.setdefault(sid, []).append(
             (var, t.posts_per_class_junior if band == "G7_9" else t.posts_per_class_primary))
+    shared: dict[str, list] = {}  # a campus (一校多区) needs [campuses] shared_posts fewer posts
+    for (campus, _main), var in m.get("campus", {}).items():
+        shared.setdefault(campus, []).append((var, float(scenario.campuses.shared_posts)))
     needs = []
     for sid, rows in table.groupby("school_id", sort=False).indices.items():
-        m.constrain(posts[sid] - m.expr([assign[i] for i in rows], pupils[rows] / per_post[rows]), ">=",
-                    m.name("posts_ratio", sid), 0)
-        m.constrain(posts[sid] - m.terms(per_class.get(sid, [])), ">=", m.name("posts_classes", sid), 0)
+        m.constrain(posts[sid] - m.expr([assign[i] for i in rows], pupils[rows] / per_post[rows])
+                    + m.terms(shared.get(sid, [])), ">=", m.name("posts_ratio", sid), 0)
+        m.constrain(posts[sid] - m.terms(per_class.get(sid, [])) + m.terms(shared.get(sid, [])), ">=",
+                    m.name("posts_classes", sid), 0)
         needs.append(posts[sid])
         boarding = rows[boards[rows]]
         if len(boarding):
@@ -87,6 +91,7 @@ def define(m: Builder, scenario: Scenario) -> None:
 
     Posts per school ``posts[s] >= P_s / pupils_per_post_primary + J_s / pupils_per_post_junior`` and
     ``posts[s] >= posts_per_class_primary sum_{b primary} classes[s,b] + posts_per_class_junior classes[s,G7_9]``,
+    each less ``shared_posts sum_h campus[s,h]`` where school s may be a campus (one head, one administration),
     life teachers ``life[s] >= boarders_s / boarders_per_life_teacher`` and ``life[s] >= assign[p]`` for every
     boarding pair (the strong form), all whole. Today's teachers fill them:
     ``sum_t fill[f,t] + tolife[f,t] <= teachers_f`` (school f's teachers, along pairs within
@@ -168,12 +173,11 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     if scenario.teachers.within_available:
         need, today = float((s["posts"] + s["life_teachers"]).sum()), float(s["teachers_today"].sum())
         if need > today:
-            problems.append(f"the plan needs {need:,.0f} teachers (posts and life teachers) but the schools have "
-                            f"{today:,.0f}, and [teachers] within_available = true")
+            problems.append(say("check.teachers", need=need, today=today))
     filled = s["teachers_after"] - s["surplus"] + s["recruited"] + s["life_recruited"]
     short = s.index[filled + 1e-6 < s["posts"] + s["life_teachers"]]
     if len(short):
-        problems.append(f"posts or life teachers neither filled nor recruited at {id_list(short)}")
+        problems.append(say("check.unfilled", ids=ids(short)))
     return problems
 
 
@@ -189,8 +193,7 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     """How many teachers a plan needs beyond those the schools have."""
     s = staffing_of(plan.schools, scenario)
     need, today = float((s["posts"] + s["life_teachers"]).sum()), float(s["teachers_today"].sum())
-    return (f"Too few teachers: the cheapest plan without [teachers] within_available needs {need:,.0f} teachers "
-            f"(posts and life teachers), {need - today:,.0f} more than the {today:,.0f} the schools have.")
+    return say("reason.teachers", need=need, more=need - today, today=today)
 
 
 FAMILY = Family(
@@ -208,7 +211,7 @@ FAMILY = Family(
     cost_terms=TERMS,
     recompute=recompute,
     check=check,
-    relaxation=Relaxation(label="the teacher limit", relax=relax, explain=explain),
+    relaxation=Relaxation(label=term("relax.teacher_limit"), relax=relax, explain=explain),
     public={"teachers": "teachers", "life_teachers": "life_teachers"},
     by_school=by_school,
     lp_names=("posts__", "life__", "recruit__", "life_recruit__", "fill__", "tolife__", "posts_ratio__",

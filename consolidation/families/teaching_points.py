@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from .. import BANDS, pupils_column
-from ..errors import id_list
 from ..scenario import Scenario
 from ..tolerances import SOLVER, slack
+from ..messages import band as band_word, ids, join, say
 from .base import Builder, Family, PlanView
 
 
@@ -88,20 +88,21 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
     point = s["role"] == "teaching_point"
     turned = point & ~teaches_only(s, rule.bands)
     if turned.any() and not rule.allowed:
-        problems.append(f"teaching points though [teaching_points] allowed = false: {id_list(s.index[turned])}")
+        problems.append(say("check.tp_not_allowed", ids=ids(s.index[turned])))
     others = [b for b in BANDS if b not in rule.bands]
     if others:
         older = s[[pupils_column(b) for b in others]].sum(axis=1)
         wrong = s.index[point & (older > SOLVER)]
         if len(wrong):
-            problems.append(f"teaching points with pupils of {', '.join(others)}: {id_list(wrong)}")
+            problems.append(say("check.tp_bands", bands=join([band_word(b) for b in others], ", ", "、"),
+                                ids=ids(wrong)))
     few = s.index[turned & (load < rule.min_pupils - SOLVER)]
     if len(few):
-        problems.append(f"teaching points below min_pupils = {rule.min_pupils:g}: {id_list(few)}")
+        problems.append(say("check.tp_min", n=rule.min_pupils, ids=ids(few)))
     if rule.max_pupils is not None:
         many = s.index[turned & (load > rule.max_pupils + slack(rule.max_pupils))]
         if len(many):
-            problems.append(f"teaching points above max_pupils = {rule.max_pupils:g}: {id_list(many)}")
+            problems.append(say("check.tp_max", n=rule.max_pupils, ids=ids(many)))
     return problems
 
 

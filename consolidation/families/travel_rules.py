@@ -11,9 +11,9 @@ without a variable. A village and band that no pair serves is explained before s
 from __future__ import annotations
 
 from .. import BANDS
-from ..errors import id_list
 from ..scenario import Scenario
 from ..tolerances import SOLVER
+from ..messages import band as band_word, ids, say
 from .base import Family, PlanView
 
 
@@ -29,24 +29,25 @@ def check(plan: PlanView, scenario: Scenario) -> list[str]:
         rows = a["band"] == band
         wrong = a.loc[rows & ~school["bands"].str.split(",").map(lambda bs, b=band: b in bs).to_numpy(), "school_id"]
         if len(wrong):
-            problems.append(f"{band} pupils assigned to schools that do not teach {band}: {id_list(wrong.unique())}")
+            problems.append(say("check.not_taught", band=band_word(band), ids=ids(wrong.unique())))
         rule = scenario.rules.band(band)
         day = rows & (a["boards"] == 0)
         if rule.max_minutes is not None:
             over = a[day & (a["minutes"] > rule.max_minutes + SOLVER)]
             if len(over):
-                problems.append(f"{band} day trips over {rule.max_minutes:g} min: {id_list(over['origin_id'])}")
+                problems.append(say("check.day_limit", band=band_word(band), limit=rule.max_minutes,
+                                    ids=ids(over["origin_id"])))
         boards = rows & (a["boards"] == 1)
         if boards.any() and not rule.boarding:
-            problems.append(f"{band} pupils board though {band} may not board: {id_list(a.loc[boards, 'origin_id'])}")
+            problems.append(say("check.may_not_board", band=band_word(band), ids=ids(a.loc[boards, "origin_id"])))
         weekly = scenario.boarding.max_weekly_minutes
         if weekly is not None:
             over = a[boards & (a["minutes"] > weekly + SOLVER)]
             if len(over):
-                problems.append(f"{band} boarders' weekly trips over {weekly:g} min: {id_list(over['origin_id'])}")
+                problems.append(say("check.weekly", band=band_word(band), limit=weekly, ids=ids(over["origin_id"])))
     no_hub = s.index[(s["pupils_moved_in"] > SOLVER) & ~s["can_be_hub"].astype(bool)]
     if len(no_hub):
-        problems.append(f"pupils moved into schools that cannot be hubs: {id_list(no_hub)}")
+        problems.append(say("check.not_hub", ids=ids(no_hub)))
     return problems
 
 

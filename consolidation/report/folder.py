@@ -25,10 +25,12 @@ from shapely.geometry import LineString
 
 from .. import i18n
 from ..io import Inputs, input_record
+from ..messages import texts
 from ..plan import Plan
 from ..scenario import LoadedScenario, Scenario, resolved_dict
 from .atomic import write_atomically
 from .group_map import draw_group_map
+from .campuses import institutions
 from .html import headline_lines, render_report, status_text
 from .maps import draw_plan_map
 from .pdf import start_report_pdf
@@ -86,6 +88,19 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def with_chinese(summary: dict[str, Any]) -> dict[str, Any]:
+    """Return the summary with ``reasons_zh`` and ``notes_zh``: its reasons and notes in Chinese, for summary.json.
+
+    Reasons and notes are :class:`consolidation.messages.Message` values that know their Chinese; summary.json
+    keeps them in both languages so that a comparison in Chinese, made later from the folder, can show them.
+    """
+    out = dict(summary)
+    for key in ("reasons", "notes"):
+        if key in summary:
+            out[f"{key}_zh"] = texts(summary[key], "zh")
+    return out
+
+
 def road_routes(plan: Plan, inputs: Inputs, scenario: Scenario) -> dict | None:
     """Return the road route of every trip of the plan and of today, ``{(origin_id, school_id): xy}``; None
     without roads.
@@ -139,7 +154,8 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
     report.html (with an interactive map when the data have coordinates), report.pdf, scenario.resolved.toml,
     run.json; with ``groups`` (education groups formed after the plan)
     also groups.csv and groups.png; with ``redeployments`` (teachers moved between schools, columns
-    :data:`consolidation.teachers.REDEPLOY_COLUMNS`; None when the data lack teachers) also teachers.csv.
+    :data:`consolidation.teachers.REDEPLOY_COLUMNS`; None when the data lack teachers) also teachers.csv;
+    with campuses (一校多区) campuses.csv (:func:`consolidation.report.campuses.institutions`).
     Without a plan (infeasible, or no solution in time): summary.json with the reasons, report.html, report.pdf,
     scenario.resolved.toml, run.json. report.pdf is report.html printed to A4 by Chromium, or a plainer PDF when
     Chromium is missing or fails (:mod:`.pdf`; ``run.json`` says which, under ``pdf``).
@@ -162,7 +178,7 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
     scenario = loaded.scenario
     warm_up()  # Chromium starts while the maps are drawn, for report.pdf
     summary = _clean(summary)
-    (folder / "summary.json").write_text(_json(summary), encoding="utf-8")
+    (folder / "summary.json").write_text(_json(with_chinese(summary)), encoding="utf-8")
     map_png = None
     if plan is not None:
         map_png = _write_map(folder, plan, inputs, scenario, lang, programme)
@@ -173,6 +189,7 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
                          assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png,
                          origins=inputs.origins if inputs is not None else None, lang=lang, groups=groups,
                          groups_png=groups_png, redeployments=redeployments, programme=years,
+                         campuses=institutions(plan.schools, scenario.teachers) if plan is not None else None,
                          imap=_interactive_map(plan, inputs, lang))
     (folder / "report.html").write_text(html, encoding="utf-8")
     printing = start_report_pdf(folder / "report.html")  # Chromium prints while the tables are written
@@ -185,6 +202,8 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
                       float_format="%.6g")
         if redeployments is not None:
             write_csv(redeployments, folder / "teachers.csv", float_format="%.6g")
+        if len(campus_table := institutions(plan.schools, scenario.teachers)):  # 一校多区, the plan's last year
+            write_csv(campus_table, folder / "campuses.csv", float_format="%.6g")
         _write_workbook(folder, summary, plan, redeployments, programme)
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"

@@ -19,7 +19,7 @@ from ..scenario import LoadedScenario, resolved_dict
 from .atomic import write_atomically
 from .folder import RunRecord, _json, provenance
 from .group_map import draw_group_map
-from .html import STATUS_TONE, environment, group_context, status_text
+from .html import STATUS_TONE, description, environment, group_context, status_text
 from .tables import write_csv
 
 if TYPE_CHECKING:  # the page reads a grouping's tables; it never needs the model that made it
@@ -106,7 +106,8 @@ def write_group_folder(out: Path, *, loaded: LoadedScenario, inputs: Inputs, res
                            lang=lang)
             png = (folder / "groups.png").read_bytes()
         names = dict(zip(inputs.schools["school_id"].astype(str), inputs.schools["name"].astype(str)))
-        page = GroupPage(scenario=scenario.name, description=scenario.description,
+        about = description({"description": scenario.description, "description_zh": scenario.description_zh}, lang)
+        page = GroupPage(scenario=scenario.name, description=about,
                          overrides=tuple(f"{k}: {old} \u2192 {new}" for k, old, new in loaded.overrides),
                          limit=scenario.groups.max_minutes)
         (folder / "groups.html").write_text(render_group_page(result, page, names=names, png=png, lang=lang),

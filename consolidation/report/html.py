@@ -21,9 +21,11 @@ from ..families import COST_TERMS, PUBLIC_CATEGORIES
 from .. import i18n
 from ..i18n import fmt_int, fmt_minutes, fmt_pupils, fmt_share, fmt_yuan
 from ..i18n import missing as _missing
+from .campuses import INSTITUTION_COLUMNS, campus_context
+from ..messages import Message, texts
 from .group_map import group_colors
 
-ROLE_ORDER = {"hub": 0, "kept": 1, "teaching_point": 2, "closed": 3}
+ROLE_ORDER = {"hub": 0, "kept": 1, "campus": 1.5, "teaching_point": 2, "closed": 3}
 STATUS_TONE = {"optimal": "good", "feasible": "warn", "infeasible": "bad", "no_solution": "bad"}
 CAPITAL_TERMS = ("places", "beds", "buses")
 
@@ -32,7 +34,8 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
                   map_png: str | PathLike | bytes | None = None,
                   origins: pd.DataFrame | None = None, lang: str = "en", groups=None,
                   groups_png: bytes | None = None, redeployments: pd.DataFrame | None = None,
-                  programme: dict | None = None, imap: dict | None = None) -> str:
+                  programme: dict | None = None, campuses: pd.DataFrame | None = None,
+                  imap: dict | None = None) -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
@@ -62,6 +65,9 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         The Programme section of a programme of several years
         (:func:`consolidation.report.programme.programme_context`), shown at the top; the rest of the page is
         then the last year's plan. None (a plan of one year) leaves the section out.
+    campuses : pandas.DataFrame, optional
+        Schools with campuses as institutions (:func:`consolidation.report.campuses.institutions`): the page
+        then has a "One school, several campuses" (一校多区) section.
     imap : dict, optional
         The interactive map (:func:`consolidation.report.web_map.interactive_map`), shown on screen above the
         PNG map (print shows the PNG map only). None leaves it out.
@@ -98,9 +104,11 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "badge": badge,
         "tone": tone,
         "has_plan": has_plan,
-        "description": summary.get("description") or "",
+        "description": description(summary, lang),
         "overrides": [f"{o['key']}: {o['old']} \u2192 {o['new']}" for o in summary.get("overrides") or []],
-        "reasons": [str(r) for r in (summary.get("reasons") or [])],
+        "reasons": said(summary, "reasons", lang),
+        "notes": [n for n in said(summary, "notes", lang) if n not in said(summary, "reasons", lang)],
+        "status_word": status_word(status, lang),
         "cards": _cards(summary, lang) if has_plan else [],
         "map_uri": data_uri(png) if png else None,
         "travel": _travel_rows(summary.get("travel_minutes") or {}, lang) if has_plan else [],
@@ -116,6 +124,8 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "school_posts": "posts" in schools or "posts_needed" in schools,
         "school_budget": "cost_public" in schools,
         "programme": programme if has_plan else None,
+        **campus_context(campuses if campuses is not None and has_plan else pd.DataFrame(
+            columns=INSTITUTION_COLUMNS), names, lang),
         "imap": imap if has_plan else None,
     }
     return environment().get_template("report.html").render(**context)
@@ -127,11 +137,44 @@ def headline_lines(summary: dict, lang: str = "en") -> list[str]:
     Each headline number is ``label: value (note)``; for the plainer PDF written when no browser can print.
     """
     status = str(summary.get("status") or "no_solution")
-    reasons = [str(r) for r in (summary.get("reasons") or [])]
+    reasons = said(summary, "reasons", lang)
     if status not in ("optimal", "feasible"):
         return [i18n.text("report.why_none", lang), *(f"\u2022 {r}" for r in reasons)]
     cards = [f"{c['label']}: {c['value']}" + (f" ({c['note']})" if c["note"] else "") for c in _cards(summary, lang)]
     return cards + ([i18n.text("report.notes", lang), *(f"\u2022 {r}" for r in reasons)] if reasons else [])
+
+
+def said(summary: dict, key: str, lang: str = "en") -> list[str]:
+    """Return the sentences of ``summary[key]`` (``reasons``, ``notes``) in ``lang``.
+
+    Each sentence that is a :class:`consolidation.messages.Message` in that language; from a summary read back
+    from summary.json (plain strings), the ``<key>_zh`` list written beside it when ``lang`` is ``zh``.
+    """
+    items = list(summary.get(key) or [])
+    stored = summary.get(f"{key}_zh")
+    if i18n.norm_lang(lang) == "zh" and isinstance(stored, list) and len(stored) == len(items) \
+            and not any(isinstance(x, Message) for x in items):
+        return [str(x) for x in stored]
+    return texts(items, lang)
+
+
+def description(summary: dict, lang: str = "en") -> str:
+    """Return the scenario's description in ``lang``.
+
+    In Chinese ``description_zh``; without it the English description, marked as untranslated (so that a
+    reader knows it is not a summary written for them, and the analyst sees what to add).
+    """
+    english = str(summary.get("description") or "")
+    if i18n.norm_lang(lang) != "zh":
+        return english
+    chinese = str(summary.get("description_zh") or "")
+    return chinese or (i18n.text("report.untranslated", lang, text=english) if english else "")
+
+
+def status_word(status: str, lang: str = "en") -> str:
+    """Return the solver status for the badge's tooltip: the code in English (``optimal``), words in Chinese."""
+    key = f"status_short.{status}"
+    return i18n.text(key, lang) if i18n.norm_lang(lang) == "zh" and key in i18n.EN else status
 
 
 def status_text(status: str, gap, lang: str = "en") -> str:
@@ -178,9 +221,40 @@ def band_label(band: str, lang: str = "en") -> str:
 
 
 def role_label(role: str, lang: str = "en") -> str:
-    """``Hub`` / ``中心校（接收）``, ``Kept`` / ``保留``, ``Closed`` / ``撤并``; unknown roles as they are."""
+    """``Hub`` / ``接收学校``, ``Kept`` / ``保留``, ``Closed`` / ``撤并``; unknown roles as they are."""
     key = f"role.{role}"
     return i18n.text(key, lang) if key in i18n.EN else str(role)
+
+
+def hub_role(row) -> str:
+    """Return the role key of a hub by what it is: ``role.hub_nine_year_boarding``, ``role.hub_boarding``, ...
+
+    A hub with boarders is a boarding school (寄宿制学校), one teaching all three bands a nine-year school
+    (九年一贯制学校), both a nine-year boarding school; otherwise a township hub (``kind`` township) is a central
+    school (中心校), a city one a city school (城区学校), and any other simply a hub (接收学校).
+    """
+    boards = not _missing(_value(row, "boarders")) and float(row["boarders"]) > 0
+    nine = _teaches_all_bands(row)
+    if boards or nine:
+        return "role.hub" + ("_nine_year" if nine else "") + ("_boarding" if boards else "")
+    kind = _text(_value(row, "kind")).strip().lower()
+    return {"township": "role.hub_township", "city": "role.hub_city"}.get(kind, "role.hub")
+
+
+def _teaches_all_bands(row) -> bool:
+    """Whether a school teaches grades 1-9: its ``teaches_<band>`` columns, else ``bands``, else pupils of each."""
+    if all(f"teaches_{b}" in row.index for b in BANDS):
+        return all(bool(row[f"teaches_{b}"]) for b in BANDS)
+    bands = _text(_value(row, "bands"))
+    if bands:
+        return all(b in bands for b in BANDS)
+    return all(not _missing(_value(row, pupils_column(b))) and float(row[pupils_column(b)]) > 0 for b in BANDS)
+
+
+def school_role_label(row, lang: str = "en") -> str:
+    """Return a school's role in words, a hub named by what it is (:func:`hub_role`); others as :func:`role_label`."""
+    role = _text(_value(row, "role"))
+    return i18n.text(hub_role(row), lang) if role == "hub" else role_label(role, lang)
 
 
 def _cards(summary: dict, lang: str) -> list[dict]:
@@ -264,7 +338,7 @@ def _school_rows(schools: pd.DataFrame, lang: str) -> list[dict]:
             "name": _text(_value(r, "name")),
             "id": _text(_value(r, "school_id")),
             "role": rl,
-            "role_label": role_label(rl, lang),
+            "role_label": school_role_label(r, lang),
             "before": fmt_pupils(_value(r, "pupils_before")),
             "after": fmt_pupils(_value(r, "pupils")),
             "bands": [fmt_pupils(_value(r, pupils_column(b))) for b in BANDS],

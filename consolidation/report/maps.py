@@ -55,6 +55,7 @@ COLORS = {
     "trip_board": "#6a3d9a",
     "differs": "#00897b",
     "road": "#cdbfa3",
+    "campus": "#1b7837",
 }
 TRIP_STYLES = {  # kind: (line style, width, zorder)
     "trip_same": ("-", 0.9, 2),
@@ -214,7 +215,7 @@ def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLi
     common = _base_handles(lab, layers.boundary is not None, layers.origins is not None)
     today = [_marker(lab["school_today"], "o", COLORS["school"], 9),
              _line(lab["trip_today"], "trip_same")]
-    plan = plan_handles(lang)
+    plan = plan_handles(lang) + campus_handles(layers.schools, lang)
     for ax, handles in zip(axes, (common + today + sizes, common + plan + sizes)):
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.015), ncol=2,
                   frameon=False, handlelength=2.6, borderaxespad=0.2,
@@ -278,8 +279,13 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
     _draw_trips(ax, layers, small)
     marks = _school_marks(layers.schools, pmax, small)
     _draw_schools(ax, marks)
+    campuses = _draw_campuses(ax, layers.schools, marks)
     _ring(ax, marks, highlight)
     _panel_title(ax, marks, lab, name=name, name_color=name_color, title_size=title_size, family=family)
+    if campuses:  # one school, several campuses (一校多区): their count after the title's
+        ax.set_title(ax.get_title(loc="left") + i18n.text("campus.map_count", lang, n=campuses), loc="left",
+                     fontsize=title_size * (0.85 if name else 1), fontfamily=family,
+                     color="#333333" if name else "black")
     kit.scale_bar(ax, lab["km"], family, fontsize=7.5 if small else 8.5)
     kit.north_arrow(ax, lab["north"], family, size=0.7 if small else 1.0)
     if max_named > 0:
@@ -373,6 +379,35 @@ def _draw_schools(ax, marks: _SchoolMarks) -> None:
                edgecolors="#1f4e6b", linewidths=0.6, zorder=5)
     ax.scatter(x[hub], y[hub], s=marks.hub_size[hub], marker="*", c=COLORS["hub"], edgecolors="black",
                linewidths=0.6, zorder=6)
+
+
+def _draw_campuses(ax, schools: gpd.GeoDataFrame, marks: _SchoolMarks) -> int:
+    """Draw campuses (一校多区) as green diamonds, each with a line from its main school (``parent_id``).
+
+    Return how many campuses were drawn.
+    """
+    if "role" not in schools or "parent_id" not in schools:
+        return 0
+    campus = (schools["role"].astype(str) == "campus").to_numpy()
+    if not campus.any():
+        return 0
+    at = {sid: i for i, sid in enumerate(marks.ids)}
+    parents = schools["parent_id"].astype(str).to_numpy()
+    lines = [[(marks.x[at[parents[i]]], marks.y[at[parents[i]]]), (marks.x[i], marks.y[i])]
+             for i in np.flatnonzero(campus) if parents[i] in at]
+    ax.add_collection(LineCollection(lines, colors=COLORS["campus"], linewidths=2.4 * marks.shrink, zorder=4.5))
+    ax.scatter(marks.x[campus], marks.y[campus], s=np.maximum(marks.size[campus], 40 * marks.shrink), marker="D",
+               c=COLORS["campus"], edgecolors="white", linewidths=0.7, zorder=5.5)
+    return int(campus.sum())
+
+
+def campus_handles(schools, lang: str = "en") -> list:
+    """Legend handles of campuses and their links to the main school, when the plan has campuses (else none)."""
+    if "role" not in schools or not (schools["role"].astype(str) == "campus").any():
+        return []
+    handles = [_marker(i18n.text("role.campus", lang), "D", COLORS["campus"], 8),
+               Line2D([], [], color=COLORS["campus"], lw=2.4, label=i18n.text("campus.map_link", lang))]
+    return handles
 
 
 def _ring(ax, marks: _SchoolMarks, highlight: Iterable[str]) -> None:

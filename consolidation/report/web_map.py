@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from .. import BANDS, i18n, pupils_column
 from . import _mapkit as kit
+from .html import school_role_label
 from .maps import plan_layers
 
 VIEW_W = 1000.0
@@ -247,8 +248,8 @@ def _school_tips(schools, assign: pd.DataFrame, names: dict, village_names: dict
             go = [f"{names.get(dst, dst)}: {i18n.fmt_pupils(p)}" for dst, p in leaving[sid][:4]]
             more = len(leaving[sid]) - len(go)
             rows.append([t("imap.pupils_go"), "; ".join(go) + (f"; +{more}" if more > 0 else "")])
-        tips[f"s{n}"] = {"title": names.get(sid, sid), "role": i18n.text(f"role.{role}", lang)
-                         if f"role.{role}" in i18n.EN else role, "tone": role, "rows": rows}
+        tips[f"s{n}"] = {"title": names.get(sid, sid), "role": school_role_label(pd.Series(row), lang), "tone": role,
+                         "rows": rows}
     return tips
 
 

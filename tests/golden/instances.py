@@ -53,7 +53,11 @@ BOARDING = {"rules": {"G4_6": {"max_minutes": 15, "boarding": True}},
 """G4_6 rides 15 minutes and may board beyond: V2 may board at A (20 min), which has 5 beds and room for 20."""
 
 PLACES = {"A": {"lon": 103.70, "lat": 36.03}, "B": {"lon": 103.71, "lat": 36.03}, "C": {"lon": 103.80, "lat": 36.03}}
-"""Coordinates for the teacher-posts instance: A and B 0.9 km apart (2 minutes by bus), C 9 km east (23)."""
+"""Coordinates for the teacher-posts and campuses instances: A and B 0.9 km apart (2 minutes by bus), C 9 km
+east (23). The campuses instance locks C as a campus of A (23 minutes, within 30), adds school D halfway
+between A and B (locked open, no pupils in reach) and lets the model make B a campus of A or D, or D a campus of
+A or B (A, the main school of C, may not become a campus, nor C a main); a main runs at most one campus; with
+teaching points allowed, A and B stay complete schools to be a campus or a main (``campus_full``)."""
 PLACES_V = {"V1": {"lon": 103.70, "lat": 36.04}, "V2": {"lon": 103.71, "lat": 36.04},
             "V3": {"lon": 103.80, "lat": 36.04}}
 
@@ -73,6 +77,16 @@ RULES: dict[str, dict[str, Any]] = {
                       "schools": {"A": {"teachers": 3, "beds": 5, "max_beds": 20, **PLACES["A"]},
                                   "B": {"teachers": 2, **PLACES["B"]}, "C": {"teachers": 2, **PLACES["C"]}},
                       "villages": PLACES_V},
+    "campuses": {"scenario": {"campuses": {"allowed": True, "max_minutes": 30, "pairs": {"C": "A"},
+                                           "per_minute": 2, "annual_saving": 10},
+                              "teaching_points": {"allowed": True},
+                              "costs": {"teacher_salary": 90}},
+                 "schools": {sid: dict(PLACES[sid]) for sid in PLACES},
+                 "villages": {v: {**PLACES_V[v], **young} for v, young in
+                              (("V1", {"pupils_g1_3": 4}), ("V2", {"pupils_g1_3": 6}), ("V3", {}))},
+                 "add_schools": [{"school_id": "D", "name": "Dongpo", "bands": "G4_6", "capacity": 20,
+                                  "max_capacity": 20, "beds": 0, "max_beds": 0, "annual_cost": 800, "lock": "open",
+                                  "lon": 103.705, "lat": 36.03}]},
     "hub_size": {"scenario": {"schools": {"min_hub_pupils": 15}}},
     "open_count": {"scenario": {"schools": {"max_open": 2, "open_exactly": 2}}},
     "costs": {**BOARDING, "scenario": {"costs": {"boarder_subsidy_primary": 4, "boarder_subsidy_share": 0.5,
@@ -84,7 +98,7 @@ RULES: dict[str, dict[str, Any]] = {
     "budget": {"schools": {"B": {"max_capacity": 30}}, "scenario": {"budget": {"capital": 500, "annual": 5000}}},
 }
 """What each family's instance changes: ``scenario`` keys, and columns of ``schools`` and ``villages`` by ID
-(``rules`` is a shorthand for ``scenario.rules``)."""
+(``rules`` is a shorthand for ``scenario.rules``; ``add_schools``: more schools)."""
 
 
 def _merge(base: dict, top: dict) -> dict:
@@ -101,6 +115,7 @@ def write(family: str, folder: Path) -> Path:
     if "rules" in change:
         scenario = _merge(scenario, {"rules": change["rules"]})
     schools = [{**s, **change.get("schools", {}).get(s["school_id"], {})} for s in SCHOOLS]
+    schools += change.get("add_schools", [])
     villages = [{**v, **change.get("villages", {}).get(v["village_id"], {})} for v in VILLAGES]
     path = write_instance(folder, schools=schools, villages=villages, travel=TRAVEL, scenario=scenario)
     text = path.read_text().replace('name = "tiny"', f'name = "golden_{family}"')
