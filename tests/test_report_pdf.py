@@ -277,3 +277,12 @@ def test_a_program_that_is_no_browser_is_refused_quickly(monkeypatch, tmp_path):
     with pytest.raises(printing.PrintUnavailable, match="Chromium"):
         printing.print_pdf(tmp_path / "report.html")
     assert printing._browser is None
+
+
+def test_a_campus_is_a_green_diamond_in_the_legend_too():
+    layers = _layers(2)
+    layers["schools"].loc[1, "role"] = "campus"
+    imap = interactive_map(**layers)
+    assert str(imap["svg"]).count('class="mk s campus" href="#m-diamond"') == 1
+    assert ("diamond", "Campus") in imap["legend"]
+    assert ("diamond", "Campus") not in interactive_map(**_layers(2))["legend"]

@@ -4,7 +4,8 @@ The SVG is drawn from the plan's geometry in the run's metric CRS (the one dista
 PNG maps are drawn in), scaled to a 1,000-unit-wide view box with y upwards: the county boundary, one straight
 line from each village to each school its pupils attend (grey: the same school as today; orange: a new school,
 by day; purple, dashed: boarding), villages as dots, and the schools by role (hubs as red stars, kept schools as
-blue circles, teaching points as light blue triangles, closed schools as grey crosses), each sized by its pupils
+blue circles, teaching points as light blue triangles, campuses as green diamonds, closed schools as grey crosses),
+each sized by its pupils
 after the plan. A reader zooms with the mouse wheel or the + and - buttons, pans by dragging, and hovers (or taps)
 a school or a village to read its figures; the lines of that place are highlighted.
 
@@ -34,7 +35,7 @@ VIEW_W = 1000.0
 """The width of the view box; its height follows the county's shape."""
 MAX_R, MIN_R, VILLAGE_R = 13.0, 3.5, 2.2
 """Marker radii in view-box units at zoom 1: the largest school, the smallest, a village."""
-ROLES = ("hub", "kept", "teaching_point", "closed")
+ROLES = ("hub", "kept", "teaching_point", "closed", "campus")
 KIND_ORDER = {"same": 0, "moved": 1, "board": 2}
 """A village's line to a school takes the strongest kind among its bands' trips there."""
 LEGEND = (("hub", "star"), ("kept", "circle"), ("teaching_point", "triangle"), ("closed", "cross"),
@@ -92,9 +93,11 @@ def interactive_map(*, schools, origins, assignments, boundary, lang: str = "en"
            f'role="img" aria-label="{Markup.escape(i18n.text("imap.aria", lang))}">{_defs()}'
            + "".join(parts) + "</svg>")
     labels = {key: i18n.text(f"map.{key}", lang) for key, _ in LEGEND}
+    legend = [(shape, labels[key]) for key, shape in LEGEND if key != "village" or layers.origins is not None]
+    if "role" in layers.schools and (layers.schools["role"].astype(str) == "campus").any():  # 一校多区
+        legend.insert(4, ("diamond", i18n.text("role.campus", lang)))
     return {"svg": Markup(svg), "data": Markup(script_json(tips)), "width": VIEW_W, "height": height,
-            "legend": [(shape, labels[key]) for key, shape in LEGEND
-                       if key != "village" or layers.origins is not None]}
+            "legend": legend}
 
 
 def script_json(data) -> str:
@@ -192,8 +195,9 @@ def _schools(schools, school_xy: dict) -> str:
     pupils = _num(schools, "pupils")
     top = max(float(pupils.max()) if len(pupils) else 0.0, 1.0)
     role = schools["role"].astype(str) if "role" in schools else pd.Series("kept", index=schools.index)
-    order = role.map({"closed": 0, "teaching_point": 1, "kept": 2, "hub": 3}).fillna(2).sort_values(kind="stable")
-    symbol = {"hub": "star", "kept": "circle", "teaching_point": "triangle", "closed": "cross"}
+    order = role.map({"closed": 0, "teaching_point": 1, "campus": 1, "kept": 2, "hub": 3}).fillna(2).sort_values(
+        kind="stable")
+    symbol = {"hub": "star", "kept": "circle", "teaching_point": "triangle", "closed": "cross", "campus": "diamond"}
     out = []
     for i in order.index:
         sid, rl = str(schools.at[i, "school_id"]), role[i] if role[i] in ROLES else "kept"
@@ -214,7 +218,8 @@ def _defs() -> str:
                     f"{-(1.0 if k % 2 == 0 else 0.45) * math.cos(k * math.pi / 5):.3f}" for k in range(10))
     return ('<defs><polygon id="m-star" points="' + star + '"/><circle id="m-circle" r="1"/>'
             '<polygon id="m-triangle" points="0,-1 0.95,0.7 -0.95,0.7"/>'
-            '<path id="m-cross" d="M-.7 -.7L.7 .7M-.7 .7L.7 -.7"/></defs>')
+            '<path id="m-cross" d="M-.7 -.7L.7 .7M-.7 .7L.7 -.7"/>'
+            '<polygon id="m-diamond" points="0,-1 0.8,0 0,1 -0.8,0"/></defs>')
 
 
 def _band_pupils(row, lang: str) -> str:
