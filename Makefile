@@ -13,7 +13,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # System packages: a CJK font so Chinese reports, maps and PDFs (--lang zh) draw every character,
-# and Chromium for the test that opens a comparison page in a real browser. Installed with apt-get
+# and Chromium, which prints every run's report.pdf (without it a plainer PDF is written, with a
+# warning) and runs the tests that open pages in a real browser. Installed with apt-get
 # when it exists and we are root; otherwise this prints what to install and carries on.
 SYSTEM_PACKAGES = fonts-noto-cjk chromium
 system:
@@ -26,7 +27,8 @@ system:
 	else \
 	  echo "system: please install a CJK font and Chromium, e.g. 'sudo apt-get install $(SYSTEM_PACKAGES)'"; \
 	  echo "        (other systems: Noto Sans CJK SC and Chromium). Without the font, Chinese text"; \
-	  echo "        in maps and PDFs shows as boxes; without Chromium, the browser test is skipped."; \
+	  echo "        in maps and PDFs shows as boxes; without Chromium, report.pdf is a plainer PDF and"; \
+	  echo "        the browser tests are skipped."; \
 	fi
 
 # Plan the embedded example county; the report lands in reports/baseline/report.html.

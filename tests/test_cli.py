@@ -35,7 +35,7 @@ def test_run_writes_every_output(baseline_run):
     result, out = baseline_run
     assert result.exit_code == 0, result.output
     assert "baseline: optimal" in result.output and "report.html" in result.output
-    for name in ("summary.json", "assignments.csv", "schools.csv", "plan.gpkg", "map.png", "report.html",
+    for name in ("summary.json", "assignments.csv", "schools.csv", "plan.gpkg", "map.png", "report.html", "report.pdf",
                  "scenario.resolved.toml", "run.json"):
         assert (out / name).stat().st_size > 0, name
     assert not list(out.parent.glob(".*partial*"))

@@ -23,6 +23,7 @@ import pandas as pd
 import tomli_w
 from shapely.geometry import LineString
 
+from .. import i18n
 from ..io import Inputs, input_record
 from ..messages import texts
 from ..plan import Plan
@@ -32,10 +33,13 @@ from .atomic import write_atomically
 from .change_map import draw_change_map
 from .group_map import draw_group_map
 from .campuses import institutions
-from .html import render_report
+from .html import headline_lines, render_report, status_text
 from .maps import draw_plan_map
+from .pdf import start_report_pdf
+from .printing import warm_up
 from .programme import programme_context, write_charts, write_tables
 from .tables import write_csv, write_xlsx
+from .web_map import interactive_map
 
 if TYPE_CHECKING:
     from ..groups import GroupResult
@@ -150,12 +154,14 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
 
     With a ``plan``: summary.json, assignments.csv, schools.csv, plan.xlsx (the summary's figures and those
     tables, with teachers and years when written), plan.gpkg and map.png (when the data have coordinates),
-    report.html, scenario.resolved.toml, run.json; with ``groups`` (education groups formed after the plan)
+    report.html (with an interactive map when the data have coordinates), report.pdf, scenario.resolved.toml,
+    run.json; with ``groups`` (education groups formed after the plan)
     also groups.csv and groups.png; with ``redeployments`` (teachers moved between schools, columns
     :data:`consolidation.teachers.REDEPLOY_COLUMNS`; None when the data lack teachers) also teachers.csv;
     with campuses (一校多区) campuses.csv (:func:`consolidation.report.campuses.institutions`).
-    Without a plan (infeasible, or no solution in time): summary.json with the reasons, report.html,
-    scenario.resolved.toml, run.json.
+    Without a plan (infeasible, or no solution in time): summary.json with the reasons, report.html, report.pdf,
+    scenario.resolved.toml, run.json. report.pdf is report.html printed to A4 by Chromium, or a plainer PDF when
+    Chromium is missing or fails (:mod:`.pdf`; ``run.json`` says which, under ``pdf``).
 
     With a ``programme`` (:class:`consolidation.programme.Programme`; ``plan`` is then its last year):
     assignments.csv and schools.csv hold every planned year (a ``year`` column first), and the folder also
@@ -179,23 +185,12 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
                     redeployments: pd.DataFrame | None = None, programme: Any = None,
                     checks: pd.DataFrame | None = None) -> None:
     scenario = loaded.scenario
+    warm_up()  # Chromium starts while the maps are drawn, for report.pdf
     summary = _clean(summary)
     (folder / "summary.json").write_text(_json(with_chinese(summary)), encoding="utf-8")
     map_png = None
     if plan is not None:
-        if programme is not None:
-            write_tables(folder, programme)
-        else:
-            write_csv(plan.assignments, folder / "assignments.csv", float_format="%.6g")
-            write_csv(plan.schools.drop(columns="geometry", errors="ignore"), folder / "schools.csv",
-                      float_format="%.6g")
         map_png = _write_map(folder, plan, inputs, scenario, lang, programme)
-        if redeployments is not None:
-            write_csv(redeployments, folder / "teachers.csv", float_format="%.6g")
-        if len(campus_table := institutions(plan.schools, scenario.teachers)):  # 一校多区, the plan's last year
-            write_csv(campus_table, folder / "campuses.csv", float_format="%.6g")
-        _write_workbook(folder, summary, plan, redeployments, programme, checks)
-    write_csv(for_csv(checks), folder / "checks.csv", float_format="%.6g")
     change_png = _write_change_map(folder, plan, inputs, scenario, lang) if plan is not None else None
     groups_png = _write_groups(folder, groups, inputs, scenario, lang) if groups is not None else None
     years = (_write_programme(folder, programme, inputs, scenario, lang, map_png)
@@ -205,13 +200,44 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
                          origins=inputs.origins if inputs is not None else None, lang=lang, groups=groups,
                          groups_png=groups_png, redeployments=redeployments, programme=years,
                          campuses=institutions(plan.schools, scenario.teachers) if plan is not None else None,
-                         checks=checks, change_png=change_png)
+                         checks=checks, change_png=change_png, imap=_interactive_map(plan, inputs, lang))
     (folder / "report.html").write_text(html, encoding="utf-8")
+    printing = start_report_pdf(folder / "report.html")  # Chromium prints while the tables are written
+    if plan is not None:
+        if programme is not None:
+            write_tables(folder, programme)
+        else:
+            write_csv(plan.assignments, folder / "assignments.csv", float_format="%.6g")
+            write_csv(plan.schools.drop(columns="geometry", errors="ignore"), folder / "schools.csv",
+                      float_format="%.6g")
+        if redeployments is not None:
+            write_csv(redeployments, folder / "teachers.csv", float_format="%.6g")
+        if len(campus_table := institutions(plan.schools, scenario.teachers)):  # 一校多区, the plan's last year
+            write_csv(campus_table, folder / "campuses.csv", float_format="%.6g")
+        _write_workbook(folder, summary, plan, redeployments, programme, checks)
+    write_csv(for_csv(checks), folder / "checks.csv", float_format="%.6g")
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"
         + tomli_w.dumps(resolved_dict(scenario)), encoding="utf-8")
-    run = {"scenario": scenario.name, "status": summary["status"], **provenance(loaded, inputs, record, lang)}
+    pdf = printing.finish(folder / "report.pdf", lang=lang, map_png=map_png,
+                          title=i18n.text("report.title", lang, name=scenario.name),
+                          badge=status_text(str(summary["status"]), summary.get("gap"), lang),
+                          lines=headline_lines(summary, lang))
+    run = {"scenario": scenario.name, "status": summary["status"], **provenance(loaded, inputs, record, lang),
+           "pdf": pdf}
     (folder / "run.json").write_text(_json(run), encoding="utf-8")
+
+
+def _interactive_map(plan: Plan | None, inputs: Inputs | None, lang: str) -> dict | None:
+    """Return the report's interactive map of ``plan`` (None without a plan or coordinates)."""
+    if plan is None or inputs is None or not inputs.has_geometry:
+        return None
+    schools = gpd.GeoDataFrame(
+        plan.schools.drop(columns="geometry", errors="ignore"),
+        geometry=inputs.schools.set_index("school_id").geometry.reindex(plan.schools["school_id"]).values,
+        crs=inputs.crs)
+    return interactive_map(schools=schools, origins=inputs.origins, assignments=plan.assignments,
+                           boundary=inputs.boundary, lang=lang)
 
 
 def _in_output_crs(frame: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoDataFrame:

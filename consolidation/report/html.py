@@ -37,7 +37,8 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
                   origins: pd.DataFrame | None = None, lang: str = "en", groups=None,
                   groups_png: bytes | None = None, redeployments: pd.DataFrame | None = None,
                   programme: dict | None = None, campuses: pd.DataFrame | None = None,
-                  checks: pd.DataFrame | None = None, change_png: bytes | None = None) -> str:
+                  checks: pd.DataFrame | None = None, change_png: bytes | None = None,
+                  imap: dict | None = None) -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
@@ -75,6 +76,9 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
     campuses : pandas.DataFrame, optional
         Schools with campuses as institutions (:func:`consolidation.report.campuses.institutions`): the page
         then has a "One school, several campuses" (一校多区) section.
+    imap : dict, optional
+        The interactive map (:func:`consolidation.report.web_map.interactive_map`), shown on screen above the
+        PNG map (print shows the PNG map only). None leaves it out.
 
     Returns
     -------
@@ -136,8 +140,22 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
                          (summary.get("policy_checks") or {}).get("near_share"), lang),
         **campus_context(campuses if campuses is not None and has_plan else pd.DataFrame(
             columns=INSTITUTION_COLUMNS), names, lang),
+        "imap": imap if has_plan else None,
     }
     return environment().get_template("report.html").render(**context)
+
+
+def headline_lines(summary: dict, lang: str = "en") -> list[str]:
+    """Return the report's gist as lines of text: the reasons (why no plan, or notes), then the headline numbers.
+
+    Each headline number is ``label: value (note)``; for the plainer PDF written when no browser can print.
+    """
+    status = str(summary.get("status") or "no_solution")
+    reasons = said(summary, "reasons", lang)
+    if status not in ("optimal", "feasible"):
+        return [i18n.text("report.why_none", lang), *(f"\u2022 {r}" for r in reasons)]
+    cards = [f"{c['label']}: {c['value']}" + (f" ({c['note']})" if c["note"] else "") for c in _cards(summary, lang)]
+    return cards + ([i18n.text("report.notes", lang), *(f"\u2022 {r}" for r in reasons)] if reasons else [])
 
 
 def said(summary: dict, key: str, lang: str = "en") -> list[str]:
