@@ -5,6 +5,7 @@ Each stage logs one line with its counts and seconds. Library code never prints.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -19,9 +20,11 @@ import numpy as np
 import pandas as pd
 from collections.abc import Callable
 
+from .central import with_central
 from .checks import check_inputs, check_pairs, infeasibility_reasons
 from .errors import InfeasibleError, OutputError, VerificationError
 from .explain import relaxed_reasons
+from .families.point_parents import check_parent_settings, without_parent
 from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups
 from .io import Inputs, read_inputs
 from .model import build_model, build_programme, write_lp
@@ -78,6 +81,7 @@ def _read(loaded: LoadedScenario, clock: _Clock) -> Inputs:
     inputs = check_inputs(read_inputs(scenario), scenario)
     if scenario.groups.enabled:
         check_group_settings(inputs, scenario)
+    check_parent_settings(inputs, scenario)
     clock.stage("read", t, f"{len(inputs.schools)} schools, {len(inputs.origins)} "
                            f"{'villages' if scenario.inputs.villages else 'origins'}"
                            + (f", {len(inputs.travel)} travel pairs listed" if inputs.travel is not None else ""))
@@ -88,6 +92,10 @@ def _pairs(inputs: Inputs, scenario: Scenario, clock: _Clock) -> Pairs:
     """Build the eligible pairs of the data's enrolment (the ``travel`` stage)."""
     t = time.perf_counter()
     pairs = build_pairs(inputs, scenario)
+    orphans = without_parent(inputs, pairs.between, scenario)
+    for note in orphans:
+        log.warning("%s", note)
+    pairs = dataclasses.replace(pairs, notes=(*pairs.notes, *orphans))
     boarding = int(pairs.table["boards"].sum())
     clock.stage("travel", t, f"{len(pairs.table)} eligible pairs ({boarding} by boarding) for "
                              f"{len(pairs.demand)} origin-bands with {pairs.demand['pupils'].sum():,.0f} pupils")
@@ -371,7 +379,7 @@ def _staff(plan: Plan, inputs: Inputs, scenario: Scenario, clock: _Clock) -> tup
         raise VerificationError("The solved plan failed independent verification (please report this):\n- "
                                 + "\n- ".join(problems))
     clock.stage("teachers", t, staff.describe())
-    return with_staffing(plan, staff), staff
+    return with_central(with_staffing(plan, staff), scenario), staff
 
 
 def _groups_after_plan(inputs: Inputs, scenario: Scenario, plan: Plan, summary: dict[str, Any],

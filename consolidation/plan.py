@@ -16,6 +16,7 @@ from .errors import VerificationError, id_list
 from .io import Inputs, classrooms, school_classes
 from .families import PUBLIC, REGISTRY, PlanView, public_parts
 from .families.buses import fleet
+from .families.point_parents import PARENT_COLUMNS, parent_columns
 from .families.teaching_points import teaches_only
 from .scenario import Scenario
 from .tolerances import EXACT, SOLVER, slack
@@ -37,7 +38,8 @@ class Plan:
     assignments
         One row per origin, band and receiving school (see :data:`ASSIGNMENT_COLUMNS`).
     schools
-        One row per school: the input columns plus ``open``, ``role`` (hub/kept/teaching_point/closed), pupils per band
+        One row per school: the input columns plus ``open``, ``role`` (hub/kept/teaching_point/closed),
+        ``parent_id``, ``parent_minutes`` and ``central`` (a teaching point's parent school), pupils per band
         after the plan, ``pupils``, ``pupils_before``, ``places_added``, ``beds_used``, ``beds_added``,
         ``boarders``.
     summary
@@ -127,6 +129,16 @@ def _schools(inputs: Inputs, assignments: pd.DataFrame, outcome: Outcome, scenar
     return schools[first + rest]
 
 
+def _with_parents(schools: pd.DataFrame, outcome: Outcome, pairs: Pairs, scenario: Scenario) -> pd.DataFrame:
+    """Return the school table with :data:`~consolidation.families.point_parents.PARENT_COLUMNS` after ``role``."""
+    parents = parent_columns(schools, outcome.values.get("parent", {}), pairs.between, scenario)
+    out = schools.drop(columns=[c for c in PARENT_COLUMNS if c in schools.columns])
+    at = list(out.columns).index("role") + 1
+    for offset, column in enumerate(PARENT_COLUMNS):
+        out.insert(at + offset, column, parents[column].to_numpy())
+    return out
+
+
 def cost_terms(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     """Return the objective's terms recomputed from the plan's tables (yuan a year), and their ``total``.
 
@@ -190,7 +202,7 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
     need to spread the capital); a year's additions are at least those. The checks across years verify them.
     """
     assignments = _assignments(pairs, outcome, scenario)
-    schools = _schools(inputs, assignments, outcome, scenario, in_use)
+    schools = _with_parents(_schools(inputs, assignments, outcome, scenario, in_use), outcome, pairs, scenario)
     costs = cost_terms(assignments, schools, scenario)
     schools["cost_public"] = public_by_school(assignments, schools, scenario).to_numpy()
     c = scenario.costs

@@ -46,11 +46,16 @@ class Pairs:
     notes
         What the run's summary should say about how travel was found (``summary["reasons"]``, shown as notes),
         e.g. that a travel file's minutes were used for walking and riding alike.
+    between
+        One-way minutes between schools by bus (:func:`school_minutes`; rows from, columns to), for the rules
+        that link schools (a teaching point and its parent, ``[teaching_points] parents``); None when no rule
+        in force needs them.
     """
 
     table: pd.DataFrame
     demand: pd.DataFrame
     notes: tuple[str, ...] = ()
+    between: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -246,7 +251,8 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
     table = pd.concat(tables, ignore_index=True)
     table["boards"] = table["boards"].astype(bool)
     table["moves"] = table["moves"].astype(bool)
-    return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes)
+    between = school_minutes(inputs, scenario) if scenario.teaching_points.parents else None
+    return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes, between=between)
 
 
 def school_minutes(inputs: Inputs, scenario: Scenario, *, mode: str = "bus") -> pd.DataFrame:

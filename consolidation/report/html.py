@@ -21,6 +21,7 @@ from ..families import COST_TERMS, PUBLIC_CATEGORIES
 from .. import i18n
 from ..i18n import fmt_int, fmt_minutes, fmt_pupils, fmt_share, fmt_yuan
 from ..i18n import missing as _missing
+from .central_section import central_context
 from .group_map import group_colors
 
 ROLE_ORDER = {"hub": 0, "kept": 1, "teaching_point": 2, "closed": 3}
@@ -110,6 +111,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "version": __version__,
         **group_context(groups, groups_png, names, lang),
         **teacher_context(summary if has_plan else {}, redeployments, names, lang),
+        **central_context(schools if has_plan else pd.DataFrame(), summary, lang),
         "school_posts": "posts" in schools or "posts_needed" in schools,
         "school_budget": "cost_public" in schools,
         "programme": programme if has_plan else None,

@@ -34,7 +34,7 @@ log = logging.getLogger("consolidation")
 
 LABEL_KEYS = ("title", "today", "plan", "hubs", "hubs_1", "boundary", "village", "school_today", "trip_today",
               "hub", "kept", "teaching_point", "closed", "trip_same", "trip_moved", "trip_board", "size_key", "km",
-              "north", "differs", "panel", "no_map", "no_plan")
+              "north", "differs", "panel", "no_map", "no_plan", "parent_link")
 LABELS: dict[str, dict[str, str]] = {lang: {k: i18n.text(f"map.{k}", lang) for k in LABEL_KEYS}
                                      for lang in i18n.LANGS}
 """Map labels by language (from :mod:`consolidation.i18n`, keys without the ``map.`` prefix)."""
@@ -55,6 +55,7 @@ COLORS = {
     "trip_board": "#6a3d9a",
     "differs": "#00897b",
     "road": "#cdbfa3",
+    "parent_link": "#1b7837",
 }
 TRIP_STYLES = {  # kind: (line style, width, zorder)
     "trip_same": ("-", 0.9, 2),
@@ -215,6 +216,9 @@ def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLi
     today = [_marker(lab["school_today"], "o", COLORS["school"], 9),
              _line(lab["trip_today"], "trip_same")]
     plan = plan_handles(lang)
+    if parent_links(layers.schools):
+        plan.insert(4, Line2D([], [], color=COLORS["parent_link"], lw=2.4, ls=(0, (0.1, 1.8)), dash_capstyle="round",
+                                label=lab["parent_link"]))
     for ax, handles in zip(axes, (common + today + sizes, common + plan + sizes)):
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.015), ncol=2,
                   frameon=False, handlelength=2.6, borderaxespad=0.2,
@@ -276,6 +280,7 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
     frame_axes(ax, bounds)  # after the base: geopandas labels the axes when it plots
     draw_roads(ax, layers)
     _draw_trips(ax, layers, small)
+    _draw_parent_links(ax, layers, small)
     marks = _school_marks(layers.schools, pmax, small)
     _draw_schools(ax, marks)
     _ring(ax, marks, highlight)
@@ -329,6 +334,26 @@ def _draw_trips(ax, layers: PlanLayers, small: bool) -> None:
         lines = _segments(assignments[kinds == kind], "school_id", *ends, routes=layers.routes)
         ax.add_collection(LineCollection(lines, colors=COLORS[kind], linewidths=width * (0.8 if small else 1),
                                          linestyles=style, zorder=z))
+
+
+def parent_links(schools: pd.DataFrame) -> list:
+    """Return one segment per teaching point with a parent (``parent_id``): parent school to point."""
+    if "parent_id" not in schools.columns or "role" not in schools.columns:
+        return []
+    xy = _xy_lookup(schools, "school_id")
+    parent = schools["parent_id"].fillna("").astype(str)
+    rows = schools[(schools["role"] == "teaching_point").to_numpy() & (parent != "").to_numpy()]
+    return [[xy[c], xy[str(t)]] for t, c in zip(rows["school_id"].astype(str), parent[rows.index])
+            if c in xy and str(t) in xy]
+
+
+def _draw_parent_links(ax, layers: PlanLayers, small: bool) -> None:
+    """Draw a dotted line from each central (parent) school to each of its teaching points."""
+    lines = parent_links(layers.schools)
+    if lines:
+        ax.add_collection(LineCollection(lines, colors=COLORS["parent_link"], linewidths=2.4 * (0.8 if small else 1),
+                                         capstyle="round",
+                                         linestyles=(0, (0.1, 1.8)), zorder=4))
 
 
 def _school_marks(schools: gpd.GeoDataFrame, pmax: float, small: bool) -> _SchoolMarks:

@@ -82,9 +82,24 @@ RULES: dict[str, dict[str, Any]] = {
     "buses": {"scenario": {"buses": {"price": 1000, "annual": 100, "life_years": 10, "seats": 10, "runs": 1,
                                      "walk_km": 2}}},
     "budget": {"schools": {"B": {"max_capacity": 30}}, "scenario": {"budget": {"capital": 500, "annual": 5000}}},
+    "point_parents": {"scenario": {"teaching_points": {"allowed": True, "parents": True, "max_parent_minutes": 30,
+                                                       "per_parent_minute": 2},
+                                   "teachers": {"max_redeploy_minutes": 30},
+                                   "costs": {"teacher_salary": 90}},
+                      "schools": {"A": {"kind": "township", "teachers": 3, **PLACES["A"]},
+                                  "B": {"kind": "village", "teachers": 2, **PLACES["B"]},
+                                  "C": {"kind": "village", "bands": "G1_3", "teachers": 2, **PLACES["C"]}},
+                      "villages": {"V1": {"pupils_g1_3": 4, **PLACES_V["V1"]},
+                                   "V2": {"pupils_g1_3": 6, **PLACES_V["V2"]},
+                                   "V3": {"pupils_g1_3": 5, **PLACES_V["V3"]}}},
 }
 """What each family's instance changes: ``scenario`` keys, and columns of ``schools`` and ``villages`` by ID
-(``rules`` is a shorthand for ``scenario.rules``)."""
+(``rules`` is a shorthand for ``scenario.rules``).
+
+``point_parents``: A is a township school (the only possible parent), B a village primary that may become a
+teaching point, C a teaching point already (grades 1-3 only; V3's grades 4-6 go to B). A's teachers reach B in
+2 minutes and C in 23 (within 30), so ``parent__B__A`` and ``parent__C__A``; teachers (A 3, B 2, C 2) may move
+between schools within 30 minutes, and fill a point's posts only as its parent (``point_staff``)."""
 
 
 def _merge(base: dict, top: dict) -> dict:
