@@ -443,7 +443,7 @@ EN: dict[str, str] = {
     "points.th_pupils": "Pupils at the school / at its points",
     "points.th_posts": "Staff posts with its points",
     "points.th_teachers": "Teachers with its points",
-    "points.central": "central school",
+    "points.central": "{name} (central school)",
     "points.point": "{name}: {minutes} min, {pupils} pupils",
     "points.none": "No teaching point is open in this plan.",
     "points.card": "Teaching points attached",
@@ -848,15 +848,15 @@ ZH: dict[str, str] = {
     "cmp.years_single": "{runs}：单年方案，不在此表中。",
     # 教学点及其所属学校
     "points.section": "中心校及所属教学点",
-    "points.caption": ("每个保留的教学点隶属于一所上级学校：由方案选定的开办完全小学或中心校，其教师单程 {minutes} "
-                       "分钟内可到达。教学点由所属学校配备师资：其编制由教学点本校教师、所属学校教师或新招聘教师"
+    "points.caption": ("每个保留的教学点隶属于一所学校：由方案选定，为开办的完整学校（非教学点），其教师单程 "
+                       "{minutes} 分钟内可到达。教学点由所属学校配备师资：其编制由教学点本校教师、所属学校教师或新招聘教师"
                        "补足。下表中所属学校的编制和教师数均含其教学点。"),
     "points.th_parent": "所属学校",
     "points.th_points": "教学点（教师单程分钟，学生数）",
     "points.th_pupils": "本校学生 / 教学点学生",
     "points.th_posts": "编制（含教学点）",
     "points.th_teachers": "教师（含教学点）",
-    "points.central": "中心校",
+    "points.central": "{name}（中心校）",
     "points.point": "{name}：{minutes} 分钟，{pupils} 名学生",
     "points.none": "本方案没有保留教学点。",
     "points.card": "挂靠教学点",

@@ -36,7 +36,8 @@ def test_registry_is_ordered_and_complete():
     assert {"capacity", "beds", "classes", "teacher_posts", "buses", "budget", "hub_size", "open_count", "costs",
             "teaching_points", "open_link", "boarder_cap"} <= set(NAMES)
     assert COST_TERMS == ("teachers", "life_teachers", "schools_annual", "closed_reuse", "travel", "places_added",
-                          "beds_added", "boarders", "boarder_subsidy", "meals", "buses", "bus_purchase")
+                          "beds_added", "boarders", "boarder_subsidy", "meals", "buses", "bus_purchase",
+                          "parent_travel")
     # every cost term is the public's, in one of the budget's categories, except families' valued time
     assert set(COST_TERMS) - set(PUBLIC) == {"travel"}
     assert set(PUBLIC.values()) == set(PUBLIC_CATEGORIES)

@@ -332,13 +332,14 @@ def explain(plan: Any, inputs: Inputs, scenario: Scenario) -> str:
     listed = "; ".join(lonely) if lonely else "none alone, but not all of them at once"
     return (f"Teaching points need a parent school: the cheapest plan without parents keeps teaching points that "
             f"no open school of parent_kinds {scenario.teaching_points.parent_kinds} reaches within "
-            f"max_parent_minutes = {limit:g}: {listed}. Raise teaching_points.max_parent_minutes, add parent_kinds, "
-            "or let those points close.")
+            f"max_parent_minutes = {limit:g}: {listed}. The plan cannot close them instead (their pupils have no "
+            "other school within the travel limits, or they are locked open): raise "
+            "teaching_points.max_parent_minutes or add parent_kinds.")
 
 
 FAMILY = Family(
     name="point_parents",
-    order=57,
+    order=135,
     summary="Every open teaching point belongs to one open complete parent school (中心校) within reach, whose "
             "teachers staff it; the minutes between them are paid as teachers' travel.",
     reads=("teaching_points.parents", "teaching_points.parent_kinds", "teaching_points.max_parent_minutes",

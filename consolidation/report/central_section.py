@@ -21,11 +21,11 @@ def central_context(schools: pd.DataFrame, summary: dict, lang: str) -> dict:
     (a run with ``[teaching_points] parents``).
     """
     if "parent_id" not in schools.columns or summary.get("points_attached") is None:
-        return {"point_rows": [], "point_caption": "", "points_shown": False}
+        return {"point_rows": [], "point_caption": "", "points_shown": False, "point_cards": []}
     t = lambda key, **fmt: i18n.text(key, lang, **fmt)  # noqa: E731
     rows = []
     for r in central_table(schools).itertuples():
-        name = f"{r.name} ({t('points.central')})" if r.central else r.name
+        name = t("points.central", name=r.name) if r.central else r.name
         rows.append({"name": name, "id": r.school_id,
                      "points": [t("points.point", name=f"{n} ({sid})", minutes=fmt_minutes(m), pupils=fmt_pupils(p))
                                 for sid, n, m, p in r.points],
@@ -33,4 +33,6 @@ def central_context(schools: pd.DataFrame, summary: dict, lang: str) -> dict:
                      "posts": fmt_int(r.posts), "teachers": fmt_int(r.teachers)})
     limit = summary.get("max_parent_minutes")
     caption = t("points.caption", minutes=f"{float(limit):g}" if limit is not None else "–")
-    return {"point_rows": rows, "point_caption": caption, "points_shown": True}
+    cards = [{"label": t("points.card"), "value": fmt_int(summary.get("points_attached")),
+              "note": t("points.card_note", n=fmt_int(summary.get("parent_schools"))), "flag": False}]
+    return {"point_rows": rows, "point_caption": caption, "points_shown": True, "point_cards": cards}
