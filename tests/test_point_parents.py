@@ -37,7 +37,7 @@ from consolidation.pipeline import prepare
 SCHOOLS = [
     {"school_id": "C1", "name": "North Central", "kind": "township", "bands": "G1_3,G4_6", "capacity": 100,
      "lock": "open"},
-    {"school_id": "C2", "name": "South Central", "kind": "township", "bands": "G1_3,G4_6", "capacity": 100},
+    {"school_id": "C2", "name": "=South <b>Central</b>", "kind": "township", "bands": "G1_3,G4_6", "capacity": 100},
     {"school_id": "X", "name": "City No.1", "kind": "city", "bands": "G1_3,G4_6", "capacity": 100, "lock": "open"},
     {"school_id": "P1", "name": "Point One", "kind": "village", "bands": "G1_3", "capacity": 20, "can_be_hub": False},
     {"school_id": "P2", "name": "Point Two", "kind": "village", "bands": "G1_3", "capacity": 20, "can_be_hub": False},
@@ -81,8 +81,8 @@ def parents(result) -> dict[str, str]:
 def all_open(tmp_path_factory):
     """The county with every school open-able, run once for the tests that read it: (loaded scenario, result)."""
     folder = tmp_path_factory.mktemp("all_open")
-    loaded = load_scenario(county(lambda **kw: write_instance(folder, **kw)))
-    return loaded, run_scenario(loaded)
+    loaded = load_scenario(county(lambda **kw: write_instance(folder / "county", **kw)))
+    return loaded, run_scenario(loaded, out=folder / "run")
 
 
 def test_each_point_gets_the_parent_its_minutes_allow(all_open):
@@ -108,6 +108,17 @@ def test_any_complete_school_may_be_a_parent_when_kinds_are_open(instance):
     result = run_scenario(load_scenario(county(instance, locks={"C2": "closed"}, points={"parent_kinds": []})))
     assert parents(result) == {"P1": "C1", "P2": "X", "P3": "C1"}
     assert result.summary["objective"] == pytest.approx(33_050, abs=0.5)
+
+
+def test_the_run_folder_shows_parents_safely(all_open):
+    """schools.csv has parent_id and central; a formula-looking name stays text; the report escapes it."""
+    out = all_open[1].out
+    s = pd.read_csv(out / "schools.csv", dtype=str, keep_default_na=False).set_index("school_id")
+    assert s.at["P3", "parent_id"] == "C2" and s.at["C1", "parent_id"] == "" and s.at["C2", "central"] == "1"
+    assert s.at["C2", "name"] == "'=South <b>Central</b>"  # neutralised: a spreadsheet shows it as text
+    html = (out / "report.html").read_text()
+    assert "Central schools and their teaching points" in html and "=South &lt;b&gt;Central&lt;/b&gt;" in html
+    assert "<b>Central</b>" not in html
 
 
 def test_the_check_fails_when_a_parent_is_wrong(all_open):
@@ -152,6 +163,7 @@ def test_points_are_staffed_only_from_their_parent(instance):
 def test_every_open_point_has_one_open_complete_parent_on_random_counties(instance):
     """Property: on random small counties every open teaching point has one parent, open and complete, in reach."""
     rng = random.Random(15)
+    seen = 0
     for case in range(3):
         n_points = rng.randint(2, 3)
         schools = [{"school_id": f"C{k}", "name": f"Central {k}", "kind": "township", "bands": "G1_3,G4_6",
@@ -180,11 +192,13 @@ def test_every_open_point_has_one_open_complete_parent_on_random_counties(instan
         s = result.plan.schools.set_index("school_id")
         between = prepare(loaded)[1].between
         for point in s.index[s["role"] == "teaching_point"]:
+            seen += 1
             parent = s.at[point, "parent_id"]
             assert parent in s.index and s.at[parent, "open"] == 1, (case, point)
             assert s.at[parent, "role"] not in ("closed", "teaching_point") and s.at[parent, "kind"] == "township"
             assert between.at[parent, point] <= 45
         assert (s.loc[s["role"] != "teaching_point", "parent_id"].fillna("") == "").all()
+    assert seen >= 3  # the property is not vacuous: the counties keep teaching points
 
 
 @pytest.mark.parametrize("setting, says", [
