@@ -424,7 +424,7 @@ def validate(loaded: LoadedScenario) -> list[str]:
     for year, data in inputs_by_year(inputs, scenario).items():
         pairs = build_pairs(data, scenario)
         reasons += [f"{year}: {r}" for r in infeasibility_reasons(pairs, data, scenario)]
-        seen += pairs.notes
+        seen += [*pairs.notes, *without_parent(data, pairs.between, scenario)]
     if reasons:
         raise InfeasibleError(reasons)
     return notes + list(dict.fromkeys(seen)) + [

@@ -141,6 +141,32 @@ def test_no_parent_within_reach_is_infeasible_and_named(instance):
     assert any("Point Two (P2)" in r and "max_parent_minutes = 40" in r for r in result.summary["reasons"])
 
 
+def test_a_programme_moves_a_point_only_when_its_parent_closes(instance, tmp_path):
+    """2026-2028, VC2's pupils gone from 2027: C2 closes then, so P3 moves to C1 and P2 (no parent left) closes.
+
+    Changing P3's parent in 2028 while C1 stays open and complete is a violation of the rule across years.
+    """
+    from consolidation.families import ProgrammeView
+    from consolidation.families.point_parents import check_years
+
+    rows = [{"origin_id": v["village_id"], "year": y, "pupils_g1_3": 0 if v["village_id"] == "VC2" and y > 2026
+             else v["pupils_g1_3"], "pupils_g4_6": 0, "pupils_g7_9": 0} for v in VILLAGES for y in (2026, 2027, 2028)]
+    path = county(instance, years={"first": 2026, "last": 2028, "lead_years": 0})
+    pd.DataFrame(rows).to_csv(path.parent / "enrolment.csv", index=False)
+    path.write_text(path.read_text().replace("[inputs]\n", '[inputs]\nenrolment = "enrolment.csv"\n'))
+    loaded = load_scenario(path)
+    result = run_scenario(loaded)
+    assert result.status == "optimal"
+    by_year = [parents(dataclasses.replace(result, plan=p)) for p in result.programme.plans]
+    assert by_year == [{"P1": "C1", "P2": "C2", "P3": "C2"}, {"P1": "C1", "P3": "C1"}, {"P1": "C1", "P3": "C1"}]
+    plans = list(result.programme.plans)
+    s = plans[2].schools.copy()
+    s.loc[s["school_id"] == "P3", "parent_id"] = "X"
+    plans[2] = dataclasses.replace(plans[2], schools=s)
+    view = ProgrammeView(years=result.programme.years, plans=tuple(plans), capital=pd.DataFrame())
+    assert any("P3" in p and "changed parent in 2028" in p for p in check_years(view, loaded.scenario))
+
+
 def test_points_are_staffed_only_from_their_parent(instance):
     """Teachers priced: P2 (2 posts, no teachers) is filled from its parent C2 (20 min), not from X (5 min).
 
