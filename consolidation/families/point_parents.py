@@ -291,7 +291,7 @@ def without_parent(inputs: Inputs, between: pd.DataFrame | None, scenario: Scena
     only = teaches_only(schools, scenario.teaching_points.bands)
     parents = possible_parents(schools, scenario)
     out = []
-    for t in schools.index[only.to_numpy(bool)]:
+    for t in schools.index[only.to_numpy(bool) & (schools["lock"] != "closed").to_numpy()]:
         if t in set(arcs["point_id"]):
             continue
         near = ""
