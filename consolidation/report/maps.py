@@ -215,10 +215,7 @@ def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLi
     common = _base_handles(lab, layers.boundary is not None, layers.origins is not None)
     today = [_marker(lab["school_today"], "o", COLORS["school"], 9),
              _line(lab["trip_today"], "trip_same")]
-    plan = plan_handles(lang)
-    if parent_links(layers.schools):
-        plan.insert(4, Line2D([], [], color=COLORS["parent_link"], lw=2.4, ls=(0, (0.1, 1.8)), dash_capstyle="round",
-                                label=lab["parent_link"]))
+    plan = plan_handles(lang, links=bool(parent_links(layers.schools)))
     for ax, handles in zip(axes, (common + today + sizes, common + plan + sizes)):
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.015), ncol=2,
                   frameon=False, handlelength=2.6, borderaxespad=0.2,
@@ -469,14 +466,20 @@ def draw_message_panel(ax, message: str, family: list[str] | None = None, name: 
                     fontfamily=family, va="bottom", annotation_clip=False)
 
 
-def plan_handles(lang: str = "en", differs_from: str | None = None) -> list:
-    """Legend handles of the plan panel: school roles and kinds of trip (and the ring, if used)."""
+def plan_handles(lang: str = "en", differs_from: str | None = None, links: bool = False) -> list:
+    """Legend handles of the plan panel: school roles and kinds of trip (and the ring, and the links to central
+    schools, if drawn).
+    """  # noqa: D205 - one sentence
     lab = LABELS[i18n.norm_lang(lang)]
     handles = [_marker(lab["hub"], "*", COLORS["hub"], 15, edge="black"),
                _marker(lab["kept"], "o", COLORS["school"], 9),
                _marker(lab["teaching_point"], "^", COLORS["teaching_point"], 8, edge="#1f4e6b"),
                Line2D([], [], ls="none", marker="x", color=COLORS["closed"], ms=8, mew=1.6,
-                      label=lab["closed"])] + [_line(lab[k], k) for k in TRIP_STYLES]
+                      label=lab["closed"])]
+    if links:
+        handles.append(Line2D([], [], color=COLORS["parent_link"], lw=2.4, ls=(0, (0.1, 1.8)),
+                              dash_capstyle="round", label=lab["parent_link"]))
+    handles += [_line(lab[k], k) for k in TRIP_STYLES]
     if differs_from is not None:
         handles.append(Line2D([], [], ls="none", marker="o", ms=13, markerfacecolor="none",
                               markeredgecolor=COLORS["differs"], markeredgewidth=2.2,
