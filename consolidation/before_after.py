@@ -220,6 +220,9 @@ class _Counterfactual:
     def _terms(self, assignments: pd.DataFrame) -> dict[str, float]:
         """Return the yearly cost terms of ``assignments``, teachers' pay left out (see :data:`UNPRICED`)."""
         schools = _schools(self.inputs, assignments, self.outcome, self.scenario, self.in_use, self.campuses)
+        kept = [c for c in self.plan.schools.columns if c not in schools.columns]  # decisions one pupil does not
+        if kept:  # change: parents of teaching points, groups, subject posts
+            schools = schools.join(self.plan.schools.set_index("school_id")[kept], on="school_id")
         terms: dict[str, float] = {}
         for family in REGISTRY:
             if family.recompute is not None and family.name not in UNPRICED:

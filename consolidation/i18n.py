@@ -515,6 +515,23 @@ EN: dict[str, str] = {
     "kg.th_carers": "Carers",
     "kg.kind.kindergarten": "Kindergarten",
     "kg.kind.school": "School with a kindergarten class",
+    # teaching points under a parent school ([teaching_points] parents)
+    "points.section": "Central schools and their teaching points",
+    "points.caption": ("Each open teaching point belongs to one parent school, an open complete school whose "
+                       "teachers reach it within {minutes} minutes one way, chosen in the plan. The parent staffs "
+                       "it: the point's posts are filled by its own teachers, the parent's, or recruits. The "
+                       "posts and teachers of a parent below include its points."),
+    "points.th_parent": "Parent school",
+    "points.th_points": "Teaching points (teachers' one-way minutes, pupils)",
+    "points.th_pupils": "Pupils at the school / at its points",
+    "points.th_posts": "Staff posts with its points",
+    "points.th_teachers": "Teachers with its points",
+    "points.central": "{name} (central school)",
+    "points.point": "{name}: {minutes} min, {pupils} pupils",
+    "points.none": "No teaching point is open in this plan.",
+    "points.card": "Teaching points attached",
+    "points.card_note": "to {n} parent schools",
+    "map.parent_link": "Teaching point to its central school",
 }
 
 ZH: dict[str, str] = {
@@ -989,6 +1006,22 @@ ZH: dict[str, str] = {
     "kg.th_carers": "保育员",
     "kg.kind.kindergarten": "幼儿园",
     "kg.kind.school": "附设幼儿班的学校",
+    # 教学点及其所属学校
+    "points.section": "中心校及所属教学点",
+    "points.caption": ("每个保留的教学点隶属于一所学校：由方案选定，为开办的完整学校（非教学点），其教师单程 "
+                       "{minutes} 分钟内可到达。教学点由所属学校配备师资：其编制由教学点本校教师、"
+                       "所属学校教师或新招聘教师补足。下表中所属学校的编制和教师数均含其教学点。"),
+    "points.th_parent": "所属学校",
+    "points.th_points": "教学点（教师单程分钟，学生数）",
+    "points.th_pupils": "本校学生 / 教学点学生",
+    "points.th_posts": "编制（含教学点）",
+    "points.th_teachers": "教师（含教学点）",
+    "points.central": "{name}（中心校）",
+    "points.point": "{name}：{minutes} 分钟，{pupils} 名学生",
+    "points.none": "本方案没有保留教学点。",
+    "points.card": "挂靠教学点",
+    "points.card_note": "隶属 {n} 所学校",
+    "map.parent_link": "教学点—所属中心校",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}

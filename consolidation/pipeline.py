@@ -21,9 +21,11 @@ import pandas as pd
 from collections.abc import Callable
 
 from .before_after import with_before_after
+from .central import with_central
 from .checks import check_inputs, check_pairs, infeasibility_reasons
 from .errors import InfeasibleError, OutputError, ScenarioError, VerificationError
 from .explain import relaxed_reasons
+from .families.point_parents import check_parent_settings, without_parent
 from .groups import GroupResult, NoGroupingError, check_group_settings, form_groups, groups_of_plan
 from .io import Inputs, read_inputs
 from .messages import band as band_word, join, say, term
@@ -87,6 +89,7 @@ def _read(loaded: LoadedScenario, clock: _Clock) -> Inputs:
     inputs = check_inputs(read_inputs(scenario), scenario)
     if scenario.groups.enabled or scenario.groups.joint:
         check_group_settings(inputs, scenario)
+    check_parent_settings(inputs, scenario)
     clock.stage("read", t, f"{len(inputs.schools)} schools, {len(inputs.origins)} "
                            f"{'villages' if scenario.inputs.villages else 'origins'}"
                            + (f", {len(inputs.travel)} travel pairs listed" if inputs.travel is not None else ""))
@@ -97,6 +100,10 @@ def _pairs(inputs: Inputs, scenario: Scenario, clock: _Clock) -> Pairs:
     """Build the eligible pairs of the data's enrolment (the ``travel`` stage)."""
     t = time.perf_counter()
     pairs = build_pairs(inputs, scenario)
+    orphans = without_parent(inputs, pairs.between, scenario)
+    for note in orphans:
+        log.warning("%s", note)
+    pairs = dataclasses.replace(pairs, notes=(*pairs.notes, *orphans))
     boarding = int(pairs.table["boards"].sum())
     clock.stage("travel", t, f"{len(pairs.table)} eligible pairs ({boarding} by boarding) for "
                              f"{len(pairs.demand)} origin-bands with {pairs.demand['pupils'].sum():,.0f} pupils")
@@ -429,7 +436,7 @@ def _staff(plan: Plan, inputs: Inputs, scenario: Scenario, clock: _Clock) -> tup
         raise VerificationError("The solved plan failed independent verification (please report this):\n- "
                                 + "\n- ".join(problems))
     clock.stage("teachers", t, staff.describe())
-    return with_staffing(plan, staff), staff
+    return with_central(with_staffing(plan, staff), scenario), staff
 
 
 def _groups_joint(inputs: Inputs, scenario: Scenario, plan: Plan, summary: dict[str, Any],
@@ -488,7 +495,7 @@ def validate(loaded: LoadedScenario) -> list[str]:
     for year, data in inputs_by_year(inputs, scenario).items():
         pairs = build_pairs(data, scenario)
         reasons += [say("reason.in_year", year=year, reason=r) for r in infeasibility_reasons(pairs, data, scenario)]
-        seen += pairs.notes
+        seen += [*pairs.notes, *without_parent(data, pairs.between, scenario)]
     if reasons:
         raise InfeasibleError(reasons)
     return notes + list(dict.fromkeys(seen)) + [

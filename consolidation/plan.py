@@ -21,6 +21,7 @@ from .families import kindergarten, subject_posts
 from .families._grouping import with_group_columns
 from .families.buses import fleet
 from .families.group_joint import table_from_values
+from .families.point_parents import PARENT_COLUMNS, parent_columns
 from .families.teaching_points import teaches_only
 from .scenario import Scenario
 from .tolerances import EXACT, SOLVER, slack
@@ -42,7 +43,8 @@ class Plan:
     assignments
         One row per origin, band and receiving school (see :data:`ASSIGNMENT_COLUMNS`).
     schools
-        One row per school: the input columns plus ``open``, ``role`` (hub/kept/teaching_point/closed), pupils per band
+        One row per school: the input columns plus ``open``, ``role`` (hub/kept/teaching_point/closed),
+        ``parent_id``, ``parent_minutes`` and ``central`` (a teaching point's parent school), pupils per band
         after the plan, ``pupils``, ``pupils_before``, ``places_added``, ``beds_used``, ``beds_added``,
         ``boarders``.
     summary
@@ -222,6 +224,19 @@ def regroup(plan: Plan, groups: pd.DataFrame, scenario: Scenario) -> Plan:
     return regrouped
 
 
+def _with_parents(schools: pd.DataFrame, outcome: Outcome, pairs: Pairs, scenario: Scenario) -> pd.DataFrame:
+    """Return the school table with :data:`~consolidation.families.point_parents.PARENT_COLUMNS` after ``role``."""
+    parents = parent_columns(schools, outcome.values.get("parent", {}), pairs.between, scenario)
+    if "parent_id" in schools.columns:  # a campus's main school (一校多区) stays its parent
+        given = schools["parent_id"].fillna("").astype(str).to_numpy()
+        parents["parent_id"] = np.where(parents["parent_id"].astype(str) == "", given, parents["parent_id"])
+    out = schools.drop(columns=[c for c in PARENT_COLUMNS if c in schools.columns])
+    at = list(out.columns).index("role") + 1
+    for offset, column in enumerate(PARENT_COLUMNS):
+        out.insert(at + offset, column, parents[column].to_numpy())
+    return out
+
+
 def cost_terms(assignments: pd.DataFrame, schools: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     """Return the objective's terms recomputed from the plan's tables (yuan a year), and their ``total``.
 
@@ -285,7 +300,8 @@ def make_plan(outcome: Outcome, pairs: Pairs, inputs: Inputs, scenario: Scenario
     need to spread the capital); a year's additions are at least those. The checks across years verify them.
     """
     assignments = _assignments(pairs, outcome, scenario)
-    schools = _schools(inputs, assignments, outcome, scenario, in_use, getattr(pairs, "campuses", None))
+    schools = _with_parents(_schools(inputs, assignments, outcome, scenario, in_use, getattr(pairs, "campuses", None)),
+                            outcome, pairs, scenario)
     schools = _grouped(schools, table_from_values(outcome.values, pairs.between, schools["school_id"].tolist()),
                        scenario)
     costs = cost_terms(assignments, schools, scenario)

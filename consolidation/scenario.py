@@ -283,6 +283,36 @@ class TeachingPoints(_Strict):
     max_pupils: float | None = Field(
         120, gt=0, description="...and at most this many (an incomplete primary: 4 classes of 30)."
     )
+    parents: bool = Field(
+        False, description="true: every open teaching point (one in the data, or a school the plan turns into "
+        "one) is attached to a parent school that staffs it (教学点 under a 中心校): an open complete school "
+        "(not a teaching point) of parent_kinds within max_parent_minutes. The point's posts are filled by its "
+        "own or its parent's teachers, or recruited. Off by default (the plans of earlier versions)."
+    )
+    parent_kinds: list[str] = Field(
+        default_factory=lambda: ["township"], description="Values of the schools' kind column a parent may "
+        "have; default township (township central schools, 中心校); [] lets any complete school be a parent. "
+        "[M]: Chinese teaching points are run by the township's central school; a city school is not one."
+    )
+    max_parent_minutes: float = Field(
+        60, gt=0, description="Longest one-way trip of the parent's teachers to a teaching point, minutes (by "
+        "bus, the rule of travel.school_minutes). [M] placeholder: one G7_9 day trip, as "
+        "teachers.max_redeploy_minutes."
+    )
+    per_parent_minute: float = Field(
+        100, ge=0, le=YUAN_MAX, description="Yuan a year per minute of one-way trip between a teaching point "
+        "and its parent (teachers' travel, counted with the teachers' public cost); it also makes the nearest "
+        "parent the choice among equals. [M] placeholder."
+    )
+
+    @field_validator("parent_kinds")
+    @classmethod
+    def _kinds(cls, kinds: list[str]) -> list[str]:
+        blank = [k for k in kinds if not k.strip()]
+        if blank:
+            raise ValueError("parent_kinds holds an empty kind: list values of the schools' kind column, e.g. "
+                             "[\"township\"], or [] for any complete school")
+        return kinds
 
 
 class Teachers(_Strict):

@@ -47,6 +47,10 @@ class Pairs:
     notes
         What the run's summary should say about how travel was found (``summary["reasons"]``, shown as notes),
         e.g. that a travel file's minutes were used for walking and riding alike.
+    between
+        One-way minutes between schools by bus (:func:`school_minutes`; rows from, columns to), for the rules
+        that link schools (a teaching point and its parent, ``[teaching_points] parents``); None when no rule
+        in force needs them.
     """
 
     table: pd.DataFrame
@@ -248,7 +252,8 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
     table = pd.concat(tables, ignore_index=True)
     table["boards"] = table["boards"].astype(bool)
     table["moves"] = table["moves"].astype(bool)
-    between = school_minutes(inputs, scenario) if scenario.groups.joint else None
+    between = (school_minutes(inputs, scenario) if scenario.groups.joint or scenario.teaching_points.parents
+               else None)
     return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes,
                  campuses=campus_candidates(inputs, scenario), between=between)
 

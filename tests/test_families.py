@@ -37,7 +37,8 @@ def test_registry_is_ordered_and_complete():
             "teaching_points", "open_link", "boarder_cap", "kindergarten"} <= set(NAMES)
     assert COST_TERMS == ("teachers", "life_teachers", "group_travel", "subject_posts", "schools_annual",
                           "closed_reuse", "travel", "places_added", "beds_added", "boarders", "boarder_subsidy",
-                          "meals", "buses", "bus_purchase", "kg_staff", "kg_funds", "kg_places_added", "campuses")
+                          "meals", "buses", "bus_purchase", "kg_staff", "kg_funds", "kg_places_added", "campuses",
+                          "parent_travel")
     # every cost term is the public's, in one of the budget's categories, except families' valued time
     assert set(COST_TERMS) - set(PUBLIC) == {"travel"}
     assert set(PUBLIC.values()) == set(PUBLIC_CATEGORIES)

@@ -68,7 +68,7 @@ def draw_maps(fig: Figure, rect: tuple[float, float, float, float], panels: Sequ
     left = x0 + (w - (cols * pw + (cols - 1) * COL_GAP_IN)) / 2
     top = y0 + h
     small = pw < 5.0
-    has_boundary = has_origins = ringed = False
+    has_boundary = has_origins = ringed = linked = False
     campus_keys: list = []
     for i, panel in enumerate(panels):
         r, c = divmod(i, cols)
@@ -84,12 +84,13 @@ def draw_maps(fig: Figure, rect: tuple[float, float, float, float], panels: Sequ
         has_origins |= layers.origins is not None
         ringed |= bool(panel.get("highlight"))
         campus_keys = campus_keys or maps.campus_handles(layers.schools, lang)  # 一校多区, when any plan has one
+        linked |= bool(maps.parent_links(layers.schools))
         maps.draw_plan_panel(ax, layers, bounds=bounds, pmax=pmax, lang=lang, family=family, name=panel["name"],
                              name_color=panel["color"], max_named=7 if small else maps.MAX_NAMED,
                              label_size=6.5 if small else 8.5, title_size=11, highlight=panel.get("highlight", ()),
                              small=small)
     handles = (maps.base_handles(lang, has_boundary, has_origins)
-               + maps.plan_handles(lang, differs_from=ref_name if ringed else None) + campus_keys
+               + maps.plan_handles(lang, differs_from=ref_name if ringed else None, links=linked) + campus_keys
                + maps.size_handles(pmax, lang, scale=0.6 if small else 1.0))
     legend_top = top - rows * (PANEL_TITLE_IN + ph) - (rows - 1) * ROW_GAP_IN - 0.05
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=((x0 + w / 2) / fw, legend_top / fh),

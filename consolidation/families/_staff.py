@@ -149,7 +149,26 @@ def reach(schools: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         metres = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
         minutes = metres / 1000.0 * scenario.travel.detour / scenario.travel.bus_kmh * 60.0
     np.fill_diagonal(minutes, 0.0)
-    return pd.DataFrame(minutes, index=ids, columns=ids)
+    return through_parents(pd.DataFrame(minutes, index=ids, columns=ids), schools, scenario)
+
+
+def through_parents(minutes: pd.DataFrame, schools: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Return ``minutes`` where a teaching point with a parent is reached only from itself and its parent.
+
+    With ``[teaching_points] parents``, a plan's teaching point (``role`` teaching_point, ``parent_id`` set) is
+    staffed by its own teachers, its parent's, or recruits (:mod:`consolidation.families.point_parents`): its
+    column keeps those two rows and is unknown (NaN) elsewhere. Other tables are returned unchanged.
+    """
+    if not scenario.teaching_points.parents or "parent_id" not in schools.columns or "role" not in schools.columns:
+        return minutes
+    out = minutes.copy()
+    parent = schools["parent_id"].fillna("").astype(str)
+    for t in schools.index[(schools["role"] == "teaching_point").to_numpy()]:
+        t = str(t)
+        if parent[t] and t in out.columns:
+            keep = out.index.isin([t, parent[t]])
+            out.loc[~keep, t] = np.nan
+    return out
 
 
 def arcs(sources: list[str], targets: list[str], minutes: pd.DataFrame, limit: float, *,

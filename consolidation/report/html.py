@@ -24,6 +24,7 @@ from ..i18n import missing as _missing
 from .change_section import change_context, checks_context
 from .campuses import INSTITUTION_COLUMNS, campus_context
 from ..messages import Message, texts
+from .central_section import central_context
 from .group_map import group_colors
 from .kindergarten import kindergarten_context
 
@@ -131,6 +132,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         **teacher_context(summary if has_plan else {}, redeployments, names, lang),
         **kindergarten_context(summary if has_plan else {}, schools, lang),
         "band_heads": [i18n.text(f"band_short.{b}", lang) for b in _table_bands(schools)],
+        **central_context(schools if has_plan else pd.DataFrame(), summary, lang),
         "school_posts": "posts" in schools or "posts_needed" in schools,
         "school_budget": "cost_public" in schools,
         "programme": programme if has_plan else None,

@@ -34,7 +34,7 @@ log = logging.getLogger("consolidation")
 
 LABEL_KEYS = ("title", "today", "plan", "hubs", "hubs_1", "boundary", "village", "school_today", "trip_today",
               "hub", "kept", "teaching_point", "closed", "trip_same", "trip_moved", "trip_board", "size_key", "km",
-              "north", "differs", "panel", "no_map", "no_plan")
+              "north", "differs", "panel", "no_map", "no_plan", "parent_link")
 LABELS: dict[str, dict[str, str]] = {lang: {k: i18n.text(f"map.{k}", lang) for k in LABEL_KEYS}
                                      for lang in i18n.LANGS}
 """Map labels by language (from :mod:`consolidation.i18n`, keys without the ``map.`` prefix)."""
@@ -57,6 +57,7 @@ COLORS = {
     "road": "#cdbfa3",
     "kindergarten": "#e69f00",
     "campus": "#1b7837",
+    "parent_link": "#1b7837",
 }
 TRIP_STYLES = {  # kind: (line style, width, zorder)
     "trip_same": ("-", 0.9, 2),
@@ -216,7 +217,7 @@ def draw_plan_map(*, schools, origins, assignments, boundary, path: str | PathLi
     common = _base_handles(lab, layers.boundary is not None, layers.origins is not None)
     today = [_marker(lab["school_today"], "o", COLORS["school"], 9),
              _line(lab["trip_today"], "trip_same")]
-    plan = plan_handles(lang) + campus_handles(layers.schools, lang)
+    plan = plan_handles(lang, links=bool(parent_links(layers.schools))) + campus_handles(layers.schools, lang)
     if "kind" in schools and (schools["kind"].astype(str) == "kindergarten").any():
         plan.append(_marker(i18n.text("kg.kind.kindergarten", lang), "p", COLORS["kindergarten"], 9, edge="white"))
     for ax, handles in zip(axes, (common + today + sizes, common + plan + sizes)):
@@ -280,6 +281,7 @@ def draw_plan_panel(ax, layers: PlanLayers, *, bounds, pmax: float, lang: str = 
     frame_axes(ax, bounds)  # after the base: geopandas labels the axes when it plots
     draw_roads(ax, layers)
     _draw_trips(ax, layers, small)
+    _draw_parent_links(ax, layers, small)
     marks = _school_marks(layers.schools, pmax, small)
     _draw_schools(ax, marks)
     campuses = _draw_campuses(ax, layers.schools, marks)
@@ -341,6 +343,26 @@ def _draw_trips(ax, layers: PlanLayers, small: bool) -> None:
         lines = _segments(assignments[kinds == kind], "school_id", *ends, routes=layers.routes)
         ax.add_collection(LineCollection(lines, colors=COLORS[kind], linewidths=width * (0.8 if small else 1),
                                          linestyles=style, zorder=z))
+
+
+def parent_links(schools: pd.DataFrame) -> list:
+    """Return one segment per teaching point with a parent (``parent_id``): parent school to point."""
+    if "parent_id" not in schools.columns or "role" not in schools.columns:
+        return []
+    xy = _xy_lookup(schools, "school_id")
+    parent = schools["parent_id"].fillna("").astype(str)
+    rows = schools[(schools["role"] == "teaching_point").to_numpy() & (parent != "").to_numpy()]
+    return [[xy[c], xy[str(t)]] for t, c in zip(rows["school_id"].astype(str), parent[rows.index])
+            if c in xy and str(t) in xy]
+
+
+def _draw_parent_links(ax, layers: PlanLayers, small: bool) -> None:
+    """Draw a dotted line from each central (parent) school to each of its teaching points."""
+    lines = parent_links(layers.schools)
+    if lines:
+        ax.add_collection(LineCollection(lines, colors=COLORS["parent_link"], linewidths=2.4 * (0.8 if small else 1),
+                                         capstyle="round",
+                                         linestyles=(0, (0.1, 1.8)), zorder=4))
 
 
 def _school_marks(schools: gpd.GeoDataFrame, pmax: float, small: bool) -> _SchoolMarks:
@@ -495,14 +517,20 @@ def draw_message_panel(ax, message: str, family: list[str] | None = None, name: 
                     fontfamily=family, va="bottom", annotation_clip=False)
 
 
-def plan_handles(lang: str = "en", differs_from: str | None = None) -> list:
-    """Legend handles of the plan panel: school roles and kinds of trip (and the ring, if used)."""
+def plan_handles(lang: str = "en", differs_from: str | None = None, links: bool = False) -> list:
+    """Legend handles of the plan panel: school roles and kinds of trip (and the ring, and the links to central
+    schools, if drawn).
+    """  # noqa: D205 - one sentence
     lab = LABELS[i18n.norm_lang(lang)]
     handles = [_marker(lab["hub"], "*", COLORS["hub"], 15, edge="black"),
                _marker(lab["kept"], "o", COLORS["school"], 9),
                _marker(lab["teaching_point"], "^", COLORS["teaching_point"], 8, edge="#1f4e6b"),
                Line2D([], [], ls="none", marker="x", color=COLORS["closed"], ms=8, mew=1.6,
-                      label=lab["closed"])] + [_line(lab[k], k) for k in TRIP_STYLES]
+                      label=lab["closed"])]
+    if links:
+        handles.append(Line2D([], [], color=COLORS["parent_link"], lw=2.4, ls=(0, (0.1, 1.8)),
+                              dash_capstyle="round", label=lab["parent_link"]))
+    handles += [_line(lab[k], k) for k in TRIP_STYLES]
     if differs_from is not None:
         handles.append(Line2D([], [], ls="none", marker="o", ms=13, markerfacecolor="none",
                               markeredgecolor=COLORS["differs"], markeredgewidth=2.2,

@@ -116,11 +116,26 @@ RULES: dict[str, dict[str, Any]] = {
                                                    "per_child": 2, "per_place_added": 30}},
                      "schools": {"A": {"kg_places": 5, "max_kg_places": 10}, "B": {"kg_places": 2, "max_kg_places": 6}},
                      "villages": {"V1": {"pupils_kg": 6}, "V2": {"pupils_kg": 4}, "V3": {"pupils_kg": 0}}},
+    "point_parents": {"scenario": {"teaching_points": {"allowed": True, "parents": True, "max_parent_minutes": 30,
+                                                       "per_parent_minute": 2},
+                                   "teachers": {"max_redeploy_minutes": 30},
+                                   "costs": {"teacher_salary": 90}},
+                      "schools": {"A": {"kind": "township", "teachers": 3, **PLACES["A"]},
+                                  "B": {"kind": "village", "teachers": 2, **PLACES["B"]},
+                                  "C": {"kind": "village", "bands": "G1_3", "teachers": 2, **PLACES["C"]}},
+                      "villages": {"V1": {"pupils_g1_3": 4, **PLACES_V["V1"]},
+                                   "V2": {"pupils_g1_3": 6, **PLACES_V["V2"]},
+                                   "V3": {"pupils_g1_3": 5, **PLACES_V["V3"]}}},
 }
 """What each family's instance changes: ``scenario`` keys, and columns of ``schools`` and ``villages`` by ID
 (``rules`` is a shorthand for ``scenario.rules``; ``add_schools``: more schools). ``group_joint``: one group
 (count 1) of A and B locked together, B and C apart, teachers paid; C is 23 minutes from A and B, beyond the 10
-minutes allowed outside a group, so its teachers may move to A or B, and theirs to C, only within one group."""
+minutes allowed outside a group, so its teachers may move to A or B, and theirs to C, only within one group.
+
+``point_parents``: A is a township school (the only possible parent), B a village primary that may become a
+teaching point, C a teaching point already (grades 1-3 only; V3's grades 4-6 go to B). A's teachers reach B in
+2 minutes and C in 23 (within 30), so ``parent__B__A`` and ``parent__C__A``; teachers (A 3, B 2, C 2) may move
+between schools within 30 minutes, and fill a point's posts only as its parent (``point_staff``)."""
 
 
 def _merge(base: dict, top: dict) -> dict:
