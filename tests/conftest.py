@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,18 @@ REPO = Path(__file__).resolve().parents[1]
 # Published OR-Library instances in the planner's format (a copy of ../shared/bench, see its README), so
 # that every clone runs the published-optima tests.
 BENCH = REPO / "tests" / "data" / "bench"
+
+
+# Every run re-solves each school's decision the other way and looks for alternative plans, by default for up to a
+# minute and two more solves. The suite runs the example county many times; there the defaults (only where a
+# scenario does not set them) are no re-solve and no alternative. Tests of those stages set the keys themselves
+# (tests/test_decisions.py); subprocesses inherit these.
+os.environ["CONSOLIDATION_DECISIONS_BUDGET_S"] = "0"
+os.environ["CONSOLIDATION_ALTERNATIVES_COUNT"] = "0"
+
+EXAMPLE_OVERRIDES = {"young_by_bus": ("decisions.time_budget_s=60", "decisions.max_schools=1")}
+"""``--set`` values of the example runs of :func:`example_run`: young_by_bus re-solves its closest call only (one
+re-solve, 2-5 s on 2 cores), so that its report has a "Why each school" section; the others re-solve nothing."""
 
 
 UNPRICED = {"costs": {"teacher_salary": 0, "life_teacher_salary": 0, "boarder_subsidy_primary": 0,
@@ -77,7 +90,7 @@ def example_run(tmp_path_factory):
 
     Returns its :class:`consolidation.pipeline.RunResult` (English run folder in ``.out``). Each example county
     run takes 10-20 s, and several test modules read the same ones; a test must not change the folder (copy
-    it first).
+    it first). Decisions and alternatives: see :data:`EXAMPLE_OVERRIDES` (the run's ``--set`` values).
     """
     from consolidation.pipeline import run_scenario
     from consolidation.scenario import load_scenario
@@ -87,7 +100,8 @@ def example_run(tmp_path_factory):
     def run(name: str):
         if name not in cache:
             out = tmp_path_factory.mktemp("examples") / name
-            cache[name] = run_scenario(load_scenario(REPO / "scenarios" / f"{name}.toml"), out=out)
+            loaded = load_scenario(REPO / "scenarios" / f"{name}.toml", list(EXAMPLE_OVERRIDES.get(name, ())))
+            cache[name] = run_scenario(loaded, out=out)
         return cache[name]
 
     return run

@@ -127,7 +127,8 @@ def _geo_layers(plan: Plan, inputs: Inputs,
 def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
               summary: dict[str, Any], record: RunRecord, overwrite: bool = False, lang: str = "en",
               groups: GroupResult | None = None, redeployments: pd.DataFrame | None = None,
-              protect: Iterable[tuple[str, Path]] = (), programme: Any = None) -> Path:
+              protect: Iterable[tuple[str, Path]] = (), programme: Any = None, decisions: Any = None,
+              alternatives: Any = None) -> Path:
     """Write the run folder ``out`` atomically and return it.
 
     With a ``plan``: summary.json, assignments.csv, schools.csv, plan.xlsx (the summary's figures and those
@@ -142,17 +143,23 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
     assignments.csv and schools.csv hold every planned year (a ``year`` column first), and the folder also
     has years.csv, capital.csv, timeline.png, projection.png and map_first.png (the first year's map;
     map.png and plan.gpkg are the last year's), and the report opens with the programme.
+
+    Every run folder has decisions.csv (:data:`consolidation.decisions.COLUMNS`; only its header without a
+    plan), from ``decisions`` (:class:`consolidation.decisions.Decisions`). With ``alternatives``
+    (:class:`consolidation.alternatives.Alternatives`) that found plans: alternatives.csv and a run folder per
+    alternative plan, ``alternatives/altN/`` (the same files, so ``consolidation compare`` reads them).
     """
     write_atomically(Path(out), lambda staging: _write_contents(
         staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang, groups=groups,
-        redeployments=redeployments, programme=programme),
+        redeployments=redeployments, programme=programme, decisions=decisions, alternatives=alternatives),
         overwrite=overwrite, what="run", protect=protect)
     return Path(out)
 
 
 def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
                     summary: dict[str, Any], record: RunRecord, lang: str, groups: GroupResult | None = None,
-                    redeployments: pd.DataFrame | None = None, programme: Any = None) -> None:
+                    redeployments: pd.DataFrame | None = None, programme: Any = None, decisions: Any = None,
+                    alternatives: Any = None) -> None:
     scenario = loaded.scenario
     summary = _clean(summary)
     (folder / "summary.json").write_text(_json(summary), encoding="utf-8")
@@ -171,16 +178,45 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
     groups_png = _write_groups(folder, groups, inputs, scenario, lang) if groups is not None else None
     years = (_write_programme(folder, programme, inputs, scenario, lang, map_png)
              if plan is not None and programme is not None else None)
+    _write_decisions(folder, decisions, plan)
+    if alternatives is not None and alternatives.found:
+        _write_alternatives(folder, alternatives, loaded=loaded, inputs=inputs, record=record, lang=lang)
     html = render_report(summary=summary, schools=plan.schools if plan is not None else pd.DataFrame(),
                          assignments=plan.assignments if plan is not None else pd.DataFrame(), map_png=map_png,
                          origins=inputs.origins if inputs is not None else None, lang=lang, groups=groups,
-                         groups_png=groups_png, redeployments=redeployments, programme=years)
+                         groups_png=groups_png, redeployments=redeployments, programme=years,
+                         decisions=decisions, alternatives=alternatives)
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"
         + tomli_w.dumps(resolved_dict(scenario)), encoding="utf-8")
     run = {"scenario": scenario.name, "status": summary["status"], **provenance(loaded, inputs, record, lang)}
     (folder / "run.json").write_text(_json(run), encoding="utf-8")
+
+
+def _write_decisions(folder: Path, decisions: Any, plan: Plan | None) -> None:
+    """Write decisions.csv: the run's decisions, or (without them) every school's decision, not evaluated."""
+    from ..decisions import COLUMNS, empty, not_evaluated
+
+    if decisions is None:
+        decisions = empty() if plan is None else not_evaluated(plan, "decisions.why.alternative")
+    write_csv(decisions.table[COLUMNS], folder / "decisions.csv", float_format="%.2f")
+
+
+def _write_alternatives(folder: Path, alternatives: Any, *, loaded: LoadedScenario, inputs: Inputs | None,
+                        record: RunRecord, lang: str) -> None:
+    """Write alternatives.csv and a run folder per alternative plan (``alternatives/altN``)."""
+    write_csv(alternatives.table(), folder / "alternatives.csv", float_format="%.2f")
+    name = loaded.scenario.name
+    for alt in alternatives.found:
+        sub = folder / "alternatives" / alt.name
+        sub.mkdir(parents=True)
+        differ = ", ".join(f"{sid} {state}" for sid, state in alt.differ)
+        summary = {**alt.plan.summary, "scenario": f"{name} {alt.name}",
+                   "description": f"Alternative plan {alt.name[3:]} of {name}: differs in {differ}.",
+                   "alternative_of": name, **{k: round(v, 2) for k, v in alt.deltas.items()}}
+        _write_contents(sub, loaded=loaded, inputs=inputs, plan=alt.plan, summary=summary, record=record,
+                        lang=lang)
 
 
 def _in_output_crs(frame: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoDataFrame:

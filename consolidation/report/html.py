@@ -21,6 +21,7 @@ from ..families import COST_TERMS, PUBLIC_CATEGORIES
 from .. import i18n
 from ..i18n import fmt_int, fmt_minutes, fmt_pupils, fmt_share, fmt_yuan
 from ..i18n import missing as _missing
+from .decisions import decisions_context
 from .group_map import group_colors
 
 ROLE_ORDER = {"hub": 0, "kept": 1, "teaching_point": 2, "closed": 3}
@@ -32,7 +33,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
                   map_png: str | PathLike | bytes | None = None,
                   origins: pd.DataFrame | None = None, lang: str = "en", groups=None,
                   groups_png: bytes | None = None, redeployments: pd.DataFrame | None = None,
-                  programme: dict | None = None) -> str:
+                  programme: dict | None = None, decisions=None, alternatives=None) -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
@@ -62,6 +63,10 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         The Programme section of a programme of several years
         (:func:`consolidation.report.programme.programme_context`), shown at the top; the rest of the page is
         then the last year's plan. None (a plan of one year) leaves the section out.
+    decisions : consolidation.decisions.Decisions, optional
+        Why each school: the "Why each school" section (closest calls first). None leaves it out.
+    alternatives : consolidation.alternatives.Alternatives, optional
+        The alternative plans: the "Alternative plans" section. None (or none asked) leaves it out.
 
     Returns
     -------
@@ -113,6 +118,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         "school_posts": "posts" in schools or "posts_needed" in schools,
         "school_budget": "cost_public" in schools,
         "programme": programme if has_plan else None,
+        **decisions_context(decisions if has_plan else None, alternatives if has_plan else None, names, lang),
     }
     return environment().get_template("report.html").render(**context)
 
