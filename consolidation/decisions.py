@@ -335,6 +335,11 @@ def because(job: Job, plan: Plan, other: Plan, scenario: Scenario, base: Base, d
             have, used = (a["capacity"], a["pupils"]) if column == "places_added" else (a["beds"], a["boarders"])
             parts.append((key, {"state_alt": job.alternative, "school": f"{a['name']} ({sid})", "n_have": have,
                                 "n_used": used, "n_add": grow[sid]}))
+    flips = after.index[(after["open"] != before["open"].reindex(after.index)) & (after.index != job.school_id)]
+    if len(flips):
+        parts.append(("decisions.why.also", {"state_alt": job.alternative, "schools": ", ".join(
+            f"{after.at[sid, 'name']} ({sid}) {'open' if after.at[sid, 'open'] else 'closed'}" for sid in flips[:3])
+            + (f" (+{len(flips) - 3})" if len(flips) > 3 else "")}))
     d_pub, d_min, d_obj = deltas["delta_public_cost"], deltas["delta_pupil_minutes"], deltas["delta_objective"]
     price = scenario.costs.per_pupil_minute
     tolerance = max(abs(base.objective) * max(scenario.solver.gap, base.gap or 0.0), 1.0)

@@ -299,9 +299,10 @@ def flip_estimates(model, opened: dict[str, bool]) -> dict[str, float]:
     ``opened`` is the plan's decision per ``school_id`` (True open). The plan and the plan with one school
     flipped (closed if open, opened if closed) are both costed by the same greedy assignment as the start plan
     (cheapest open school with room; places, beds and the schools' own costs), and the difference is the
-    estimate, in yuan a year; ``inf`` where the flipped plan leaves pupils without a school. Only the terms the
-    heuristic knows count (assignment, open schools, places and beds); it ranks the decisions before they are
-    re-solved, it is never reported as a cost. Empty when the model has no pairs.
+    estimate, in yuan a year; ``inf`` where the flipped plan leaves pupils without a school. Where the greedy
+    cannot place the plan's own pupils (other rules decide where they go), both are costed without places'
+    limits. Only the terms the heuristic knows count (assignment, open schools, places and beds); it ranks the
+    decisions before they are re-solved, it is never reported as a cost. Empty when the model has no pairs.
     """
     d = _data(model, None)
     if d is None:
@@ -310,9 +311,13 @@ def flip_estimates(model, opened: dict[str, bool]) -> dict[str, float]:
     base = np.array([bool(opened.get(sid, False)) for sid in sids])
     out: dict[str, float] = {}
     with np.errstate(invalid="ignore"):  # a flipped plan may leave a group no school: inf - inf regrets
-        plan_cost = _evaluate(d, base)
+        evaluate = _evaluate
+        plan_cost = evaluate(d, base)
+        if not np.isfinite(plan_cost):  # the greedy cannot place the plan's pupils: cost without limits
+            evaluate = _uncapacitated
+            plan_cost = evaluate(d, base)
         for j, sid in enumerate(sids):
             flipped = base.copy()
             flipped[j] = not flipped[j]
-            out[sid] = float(_evaluate(d, flipped) - plan_cost) if np.isfinite(plan_cost) else np.inf
+            out[sid] = float(evaluate(d, flipped) - plan_cost) if np.isfinite(plan_cost) else np.inf
     return out

@@ -312,8 +312,8 @@ class Decisions(_Strict):
         "time_budget_s. A re-solve stopped by it reports its gap.")
     workers: int | None = Field(
         None, ge=1, description="Processes re-solving at once (a local Dask cluster from 2). Absent: 1 (serial), "
-        "or one per core when more than 60 decisions are to be re-solved ([M], measured on 2 cores: a cluster "
-        "pays off only past about a minute of serial re-solving).")
+        "or one per core from 60 decisions to re-solve ([M]; measured on a busy 2-core machine, starting the "
+        "cluster took 45 s, so it pays off only past a few minutes of serial re-solving).")
 
 
 class Alternatives(_Strict):

@@ -177,3 +177,11 @@ def test_young_by_bus_example_has_its_closest_call(example_run):
     assert len(solved) == 1 and solved["delta_objective"].iloc[0] > 0
     assert (d["status"] == "not_evaluated").sum() >= 20
     assert "Why each school" in (run.out / "report.html").read_text()
+
+
+def test_a_run_without_a_plan_still_has_decisions_csv(instance, tmp_path):
+    scenario = {**WHY, "rules": {"G4_6": {"max_minutes": 1}}}
+    result = run_scenario(load_scenario(instance(**HILL_TOWN, scenario=scenario)), out=tmp_path / "none")
+    assert result.status == "infeasible"
+    d = pd.read_csv(tmp_path / "none" / "decisions.csv", encoding="utf-8-sig")
+    assert d.empty and list(d.columns[:3]) == ["school_id", "decision", "alternative"]
