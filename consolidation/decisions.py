@@ -148,7 +148,7 @@ def _fields(fields: dict, lang: str) -> dict:
             out[key] = i18n.fmt_int(value, lang)
         elif key.startswith("state"):
             out[key] = i18n.text(f"decisions.verb.{value}", lang)
-        elif key == "detail" and isinstance(value, tuple):
+        elif key in ("detail", "more") and isinstance(value, tuple):
             out[key] = _text([value], lang)
         else:
             out[key] = value
@@ -302,8 +302,8 @@ def _cheap_reasons(job: Job, inputs: Inputs, scenario: Scenario) -> list[str]:
     return infeasibility_reasons(build_pairs(locked, scenario), locked, scenario)
 
 
-def _more(n: int) -> str:
-    return f" (+{n})" if n > 0 else ""
+def _more(n: int) -> tuple | str:
+    return ("decisions.more_reasons", {"n_more": n}) if n > 0 else ""
 
 
 def _relaxed(inputs: Inputs, pairs: Any, scenario: Scenario, settings: Any, deadline: float) -> list[str]:

@@ -981,6 +981,7 @@ EN.update({
     "decisions.why.other": "other costs decide: the objective changes by {yuan} a year",
     "decisions.why.gap": ("the re-solve stopped at its {limit} s limit, within {gap} of the best possible objective: "
                           "the other decision may cost less than shown"),
+    "decisions.more_reasons": " (and {n_more} more)",
     "decisions.why.also": "{state_alt} changes other schools too: {schools}",
     "decisions.why.disabled": "not evaluated: [decisions] enabled = false",
     "decisions.why.alternative": "not evaluated: an alternative plan (the plan's own decisions.csv says why)",
@@ -1040,6 +1041,7 @@ ZH.update({
     "decisions.why.other": "其他成本起决定作用：目标值每年变化{yuan}",
     "decisions.why.gap": ("重新求解在 {limit} 秒时限处停止，与最优目标值相差不超过 {gap}："
                           "另一种决策的实际成本可能低于所示"),
+    "decisions.more_reasons": "（另有 {n_more} 条）",
     "decisions.why.also": "若{state_alt}，其他学校也随之改变：{schools}",
     "decisions.why.disabled": "未评估：[decisions] enabled = false",
     "decisions.why.alternative": "未评估：这是备选方案（原因见主方案的 decisions.csv）",

@@ -16,16 +16,12 @@ BENCH = REPO / "tests" / "data" / "bench"
 
 
 # Every run re-solves each school's decision the other way and looks for alternative plans, by default for up to a
-# minute and two more solves. The suite runs the example county many times; there the defaults (only where a
-# scenario does not set them) are no re-solve and no alternative. Tests of those stages set the keys themselves
-# (tests/test_decisions.py); subprocesses inherit these.
+# minute and two more solves. The suite runs the example county about 20 times (a re-solve there takes 2-15 s on
+# 2 cores, 3-80 s when the machine is busy); in the suite the defaults (only where a scenario does not set the
+# keys) are no re-solve and no alternative, so decisions.csv lists every decision as not evaluated. Tests of those
+# stages set the keys themselves on tiny counties (tests/test_decisions.py); subprocesses inherit these.
 os.environ["CONSOLIDATION_DECISIONS_BUDGET_S"] = "0"
 os.environ["CONSOLIDATION_ALTERNATIVES_COUNT"] = "0"
-
-EXAMPLE_OVERRIDES = {"young_by_bus": ("decisions.time_budget_s=60", "decisions.max_schools=1")}
-"""``--set`` values of the example runs of :func:`example_run`: young_by_bus re-solves its closest call only (one
-re-solve, 2-5 s on 2 cores), so that its report has a "Why each school" section; the others re-solve nothing."""
-
 
 UNPRICED = {"costs": {"teacher_salary": 0, "life_teacher_salary": 0, "boarder_subsidy_primary": 0,
                       "boarder_subsidy_junior": 0, "boarder_meals_per_day": 0},
@@ -90,7 +86,8 @@ def example_run(tmp_path_factory):
 
     Returns its :class:`consolidation.pipeline.RunResult` (English run folder in ``.out``). Each example county
     run takes 10-20 s, and several test modules read the same ones; a test must not change the folder (copy
-    it first). Decisions and alternatives: see :data:`EXAMPLE_OVERRIDES` (the run's ``--set`` values).
+    it first). They re-solve no decision and look for no alternative plan (the environment above: measured, one
+    re-solve of young_by_bus's closest call took 10-18 s on the busy 2-core machine, more than the suite can give).
     """
     from consolidation.pipeline import run_scenario
     from consolidation.scenario import load_scenario
@@ -100,8 +97,7 @@ def example_run(tmp_path_factory):
     def run(name: str):
         if name not in cache:
             out = tmp_path_factory.mktemp("examples") / name
-            loaded = load_scenario(REPO / "scenarios" / f"{name}.toml", list(EXAMPLE_OVERRIDES.get(name, ())))
-            cache[name] = run_scenario(loaded, out=out)
+            cache[name] = run_scenario(load_scenario(REPO / "scenarios" / f"{name}.toml"), out=out)
         return cache[name]
 
     return run
