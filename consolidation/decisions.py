@@ -150,6 +150,10 @@ def _fields(fields: dict, lang: str) -> dict:
             out[key] = i18n.text(f"decisions.verb.{value}", lang)
         elif key in ("detail", "more") and isinstance(value, tuple):
             out[key] = _text([value], lang)
+        elif key == "schools":  # (school, state) pairs: the first three, and how many more
+            named = [f"{school} {i18n.text(f'decisions.state.{state}', lang)}" for school, state in value[:3]]
+            out[key] = i18n.join_names(named, lang) + (_text([_more(len(value) - 3)], lang) if len(value) > 3
+                                                        else "")
         else:
             out[key] = value
     return out
@@ -337,9 +341,8 @@ def because(job: Job, plan: Plan, other: Plan, scenario: Scenario, base: Base, d
                                 "n_used": used, "n_add": grow[sid]}))
     flips = after.index[(after["open"] != before["open"].reindex(after.index)) & (after.index != job.school_id)]
     if len(flips):
-        parts.append(("decisions.why.also", {"state_alt": job.alternative, "schools": ", ".join(
-            f"{after.at[sid, 'name']} ({sid}) {'open' if after.at[sid, 'open'] else 'closed'}" for sid in flips[:3])
-            + (f" (+{len(flips) - 3})" if len(flips) > 3 else "")}))
+        parts.append(("decisions.why.also", {"state_alt": job.alternative, "schools": [
+            (f"{after.at[sid, 'name']} ({sid})", "open" if after.at[sid, "open"] else "closed") for sid in flips]}))
     d_pub, d_min, d_obj = deltas["delta_public_cost"], deltas["delta_pupil_minutes"], deltas["delta_objective"]
     price = scenario.costs.per_pupil_minute
     tolerance = max(abs(base.objective) * max(scenario.solver.gap, base.gap or 0.0), 1.0)

@@ -5,6 +5,7 @@ Each stage logs one line with its counts and seconds. Library code never prints.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -201,8 +202,6 @@ def _why(plan: Plan, model: Any, pairs: Pairs, inputs: Inputs, scenario: Scenari
 
 def _staff_alternatives(alternatives: Alternatives, inputs: Inputs, scenario: Scenario) -> Alternatives:
     """Count each alternative plan's teachers as the plan's are (its folder then has the same figures)."""
-    import dataclasses
-
     found = []
     for alt in alternatives.found:
         staff = assess(alt.plan, scenario, inputs)
@@ -212,6 +211,22 @@ def _staff_alternatives(alternatives: Alternatives, inputs: Inputs, scenario: Sc
                                     "this):\n- " + "\n- ".join(problems))
         found.append(dataclasses.replace(alt, plan=with_staffing(alt.plan, staff)))
     return dataclasses.replace(alternatives, found=tuple(found))
+
+
+def without_why(loaded: LoadedScenario) -> LoadedScenario:
+    """Return ``loaded`` with no re-solved decisions and no alternatives, unless its scenario sets them.
+
+    For many runs at once (a sweep, a province), where a minute of re-solves and two more solves per run would
+    multiply the work: ``[decisions] time_budget_s`` and ``[alternatives] count`` not set in the scenario (or
+    with ``--set``) become 0, and the run's scenario.resolved.toml says so.
+    """
+    scenario = loaded.scenario
+    update = {}
+    if "time_budget_s" not in scenario.decisions.model_fields_set:
+        update["decisions"] = scenario.decisions.model_copy(update={"time_budget_s": 0.0})
+    if "count" not in scenario.alternatives.model_fields_set:
+        update["alternatives"] = scenario.alternatives.model_copy(update={"count": 0})
+    return dataclasses.replace(loaded, scenario=scenario.model_copy(update=update)) if update else loaded
 
 
 def _base(scenario: Scenario, reasons: list[str], save_lp: Path | None) -> dict[str, Any]:

@@ -183,3 +183,12 @@ def test_a_run_without_a_plan_still_has_decisions_csv(instance, tmp_path):
     assert result.status == "infeasible"
     d = pd.read_csv(tmp_path / "none" / "decisions.csv", encoding="utf-8-sig")
     assert d.empty and list(d.columns[:3]) == ["school_id", "decision", "alternative"]
+
+
+def test_sweeps_and_provinces_re_solve_only_when_the_scenario_asks(instance):
+    from consolidation.pipeline import without_why
+
+    quiet = without_why(load_scenario(instance(**HILL_TOWN))).scenario
+    assert quiet.decisions.time_budget_s == 0 and quiet.alternatives.count == 0
+    asked = without_why(load_scenario(instance(**HILL_TOWN, scenario=WHY), ["alternatives.count=3"])).scenario
+    assert asked.decisions.time_budget_s == 30 and asked.alternatives.count == 3
