@@ -14,8 +14,9 @@ Each row's deltas are the re-solved plan less the plan: public cost (yuan a year
 school day, one way) and pupils moved; ``delta_objective`` is what the plan minimises (public cost plus
 families' time valued), so the smallest is the closest call. The re-solves run closest calls first, by an
 estimate made before solving (a one-school move costed by the start heuristic's greedy assignment,
-:func:`consolidation.heuristic.flip_estimates`), within ``[decisions] time_budget_s``: a decision not reached
-gets a row saying so and no number. They run one after another, or on a local Dask cluster (``workers``).
+:func:`consolidation.heuristic.flip_estimates`), within ``[decisions] time_budget_s``: a decision not reached,
+or whose re-solve the budget cut short before its plan was proven best, gets a row saying so and no number. They
+run one after another, or on a local Dask cluster (``workers``).
 
 A programme's decisions are listed (each school's state in the last planned year) but not re-solved: each
 re-solve would be the whole multi-year model.
@@ -247,6 +248,11 @@ def evaluate(job: Job, inputs: Inputs, scenario: Scenario, plan: Plan, base: Bas
         parts = [("decisions.why.impossible", {"state_alt": job.alternative, "detail": reasons[0],
                                                "more": _more(len(reasons) - 1)})]
         return _row(school, job.decision, job.alternative, "infeasible", parts, seconds=seconds,
+                    estimate=job.estimate)
+    if outcome is not None and outcome.status == "feasible" and left < solve_limit:
+        # stopped by what was left of the budget, not by its own limit: its numbers could be far off, so none
+        return _row(school, job.decision, job.alternative, "not_evaluated",
+                    [("decisions.why.budget_during", {"budget": f"{time_budget(scenario):g}"})], seconds=seconds,
                     estimate=job.estimate)
     if outcome is None or not outcome.has_plan:
         limit = f"{max(0.1, min(solve_limit, left)):g}"

@@ -963,6 +963,8 @@ EN.update({
     "decisions.why.unreachable": "no pupil can reach it under the travel rules: closed whatever it costs",
     "decisions.why.budget": ("not evaluated: the time budget ([decisions] time_budget_s = {budget} s) was spent "
                              "before this school was reached"),
+    "decisions.why.budget_during": ("not evaluated: the time budget ([decisions] time_budget_s = {budget} s) ran out "
+                                    "during its re-solve, before the best plan was proven"),
     "decisions.why.no_plan": "not evaluated: no plan found within the re-solve's time limit of {limit} s",
     "decisions.why.impossible": "impossible: {state_alt} leaves no plan that meets the rules: {detail}{more}",
     "decisions.why.full": "{state_alt} fills {school}: {n_used} pupils for {n_have} places, {n_add} places to build",
@@ -1023,6 +1025,8 @@ ZH.update({
     "decisions.why.locked_closed": "学校表中锁定撤并（lock 列），未重新求解",
     "decisions.why.unreachable": "按出行规则没有学生能到达该校：无论成本如何都撤并",
     "decisions.why.budget": "未评估：求解时间预算（[decisions] time_budget_s = {budget} 秒）在轮到该校之前已用完",
+    "decisions.why.budget_during": ("未评估：求解时间预算（[decisions] time_budget_s = {budget} 秒）"
+                                    "在重新求解过程中用完，尚未证明最优"),
     "decisions.why.no_plan": "未评估：在单次求解时限 {limit} 秒内未找到方案",
     "decisions.why.impossible": "不可行：若{state_alt}，则没有满足规则的方案：{detail}{more}",
     "decisions.why.full": "若{state_alt}，{school}将满员：{n_used}名学生对应{n_have}个学位，需新增{n_add}个学位",
