@@ -225,6 +225,7 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
                        f"{s['teachers_redeployed']:,.0f} redeployed, {s['teachers_recruited']:,.0f} posts and "
                        f"{s['life_teachers_recruited']:,.0f} life teachers to recruit, "
                        f"{s['teachers_to_life']:,.0f} turned into life teachers, {s['teachers_surplus']:,.0f} surplus.")
+        _echo_why(s)
         click.echo(f"report: {result.out / 'report.html'}")
         sys.exit(EXIT_OK)
     click.echo(f"{s['scenario']}: {result.status}.", err=True)
@@ -232,6 +233,17 @@ def run(scenario: Path, out: Path | None, overwrite: bool, solver: str | None, t
         click.echo(f"- {reason}", err=True)
     click.echo(f"report: {result.out / 'report.html'}", err=True)
     sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_NO_SOLUTION)
+
+
+def _echo_why(s: dict) -> None:
+    """Print how many decisions were re-solved in how many seconds, and the alternative plans found."""
+    d, a = s.get("decisions"), s.get("alternatives")
+    if d:
+        click.echo(f"why each school: {d['resolved']} re-solved in {d['seconds']:.1f} s on {d['workers']} worker(s), "
+                   f"{d['not_evaluated']} not evaluated (budget {d['budget_s']:g} s): decisions.csv")
+    if a and a["stopped"] != "disabled":
+        close = ", ".join(a["close_calls"]) or "none"
+        click.echo(f"alternatives: {a['found']} plan(s) within the bound in {a['seconds']:.1f} s; close calls: {close}")
 
 
 def _echo_programme(p: dict, programme) -> None:

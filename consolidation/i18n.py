@@ -1326,3 +1326,130 @@ ZH.update({
     "checks.rule.build_before_close": "国办发〔2012〕48号（先建后撤）",
     "checks.more": "……另有{n}项接近上限（见 checks.csv）。",
 })
+
+# Why each school (decisions.csv) and alternative plans: added as a block so the tables above stay as they were.
+EN.update({
+    "decisions.verb.open": "keeping it open",
+    "decisions.verb.teaching_point": "keeping it as a teaching point (grades 1-3)",
+    "decisions.verb.closed": "closing it",
+    "decisions.state.open": "open",
+    "decisions.state.teaching_point": "teaching point",
+    "decisions.state.closed": "closed",
+    "decisions.why.locked_open": "locked open in the schools file (lock column): not re-solved",
+    "decisions.why.locked_closed": "locked closed in the schools file (lock column): not re-solved",
+    "decisions.why.unreachable": "no pupil can reach it under the travel rules: closed whatever it costs",
+    "decisions.why.budget": ("not evaluated: the time budget ([decisions] time_budget_s = {budget} s) was spent "
+                             "before this school was reached"),
+    "decisions.why.budget_during": ("not evaluated: the time budget ([decisions] time_budget_s = {budget} s) ran out "
+                                    "during its re-solve, before the best plan was proven"),
+    "decisions.why.no_plan": "not evaluated: no plan found within the re-solve's time limit of {limit} s",
+    "decisions.why.impossible": "impossible: {state_alt} leaves no plan that meets the rules: {detail}{more}",
+    "decisions.why.full": "{state_alt} fills {school}: {n_used} pupils for {n_have} places, {n_add} places to build",
+    "decisions.why.beds_full": ("{state_alt} fills the beds of {school}: {n_used} boarders for {n_have} beds, "
+                                "{n_add} beds to build"),
+    "decisions.why.tie": "a close call: {state_alt} costs only {yuan} a year more, within the solver's tolerance",
+    "decisions.why.both": "cheaper and quicker: {state} saves {yuan} a year and {n_minutes} pupil-minutes a day",
+    "decisions.why.bus": ("cheaper to bus: {state} saves {yuan} a year; {state_alt} would save {n_minutes} "
+                          "pupil-minutes a day, worth only {yuan_minutes} a year at {yuan_price} each"),
+    "decisions.why.cheaper": ("cheaper: {state} saves {yuan} a year; {state_alt} would save {n_minutes} "
+                              "pupil-minutes a day, worth only {yuan_minutes} a year at {yuan_price} each"),
+    "decisions.why.time": ("shorter trips: {state} costs {yuan} a year more but saves {n_minutes} pupil-minutes a "
+                           "day, worth {yuan_minutes} a year at {yuan_price} each"),
+    "decisions.why.time_free": ("shorter trips at no public cost: {state} saves {n_minutes} pupil-minutes a day, "
+                                "worth {yuan_minutes} a year at {yuan_price} each"),
+    "decisions.why.other": "other costs decide: the objective changes by {yuan} a year",
+    "decisions.why.gap": ("the re-solve stopped at its {limit} s limit, within {gap} of the best possible objective: "
+                          "the other decision may cost less than shown"),
+    "decisions.more_reasons": " (and {n_more} more)",
+    "decisions.why.also": "{state_alt} changes other schools too: {schools}",
+    "decisions.why.disabled": "not evaluated: [decisions] enabled = false",
+    "decisions.why.alternative": "not evaluated: an alternative plan (the plan's own decisions.csv says why)",
+    "decisions.why.max_schools": "not evaluated: [decisions] max_schools = {n_most} re-solves, closest calls first",
+    "decisions.why.programme": ("not evaluated: a programme's decisions are not re-solved one by one (each would be "
+                                "the whole multi-year model); run one year without [years] to see why"),
+    "decisions.section": "Why each school",
+    "decisions.caption": ("Each school whose decision could change, re-solved with that school locked the other "
+                          "way: what the other decision would change (public cost a year, families' pupil-minutes "
+                          "a day, pupils moved) and the reason the plan decided as it did. Closest calls first."),
+    "decisions.stats": "{resolved} re-solves in {seconds} s; {skipped} not evaluated.",
+    "decisions.th_decision": "Plan",
+    "decisions.th_alternative": "Other decision",
+    "decisions.th_public": "Public cost, yuan a year",
+    "decisions.th_minutes": "Pupil-minutes a day",
+    "decisions.th_moved": "Pupils moved",
+    "decisions.th_reason": "Why",
+    "decisions.more": "{n} more rows in decisions.csv (schools whose decision cannot change, or not evaluated).",
+    "alternatives.section": "Alternative plans",
+    "alternatives.caption": ("The best plans that differ from this plan in at least {k} school(s), each within "
+                             "{within} of its objective, found one after another; each is verified and written as a "
+                             "run folder (alternatives/altN) that consolidation compare reads."),
+    "alternatives.none": "No other plan differs in at least {k} school(s) within {within} of the objective.",
+    "alternatives.th_alt": "Plan",
+    "alternatives.th_objective": "Objective vs plan",
+    "alternatives.th_differ": "Schools that differ",
+    "alternatives.robust": "Robust decisions (the same in every plan): {n} schools.",
+    "alternatives.close": "Close calls (they differ between plans): {names}.",
+    "alternatives.differ": "{school} {state}",
+})
+ZH.update({
+    "decisions.verb.open": "保留",
+    "decisions.verb.teaching_point": "改为教学点（只保留1-3年级）",
+    "decisions.verb.closed": "撤并",
+    "decisions.state.open": "保留",
+    "decisions.state.teaching_point": "教学点",
+    "decisions.state.closed": "撤并",
+    "decisions.why.locked_open": "学校表中锁定保留（lock 列），未重新求解",
+    "decisions.why.locked_closed": "学校表中锁定撤并（lock 列），未重新求解",
+    "decisions.why.unreachable": "按出行规则没有学生能到达该校：无论成本如何都撤并",
+    "decisions.why.budget": "未评估：求解时间预算（[decisions] time_budget_s = {budget} 秒）在轮到该校之前已用完",
+    "decisions.why.budget_during": ("未评估：求解时间预算（[decisions] time_budget_s = {budget} 秒）"
+                                    "在重新求解过程中用完，尚未证明最优"),
+    "decisions.why.no_plan": "未评估：在单次求解时限 {limit} 秒内未找到方案",
+    "decisions.why.impossible": "不可行：若{state_alt}，则没有满足规则的方案：{detail}{more}",
+    "decisions.why.full": "若{state_alt}，{school}将满员：{n_used}名学生对应{n_have}个学位，需新增{n_add}个学位",
+    "decisions.why.beds_full": ("若{state_alt}，{school}床位不足：{n_used}名寄宿生对应{n_have}张床位，"
+                                "需新增{n_add}张床位"),
+    "decisions.why.tie": "难以取舍：若{state_alt}，每年仅多{yuan}，在求解器容差之内",
+    "decisions.why.both": "更省钱也更省时：{state}每年节省{yuan}，每天节省{n_minutes}生·分钟",
+    "decisions.why.bus": ("校车接送更省钱：{state}每年节省{yuan}；若{state_alt}，每天可节省{n_minutes}生·分钟，"
+                          "按每生·分钟{yuan_price}计仅值每年{yuan_minutes}"),
+    "decisions.why.cheaper": ("更省钱：{state}每年节省{yuan}；若{state_alt}，每天可节省{n_minutes}生·分钟，"
+                              "按每生·分钟{yuan_price}计仅值每年{yuan_minutes}"),
+    "decisions.why.time": ("路程更短：{state}每年多花{yuan}，但每天节省{n_minutes}生·分钟，"
+                           "按每生·分钟{yuan_price}计值每年{yuan_minutes}"),
+    "decisions.why.time_free": ("路程更短且不增加公共支出：{state}每天节省{n_minutes}生·分钟，"
+                                "按每生·分钟{yuan_price}计值每年{yuan_minutes}"),
+    "decisions.why.other": "其他成本起决定作用：目标值每年变化{yuan}",
+    "decisions.why.gap": ("重新求解在 {limit} 秒时限处停止，与最优目标值相差不超过 {gap}："
+                          "另一种决策的实际成本可能低于所示"),
+    "decisions.more_reasons": "（另有 {n_more} 条）",
+    "decisions.why.also": "若{state_alt}，其他学校也随之改变：{schools}",
+    "decisions.why.disabled": "未评估：[decisions] enabled = false",
+    "decisions.why.alternative": "未评估：这是备选方案（原因见主方案的 decisions.csv）",
+    "decisions.why.max_schools": "未评估：[decisions] max_schools = {n_most}，最接近的决策优先",
+    "decisions.why.programme": ("未评估：多年规划的决策不逐校重新求解（每次都是整个多年模型）；"
+                                "去掉 [years] 单独运行一年可查看原因"),
+    "decisions.section": "各校决策的原因",
+    "decisions.caption": ("对每所决策可以改变的学校，把该校锁定为另一种决策后重新求解：另一种决策会带来的变化"
+                          "（每年公共支出、每天学生路程生·分钟、分流学生），以及方案如此决策的原因。"
+                          "最接近的决策排在前面。"),
+    "decisions.stats": "重新求解 {resolved} 次，用时 {seconds} 秒；{skipped} 项未评估。",
+    "decisions.th_decision": "方案",
+    "decisions.th_alternative": "另一种决策",
+    "decisions.th_public": "公共支出（元/年）",
+    "decisions.th_minutes": "每天生·分钟",
+    "decisions.th_moved": "分流学生",
+    "decisions.th_reason": "原因",
+    "decisions.more": "另有 {n} 行见 decisions.csv（决策不能改变或未评估的学校）。",
+    "alternatives.section": "备选方案",
+    "alternatives.caption": ("与本方案至少有 {k} 所学校不同、目标值不超过本方案 {within} 的最优方案，逐个求出；"
+                             "每个方案都经过独立核验，并写入运行文件夹 alternatives/altN，"
+                             "可用 consolidation compare 比较。"),
+    "alternatives.none": "在目标值 {within} 以内，没有与本方案至少有 {k} 所学校不同的其他方案。",
+    "alternatives.th_alt": "方案",
+    "alternatives.th_objective": "目标值与本方案之差",
+    "alternatives.th_differ": "不同的学校",
+    "alternatives.robust": "稳健的决策（各方案相同）：{n} 所学校。",
+    "alternatives.close": "难以取舍的决策（各方案不同）：{names}。",
+    "alternatives.differ": "{school}{state}",
+})

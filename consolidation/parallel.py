@@ -58,14 +58,15 @@ def run_task(task: Task) -> TaskResult:
     """Run one task and return its result; never raises.
 
     An error becomes ``status = "error"`` with its message on one line in ``error`` and in full (with the
-    traceback of an unexpected error) in ``details``.
+    traceback of an unexpected error) in ``details``. Decisions are not re-solved and no alternatives are looked
+    for unless the scenario sets them (:func:`consolidation.pipeline.without_why`).
     """
     from .errors import InputError, PlannerError
-    from .pipeline import run_scenario
+    from .pipeline import run_scenario, without_why
     from .scenario import load_scenario
 
     try:
-        loaded = load_scenario(task.scenario, list(task.overrides))
+        loaded = without_why(load_scenario(task.scenario, list(task.overrides)))
         result = run_scenario(loaded, out=task.out, overwrite=task.overwrite, lang=task.lang)
         return TaskResult(name=task.name, status=result.status, summary=result.summary,
                           out=str(result.out) if result.out else None)

@@ -20,9 +20,11 @@ import numpy as np
 import pandas as pd
 from collections.abc import Callable
 
+from .alternatives import Alternatives, find_alternatives, summary_of, wanted
 from .before_after import with_before_after
 from .central import with_central
 from .checks import check_inputs, check_pairs, infeasibility_reasons
+from .decisions import Decisions, empty as no_decisions, explain_decisions, programme_decisions, time_budget
 from .errors import InfeasibleError, OutputError, ScenarioError, VerificationError
 from .explain import relaxed_reasons
 from .families.point_parents import check_parent_settings, without_parent
@@ -58,6 +60,10 @@ class RunResult:
     """A programme's verified plans year by year (with ``[years]``); ``plan`` is then its last year's."""
     checks: pd.DataFrame | None = None
     """The policy checks of the plan (``checks.csv``, :mod:`consolidation.policy`); None without a plan."""
+    decisions: Decisions | None = None
+    """Why each school: the plan re-solved with each school locked the other way (decisions.csv)."""
+    alternatives: Alternatives | None = None
+    """The next-best plans that differ from the plan in at least ``[alternatives] min_difference`` schools."""
 
 
 class _Clock:
@@ -139,12 +145,14 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
     started = datetime.now(UTC).isoformat(timespec="seconds")
     scenario = loaded.scenario
     clock = _Clock()
+    time_budget(scenario), wanted(scenario)  # defaults from the environment, checked before any work
     inputs = _read(loaded, clock)
     if scenario.years.programme:  # its pairs are each planned year's (the first year's data included)
         return _run_programme(loaded, inputs, out=out, overwrite=overwrite, lang=lang, while_solving=while_solving,
                               save_lp=save_lp, clock=clock, started=started)
     pairs = _pairs(inputs, scenario, clock)
-    plan = groups = staff = checks = None
+    plan = groups = staff = checks = alternatives = None
+    decisions = no_decisions()
     reasons = infeasibility_reasons(pairs, inputs, scenario)
     base = _base(scenario, reasons, save_lp)
     if reasons:
@@ -180,6 +188,7 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                 summary["groups_mode"] = "joint" if scenario.groups.joint else "after"
             if scenario.groups.joint:
                 groups = _groups_joint(inputs, scenario, plan, summary, clock)
+            decisions, alternatives = _why(plan, model, pairs, inputs, scenario, summary, clock)
         elif outcome.status == "infeasible":
             t = time.perf_counter()
             summary = {**base, "status": "infeasible", "solver": outcome.solver, "seconds": outcome.seconds,
@@ -191,9 +200,9 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
     _finish(summary, loaded, pairs.notes)
     written = _write(out, loaded, inputs, plan, summary, clock, started, overwrite=overwrite, lang=lang,
                      groups=groups, redeployments=staff.moves if staff is not None and staff.known else None,
-                     checks=checks)
+                     checks=checks, decisions=decisions, alternatives=alternatives)
     return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, groups=groups,
-                     staffing=staff, checks=checks)
+                     staffing=staff, checks=checks, decisions=decisions, alternatives=alternatives)
 
 
 def _who_loses(plan: Plan, pairs: Pairs, inputs: Inputs, scenario: Scenario, clock: _Clock, *,
@@ -213,6 +222,56 @@ def _who_loses(plan: Plan, pairs: Pairs, inputs: Inputs, scenario: Scenario, clo
                              f"({change['pupils_longer_20']:,.0f} over 20); policy: {counts['breaches']} breaches, "
                              f"{counts['near']} near")
     return plan, checks
+
+
+def _why(plan: Plan, model: Any, pairs: Pairs, inputs: Inputs, scenario: Scenario, summary: dict[str, Any],
+         clock: _Clock) -> tuple[Decisions, Alternatives]:
+    """Re-solve each school's decision the other way, then look for alternative plans (the ``decisions`` and
+    ``alternatives`` stages); their headline figures go into ``summary``.
+    """  # noqa: D205 - one sentence
+    t = time.perf_counter()
+    decisions = explain_decisions(plan, model, inputs, scenario)
+    clock.stage("decisions", t, decisions.describe())
+    summary["decisions"] = {"budget_s": time_budget(scenario) if scenario.decisions.enabled else 0.0,
+                            "resolved": decisions.resolved, "seconds": decisions.seconds,
+                            "workers": decisions.workers,
+                            "not_evaluated": int((decisions.table["status"] == "not_evaluated").sum())}
+    t = time.perf_counter()
+    alternatives = find_alternatives(plan, pairs, inputs, scenario)
+    alternatives = _staff_alternatives(alternatives, inputs, scenario)
+    if alternatives.stopped != "disabled":
+        clock.stage("alternatives", t, alternatives.describe())
+    summary["alternatives"] = summary_of(alternatives)
+    return decisions, alternatives
+
+
+def _staff_alternatives(alternatives: Alternatives, inputs: Inputs, scenario: Scenario) -> Alternatives:
+    """Count each alternative plan's teachers as the plan's are (its folder then has the same figures)."""
+    found = []
+    for alt in alternatives.found:
+        staff = assess(alt.plan, scenario, inputs)
+        problems = check_staffing(staff, scenario)
+        if problems:
+            raise VerificationError(f"Alternative plan {alt.name} failed independent verification (please report "
+                                    "this):\n- " + "\n- ".join(problems))
+        found.append(dataclasses.replace(alt, plan=with_staffing(alt.plan, staff)))
+    return dataclasses.replace(alternatives, found=tuple(found))
+
+
+def without_why(loaded: LoadedScenario) -> LoadedScenario:
+    """Return ``loaded`` with no re-solved decisions and no alternatives, unless its scenario sets them.
+
+    For many runs at once (a sweep, a province), where a minute of re-solves and two more solves per run would
+    multiply the work: ``[decisions] time_budget_s`` and ``[alternatives] count`` not set in the scenario (or
+    with ``--set``) become 0, and the run's scenario.resolved.toml says so.
+    """
+    scenario = loaded.scenario
+    update = {}
+    if "time_budget_s" not in scenario.decisions.model_fields_set:
+        update["decisions"] = scenario.decisions.model_copy(update={"time_budget_s": 0.0})
+    if "count" not in scenario.alternatives.model_fields_set:
+        update["alternatives"] = scenario.alternatives.model_copy(update={"count": 0})
+    return dataclasses.replace(loaded, scenario=scenario.model_copy(update=update)) if update else loaded
 
 
 def _base(scenario: Scenario, reasons: list[str], save_lp: Path | None) -> dict[str, Any]:
@@ -309,10 +368,11 @@ def _run_programme(loaded: LoadedScenario, inputs: Inputs, *, out: Path | None, 
                        "reasons": [_programme_without_plan(outcome, scenario)]}
     _finish(summary, loaded, (n for year in pairs.values() for n in year.notes))
     plan = None if programme is None else programme.last
+    decisions = no_decisions() if plan is None else programme_decisions(plan)
     written = _write(out, loaded, inputs, plan, summary, clock, started, overwrite=overwrite, lang=lang,
-                     programme=programme, checks=checks)
+                     programme=programme, checks=checks, decisions=decisions)
     return RunResult(status=summary["status"], summary=summary, plan=plan, out=written, programme=programme,
-                     checks=checks)
+                     checks=checks, decisions=decisions)
 
 
 def _who_loses_by_year(programme: Programme, pairs: dict[int, Pairs], by_year: dict[int, Inputs],

@@ -399,6 +399,8 @@ class Kindergarten(_Strict):
     def place_price(self, costs: Costs) -> float:
         """Return the price of a kindergarten place added (yuan): ``per_place_added``, else the classroom place's."""
         return costs.per_place_added if self.per_place_added is None else self.per_place_added
+
+
 class Campuses(_Strict):
     """``[campuses]``: one school, several campuses (一校多区): a merger that keeps both sites open.
 
@@ -454,6 +456,49 @@ class Campuses(_Strict):
                 raise ValueError(f"campuses.pairs: {main} is the main school of {campus} and itself a campus "
                                  f"of {self.pairs[main]}: a campus's main school must not be a campus")
         return self
+
+
+class Decisions(_Strict):
+    """``[decisions]``: why each school: the plan re-solved with each school's decision locked the other way.
+
+    Written to ``decisions.csv`` in every run folder and the report's "Why each school" section; the closest
+    calls (the smallest increase of the objective) first.
+    """
+
+    enabled: bool = Field(True, description="false: decisions.csv lists the decisions with empty deltas and the "
+                          "reason \"not evaluated\" (nothing is re-solved).")
+    time_budget_s: float = Field(
+        60, ge=0, le=86_400, description="Seconds of re-solving in all, after the plan ([M]: a minute, about 30 "
+        "re-solves of the example county); schools not reached get a row saying so. 0: none re-solved.")
+    max_schools: int | None = Field(
+        None, ge=0, description="Re-solve at most this many decisions, the closest calls first (by a one-school "
+        "local search estimate). Absent: as many as the budget allows.")
+    solve_time_limit_s: float = Field(
+        30, gt=0, le=86_400, description="Time limit of each re-solve, seconds ([M]); within what is left of "
+        "time_budget_s. A re-solve stopped by it reports its gap.")
+    workers: int | None = Field(
+        None, ge=1, description="Processes re-solving at once (a local Dask cluster from 2). Absent: 1 (serial), "
+        "or one per core from 60 decisions to re-solve ([M]; measured on a busy 2-core machine, starting the "
+        "cluster took 45 s, so it pays off only past a few minutes of serial re-solving).")
+
+
+class Alternatives(_Strict):
+    """``[alternatives]``: the best plans that differ from the optimum in at least ``min_difference`` schools.
+
+    Found one after another with a no-good cut on the open schools of every plan found so far and the objective
+    kept within ``within`` of the optimum's; each is verified and written as a run folder
+    ``alternatives/altN/``.
+    """
+
+    count: int = Field(2, ge=0, le=20, description="How many alternative plans to look for ([M]). 0: none.")
+    within: float = Field(
+        0.01, ge=0, le=1, description="Most an alternative's objective may exceed the optimum's, as a fraction "
+        "(0.01: 1 %) ([M]).")
+    min_difference: int = Field(
+        1, ge=1, description="Schools (open or closed) in which each alternative differs from the plan and from "
+        "every alternative before it ([M]).")
+    time_limit_s: float = Field(
+        60, gt=0, le=86_400, description="Time limit of each alternative's solve, seconds ([M]).")
 
 
 class Groups(_Strict):
@@ -834,6 +879,8 @@ class Scenario(_Strict):
     )
     campuses: Campuses = Field(default_factory=Campuses)
     travelling_teachers: TravellingTeachers = Field(default_factory=TravellingTeachers)
+    decisions: Decisions = Field(default_factory=Decisions)
+    alternatives: Alternatives = Field(default_factory=Alternatives)
     sweep: dict[str, Any] = Field(
         default_factory=dict, description="Values to vary in `consolidation sweep`, e.g. "
         "\"rules.G4_6.max_minutes\" = [30, 40, 50, 60] (or nested tables); each a non-empty list."
@@ -876,6 +923,8 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "kindergarten": Kindergarten,
     "campuses": Campuses,
     "travelling_teachers": TravellingTeachers,
+    "decisions": Decisions,
+    "alternatives": Alternatives,
 }
 
 

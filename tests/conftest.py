@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,14 @@ REPO = Path(__file__).resolve().parents[1]
 # that every clone runs the published-optima tests.
 BENCH = REPO / "tests" / "data" / "bench"
 
+
+# Every run re-solves each school's decision the other way and looks for alternative plans, by default for up to a
+# minute and two more solves. The suite runs the example county about 20 times (a re-solve there takes 2-15 s on
+# 2 cores, 3-80 s when the machine is busy); in the suite the defaults (only where a scenario does not set the
+# keys) are no re-solve and no alternative, so decisions.csv lists every decision as not evaluated. Tests of those
+# stages set the keys themselves on tiny counties (tests/test_decisions.py); subprocesses inherit these.
+os.environ["CONSOLIDATION_DECISIONS_BUDGET_S"] = "0"
+os.environ["CONSOLIDATION_ALTERNATIVES_COUNT"] = "0"
 
 UNPRICED = {"costs": {"teacher_salary": 0, "life_teacher_salary": 0, "boarder_subsidy_primary": 0,
                       "boarder_subsidy_junior": 0, "boarder_meals_per_day": 0},
@@ -77,7 +86,8 @@ def example_run(tmp_path_factory):
 
     Returns its :class:`consolidation.pipeline.RunResult` (English run folder in ``.out``). Each example county
     run takes 10-20 s, and several test modules read the same ones; a test must not change the folder (copy
-    it first).
+    it first). They re-solve no decision and look for no alternative plan (the environment above: measured, one
+    re-solve of young_by_bus's closest call took 10-18 s on the busy 2-core machine, more than the suite can give).
     """
     from consolidation.pipeline import run_scenario
     from consolidation.scenario import load_scenario

@@ -24,10 +24,11 @@ def test_ci_runs_the_readme_test_command():
 ORDER = {"errors": -1, "messages": -1, "files": -1, "synthetic": -1, "tolerances": -1, "status": -1, "scenario": 0,
          "readers": 0.7, "coordinates": 0.8, "canonical": 0.9, "roads": 0.95, "io": 1, "travel": 2, "campuses": 2.5,
          "checks": 3, "families": 3.5, "model": 4, "group_model": 4.5, "solve": 5, "plan": 6, "explain": 6.1,
-         "teachers": 6.2, "central": 6.25, "programme": 6.3, "projection": 1.5, "groups": 6.5, "report": 7,
-         "pipeline": 8, "cli": 9, "before_after": 6.4, "policy": 6.45}
+         "teachers": 6.2, "central": 6.25, "programme": 6.3, "projection": 1.5, "groups": 6.5, "decisions": 6.6,
+         "alternatives": 6.7, "report": 7, "pipeline": 8, "cli": 9, "before_after": 6.4, "policy": 6.45}
 PULP_FREE = ("families", "report", "plan", "io", "roads", "readers", "coordinates", "canonical", "travel", "checks",
-             "scenario", "programme", "projection", "messages", "campuses", "before_after", "policy", "central")
+             "scenario", "programme", "projection", "messages", "campuses", "before_after", "policy", "central",
+             "decisions", "alternatives")
 """Stages that never import PuLP (the rule families reach it only through model.ModelBuilder)."""
 
 

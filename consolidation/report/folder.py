@@ -149,7 +149,7 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
               summary: dict[str, Any], record: RunRecord, overwrite: bool = False, lang: str = "en",
               groups: GroupResult | None = None, redeployments: pd.DataFrame | None = None,
               protect: Iterable[tuple[str, Path]] = (), programme: Any = None,
-              checks: pd.DataFrame | None = None) -> Path:
+              checks: pd.DataFrame | None = None, decisions: Any = None, alternatives: Any = None) -> Path:
     """Write the run folder ``out`` atomically and return it.
 
     With a ``plan``: summary.json, assignments.csv, schools.csv, plan.xlsx (the summary's figures and those
@@ -172,10 +172,16 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
     a programme's with ``year`` first), the header alone when nothing is flagged or there is no plan. With a plan
     whose assignments say how trips change (:mod:`consolidation.before_after`), coordinates, and a trip that changes
     or a school that closes, also change.png.
+
+    Every run folder has decisions.csv (:data:`consolidation.decisions.COLUMNS`; only its header without a
+    plan), from ``decisions`` (:class:`consolidation.decisions.Decisions`). With ``alternatives``
+    (:class:`consolidation.alternatives.Alternatives`) that found plans: alternatives.csv and a run folder per
+    alternative plan, ``alternatives/altN/`` (the same files, so ``consolidation compare`` reads them).
     """
     write_atomically(Path(out), lambda staging: _write_contents(
         staging, loaded=loaded, inputs=inputs, plan=plan, summary=summary, record=record, lang=lang, groups=groups,
-        redeployments=redeployments, programme=programme, checks=checks),
+        redeployments=redeployments, programme=programme, checks=checks, decisions=decisions,
+        alternatives=alternatives),
         overwrite=overwrite, what="run", protect=protect)
     return Path(out)
 
@@ -183,7 +189,7 @@ def write_run(out: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan:
 def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | None, plan: Plan | None,
                     summary: dict[str, Any], record: RunRecord, lang: str, groups: GroupResult | None = None,
                     redeployments: pd.DataFrame | None = None, programme: Any = None,
-                    checks: pd.DataFrame | None = None) -> None:
+                    checks: pd.DataFrame | None = None, decisions: Any = None, alternatives: Any = None) -> None:
     scenario = loaded.scenario
     warm_up()  # Chromium starts while the maps are drawn, for report.pdf
     summary = _clean(summary)
@@ -200,7 +206,8 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
                          origins=inputs.origins if inputs is not None else None, lang=lang, groups=groups,
                          groups_png=groups_png, redeployments=redeployments, programme=years,
                          campuses=institutions(plan.schools, scenario.teachers) if plan is not None else None,
-                         checks=checks, change_png=change_png, imap=_interactive_map(plan, inputs, lang))
+                         checks=checks, change_png=change_png, imap=_interactive_map(plan, inputs, lang),
+                         decisions=decisions, alternatives=alternatives)
     (folder / "report.html").write_text(html, encoding="utf-8")
     printing = start_report_pdf(folder / "report.html")  # Chromium prints while the tables are written
     if plan is not None:
@@ -216,6 +223,9 @@ def _write_contents(folder: Path, *, loaded: LoadedScenario, inputs: Inputs | No
             write_csv(campus_table, folder / "campuses.csv", float_format="%.6g")
         _write_workbook(folder, summary, plan, redeployments, programme, checks)
     write_csv(for_csv(checks), folder / "checks.csv", float_format="%.6g")
+    _write_decisions(folder, decisions, plan)
+    if alternatives is not None and alternatives.found:
+        _write_alternatives(folder, alternatives, loaded=loaded, inputs=inputs, record=record, lang=lang)
     (folder / "scenario.resolved.toml").write_text(
         "# The scenario as run: every value resolved (defaults, extends and --set applied).\n"
         + tomli_w.dumps(resolved_dict(scenario)), encoding="utf-8")
@@ -238,6 +248,29 @@ def _interactive_map(plan: Plan | None, inputs: Inputs | None, lang: str) -> dic
         crs=inputs.crs)
     return interactive_map(schools=schools, origins=inputs.origins, assignments=plan.assignments,
                            boundary=inputs.boundary, lang=lang)
+def _write_decisions(folder: Path, decisions: Any, plan: Plan | None) -> None:
+    """Write decisions.csv: the run's decisions, or (without them) every school's decision, not evaluated."""
+    from ..decisions import COLUMNS, empty, not_evaluated
+
+    if decisions is None:
+        decisions = empty() if plan is None else not_evaluated(plan, "decisions.why.alternative")
+    write_csv(decisions.table[COLUMNS], folder / "decisions.csv", float_format="%.2f")
+
+
+def _write_alternatives(folder: Path, alternatives: Any, *, loaded: LoadedScenario, inputs: Inputs | None,
+                        record: RunRecord, lang: str) -> None:
+    """Write alternatives.csv and a run folder per alternative plan (``alternatives/altN``)."""
+    write_csv(alternatives.table(), folder / "alternatives.csv", float_format="%.2f")
+    name = loaded.scenario.name
+    for alt in alternatives.found:
+        sub = folder / "alternatives" / alt.name
+        sub.mkdir(parents=True)
+        differ = ", ".join(f"{sid} {state}" for sid, state in alt.differ)
+        summary = {**alt.plan.summary, "scenario": f"{name} {alt.name}",
+                   "description": f"Alternative plan {alt.name[3:]} of {name}: differs in {differ}.",
+                   "alternative_of": name, **{k: round(v, 2) for k, v in alt.deltas.items()}}
+        _write_contents(sub, loaded=loaded, inputs=inputs, plan=alt.plan, summary=summary, record=record,
+                        lang=lang)
 
 
 def _in_output_crs(frame: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoDataFrame:

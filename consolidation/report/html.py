@@ -25,6 +25,7 @@ from .change_section import change_context, checks_context
 from .campuses import INSTITUTION_COLUMNS, campus_context
 from ..messages import Message, texts
 from .central_section import central_context
+from .decisions import decisions_context
 from .group_map import group_colors
 from .kindergarten import kindergarten_context
 
@@ -39,7 +40,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
                   groups_png: bytes | None = None, redeployments: pd.DataFrame | None = None,
                   programme: dict | None = None, campuses: pd.DataFrame | None = None,
                   checks: pd.DataFrame | None = None, change_png: bytes | None = None,
-                  imap: dict | None = None) -> str:
+                  imap: dict | None = None, decisions=None, alternatives=None) -> str:
     """Return the report of one scenario as a self-contained HTML page.
 
     Parameters
@@ -80,6 +81,10 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
     imap : dict, optional
         The interactive map (:func:`consolidation.report.web_map.interactive_map`), shown on screen above the
         PNG map (print shows the PNG map only). None leaves it out.
+    decisions : consolidation.decisions.Decisions, optional
+        Why each school: the "Why each school" section (closest calls first). None leaves it out.
+    alternatives : consolidation.alternatives.Alternatives, optional
+        The alternative plans: the "Alternative plans" section. None (or none asked) leaves it out.
 
     Returns
     -------
@@ -143,6 +148,7 @@ def render_report(*, summary: dict, schools: pd.DataFrame, assignments: pd.DataF
         **campus_context(campuses if campuses is not None and has_plan else pd.DataFrame(
             columns=INSTITUTION_COLUMNS), names, lang),
         "imap": imap if has_plan else None,
+        **decisions_context(decisions if has_plan else None, alternatives if has_plan else None, names, lang),
     }
     return environment().get_template("report.html").render(**context)
 
