@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import warnings
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -250,7 +251,9 @@ def draw_tradeoff(table: pd.DataFrame, path: Path, *, title: str, lang: str = "e
         ax.grid(True, alpha=0.3)
     handles, names = fig.axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=2, frameon=False, prop={"family": family, "size": 9})
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    with warnings.catch_warnings():  # long run labels (file paths) may not fit: the chart is drawn as it is
+        warnings.filterwarnings("ignore", message="Tight layout not applied")
+        fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.savefig(path)
 
 
