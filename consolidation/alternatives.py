@@ -13,15 +13,13 @@ school kept whole are both open: the cut counts schools opened or closed, not te
 from __future__ import annotations
 
 import logging
-import math
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from .errors import ScenarioError
+from .decisions import env_default
 from .io import Inputs
 from .plan import Plan, make_plan
 from .scenario import Scenario
@@ -39,19 +37,8 @@ def wanted(scenario: Scenario) -> int:
     """Return how many alternatives to look for: ``[alternatives] count`` as set, else :data:`COUNT_ENV`, else
     its default.
     """  # noqa: D205 - one sentence
-    rule = scenario.alternatives
-    given = os.environ.get(COUNT_ENV, "").strip()
-    if "count" in rule.model_fields_set or not given:
-        return rule.count
-    try:
-        value = float(given)
-    except ValueError:
-        value = math.nan
-    if not (0 <= value <= 20 and value == int(value)):
-        raise ScenarioError(f"environment variable {COUNT_ENV} = {given!r}: give a whole number from 0 to 20 "
-                            "(or unset it to use [alternatives] count)")
-    log.info("alternatives count %d from %s ([alternatives] count not set)", int(value), COUNT_ENV)
-    return int(value)
+    return int(env_default(scenario.alternatives, "count", COUNT_ENV, lambda v: 0 <= v <= 20 and v == int(v),
+                           "give a whole number from 0 to 20 (or unset it to use [alternatives] count)"))
 
 
 @dataclass(frozen=True)

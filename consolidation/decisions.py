@@ -274,22 +274,29 @@ def evaluate(job: Job, inputs: Inputs, scenario: Scenario, plan: Plan, base: Bas
                 gap=outcome.gap, **{k: round(v, 2) for k, v in deltas.items()})
 
 
-def time_budget(scenario: Scenario) -> float:
-    """Return the decisions' time budget: ``[decisions] time_budget_s`` as set, else :data:`BUDGET_ENV`, else
-    its default.
+def env_default(section: Any, key: str, env: str, valid: Callable[[float], bool], hint: str) -> float:
+    """Return ``section.key`` when the scenario sets it or the environment variable ``env`` is unset, else
+    ``env``'s value (a number ``valid`` accepts; otherwise a ScenarioError saying ``hint``).
     """  # noqa: D205 - one sentence
-    rule = scenario.decisions
-    given = os.environ.get(BUDGET_ENV, "").strip()
-    if "time_budget_s" in rule.model_fields_set or not given:
-        return rule.time_budget_s
+    given = os.environ.get(env, "").strip()
+    if key in section.model_fields_set or not given:
+        return getattr(section, key)
     try:
         value = float(given)
     except ValueError:
         value = math.nan
-    if not (0 <= value < math.inf):
-        raise ScenarioError(f"environment variable {BUDGET_ENV} = {given!r}: give a number of seconds, 0 or more "
-                            "(or unset it to use [decisions] time_budget_s)")
+    if not valid(value):
+        raise ScenarioError(f"environment variable {env} = {given!r}: {hint}")
+    log.info("%s %g from %s (not set in the scenario)", key, value, env)
     return value
+
+
+def time_budget(scenario: Scenario) -> float:
+    """Return the decisions' time budget: ``[decisions] time_budget_s`` as set, else :data:`BUDGET_ENV`, else
+    its default.
+    """  # noqa: D205 - one sentence
+    return env_default(scenario.decisions, "time_budget_s", BUDGET_ENV, lambda v: 0 <= v < math.inf,
+                       "give a number of seconds, 0 or more (or unset it to use [decisions] time_budget_s)")
 
 
 def _only_school(model: Any) -> set[str]:
