@@ -268,7 +268,8 @@ def _deferred_interrupts() -> Iterator[None]:
                 signal.raise_signal(caught[0])
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Return whether process ``pid`` exists (this process, and a pid of 0 or less, count as alive)."""
     if pid <= 0 or pid == os.getpid():
         return True
     try:
@@ -358,7 +359,7 @@ def clean_stale(parent: Path, *, mine: str | None = None) -> list[Path]:
         return done
     for entry in entries:
         match = STAGING.match(entry.name)
-        if not match or not entry.is_dir(follow_symlinks=False) or _alive(int(match["pid"])):
+        if not match or not entry.is_dir(follow_symlinks=False) or alive(int(match["pid"])):
             continue
         path = Path(entry.path)
         final = Path(parent) / match["name"]

@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .atomic import alive
+
 log = logging.getLogger(__name__)
 
 A4_INCHES = (8.27, 11.69)
@@ -206,19 +208,8 @@ def _remove_stale_profiles() -> None:
     """
     for folder in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*-*"):
         pid = folder.name[len(PROFILE_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    """Return whether process ``pid`` exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, not ours to signal
-        return True
-    return True
 
 
 def _above(fd: int, lowest: int = 10) -> int:
