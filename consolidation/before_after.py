@@ -81,7 +81,7 @@ def with_before_after(plan: Plan, pairs: Pairs, inputs: Inputs, scenario: Scenar
     """
     names = names if names is not None else dict(zip(plan.schools["school_id"].astype(str),
                                                      plan.schools["name"].astype(str)))
-    day = {band: day_minutes(inputs, scenario, band) for band in bands_of(inputs.origins)}
+    day = day_minutes(inputs, scenario, bands_of(inputs.origins))
     a = plan.assignments.copy()
     today = _today(a, pairs, inputs, day)
     for column in ("school_today", "school_today_from", "minutes_today"):

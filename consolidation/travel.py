@@ -12,6 +12,7 @@ a school with ``can_be_hub = false`` for pupils who attend another school today.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -255,7 +256,7 @@ def build_pairs(inputs: Inputs, scenario: Scenario) -> Pairs:
     between = (school_minutes(inputs, scenario) if scenario.groups.joint or scenario.teaching_points.parents
                else None)
     return Pairs(table=table, demand=pd.concat(demands, ignore_index=True), notes=notes,
-                 campuses=campus_candidates(inputs, scenario), between=between)
+                 campuses=campus_candidates(inputs, scenario, minutes=between), between=between)
 
 
 def school_minutes(inputs: Inputs, scenario: Scenario, *, mode: str = "bus") -> pd.DataFrame:
@@ -310,15 +311,15 @@ def _listed_between(inputs: Inputs, scenario: Scenario, mode: str) -> pd.DataFra
     return travel[given.isin([mode, "both"]) & (band == "")]
 
 
-def day_minutes(inputs: Inputs, scenario: Scenario, band: str) -> np.ndarray:
-    """Return the day trip's one-way minutes of ``band`` (origins x schools, NaN where unknown).
+def day_minutes(inputs: Inputs, scenario: Scenario, bands: Iterable[str]) -> dict[str, np.ndarray]:
+    """Return each band's day trip one-way minutes (origins x schools, NaN where unknown), keyed by band.
 
     By the band's ``mode`` (walk or bus), from the same travel file, roads or straight line as
     :func:`build_pairs`, ignoring every limit; rows and columns in the order of ``inputs.origins`` and
     ``inputs.schools``. The trips of today and the nearest schools are measured with it.
     """
-    modes = _for_band(_computed(inputs, scenario), _listed(inputs, scenario), band)
-    return modes.day(scenario.rules.band(band).mode)[0]
+    base, listed = _computed(inputs, scenario), _listed(inputs, scenario)  # once for every band
+    return {band: _for_band(base, listed, band).day(scenario.rules.band(band).mode)[0] for band in bands}
 
 
 CAMPUS_COLUMN = "campus_of"
@@ -347,13 +348,14 @@ def existing_campuses(schools: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def campus_candidates(inputs: Inputs, scenario: Scenario) -> pd.DataFrame:
+def campus_candidates(inputs: Inputs, scenario: Scenario, *, minutes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the school pairs that may be one school with two campuses (columns campus_id, main_id, minutes, fixed).
 
     ``fixed`` pairs are the data's (``campus_of``) and ``[campuses] pairs``: always listed. With
     ``[campuses] allowed``, also every pair of schools not locked closed, neither a teaching point by what it
     teaches, the main among ``[campuses] mains`` (if given) and not a fixed campus, the campus not a fixed
-    main or campus, within ``max_minutes`` of the main (:func:`school_minutes`, from the main to the campus).
+    main or campus, within ``max_minutes`` of the main (:func:`school_minutes`, from the main to the campus;
+    ``minutes``: those minutes when the caller has them already).
     """
     rule = scenario.campuses
     schools = inputs.schools
@@ -361,7 +363,7 @@ def campus_candidates(inputs: Inputs, scenario: Scenario) -> pd.DataFrame:
     ids = schools["school_id"].astype(str).tolist()
     if not fixed and not rule.allowed:
         return pd.DataFrame(columns=CAMPUS_CANDIDATE_COLUMNS)
-    minutes = school_minutes(inputs, scenario)
+    minutes = school_minutes(inputs, scenario) if minutes is None else minutes
     rows = [(c, m, float(minutes.at[m, c]) if c in minutes.index and m in minutes.index else np.nan, True)
             for c, m in fixed.items() if c in minutes.index and m in minutes.index]
     if rule.allowed:
