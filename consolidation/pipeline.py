@@ -247,14 +247,8 @@ def _why(plan: Plan, model: Any, pairs: Pairs, inputs: Inputs, scenario: Scenari
 
 def _staff_alternatives(alternatives: Alternatives, inputs: Inputs, scenario: Scenario) -> Alternatives:
     """Count each alternative plan's teachers as the plan's are (its folder then has the same figures)."""
-    found = []
-    for alt in alternatives.found:
-        staff = assess(alt.plan, scenario, inputs)
-        problems = check_staffing(staff, scenario)
-        if problems:
-            raise VerificationError(f"Alternative plan {alt.name} failed independent verification (please report "
-                                    "this):\n- " + "\n- ".join(problems))
-        found.append(dataclasses.replace(alt, plan=with_staffing(alt.plan, staff)))
+    found = [dataclasses.replace(alt, plan=_staffed(alt.plan, inputs, scenario, f"Alternative plan {alt.name}")[0])
+             for alt in alternatives.found]
     return dataclasses.replace(alternatives, found=tuple(found))
 
 
@@ -490,12 +484,18 @@ def _staff(plan: Plan, inputs: Inputs, scenario: Scenario, clock: _Clock) -> tup
     verification.
     """
     t = time.perf_counter()
+    plan, staff = _staffed(plan, inputs, scenario, "The solved plan")
+    clock.stage("teachers", t, staff.describe())
+    return plan, staff
+
+
+def _staffed(plan: Plan, inputs: Inputs, scenario: Scenario, what: str) -> tuple[Plan, Staffing]:
+    """Return ``plan`` with its staff (and its central schools' teaching points), checked; ``what`` names it."""
     staff = assess(plan, scenario, inputs)
     problems = check_staffing(staff, scenario)
     if problems:
-        raise VerificationError("The solved plan failed independent verification (please report this):\n- "
+        raise VerificationError(f"{what} failed independent verification (please report this):\n- "
                                 + "\n- ".join(problems))
-    clock.stage("teachers", t, staff.describe())
     return with_central(with_staffing(plan, staff), scenario), staff
 
 
