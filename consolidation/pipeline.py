@@ -167,7 +167,7 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
         outcome = _solving(scenario, clock, while_solving, lambda: solve(model, scenario.solver, started=building))
         if outcome.has_plan:
             t = time.perf_counter()
-            plan = make_plan(outcome, pairs, inputs, scenario)
+            plan = solved = make_plan(outcome, pairs, inputs, scenario)  # re-solves are compared with this one
             summary = plan.summary
             clock.stage("plan", t, f"verified: {summary['schools_open']} open, {summary['schools_closed']} closed, "
                                    f"{summary['pupils_moved']:,.0f} pupils moved, {summary['boarders']:,.0f} boarders, "
@@ -188,7 +188,9 @@ def _run_scenario(loaded: LoadedScenario, *, out: Path | None, overwrite: bool, 
                 summary["groups_mode"] = "joint" if scenario.groups.joint else "after"
             if scenario.groups.joint:
                 groups = _groups_joint(inputs, scenario, plan, summary, clock)
-            decisions, alternatives = _why(plan, model, pairs, inputs, scenario, summary, clock)
+            # against the plan as solved: groups formed after it restate its budget (subject posts shared, teachers'
+            # trips), which the re-solves and alternatives, staffed school by school, do not
+            decisions, alternatives = _why(solved, model, pairs, inputs, scenario, summary, clock)
         elif outcome.status == "infeasible":
             t = time.perf_counter()
             summary = {**base, "status": "infeasible", "solver": outcome.solver, "seconds": outcome.seconds,

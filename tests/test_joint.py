@@ -91,6 +91,19 @@ def test_joint_keeps_the_member_school_the_after_plan_mode_closes(instance, tmp_
         tmp_path / "joint" / "report.html").read_text()
 
 
+def test_why_each_school_compares_with_the_plan_as_solved_not_as_restated(instance):
+    """After the plan, K closes (objective 9,700, every school staffed alone); its budget restated with the group
+    H + M is 7,702.34. Re-solved with K kept open, the model's objective is 9,700 + 3,100 - 1,500 = 11,300: the
+    decision's delta is +1,600, like for like (against the restated plan it would read 3,597.66)."""
+    scenario = {**settings(False), "decisions": {"time_budget_s": 30}, "alternatives": {"count": 0}}
+    path = instance(schools=SCHOOLS, villages=VILLAGES, travel=TRAVEL, scenario=scenario)
+    result = run_scenario(load_scenario(path))
+    assert result.summary["objective"] == pytest.approx(7702.34, abs=0.01)
+    row = result.decisions.table.set_index("school_id").loc["K"]
+    assert (row["decision"], row["alternative"], row["status"]) == ("closed", "open", "optimal")
+    assert row["delta_objective"] == pytest.approx(1600, abs=0.01)
+
+
 def test_subject_posts_by_hand():
     """Music 4 h and PE 4 h a school, 16 h a teacher, 4 trips of 3.2 h: alone 2 posts a school.
 
