@@ -231,6 +231,7 @@ def evaluate(job: Job, inputs: Inputs, scenario: Scenario, plan: Plan, base: Bas
         return _row(school, job.decision, job.alternative, "not_evaluated",
                     [("decisions.why.budget", {"budget": f"{time_budget(scenario):g}"})],
                     estimate=job.estimate)
+    limit = max(0.1, min(solve_limit, left))  # this re-solve's time limit, seconds
     locked = _locked(inputs, job)
     pairs = build_pairs(locked, scenario)
     reasons = infeasibility_reasons(pairs, locked, scenario)
@@ -239,7 +240,7 @@ def evaluate(job: Job, inputs: Inputs, scenario: Scenario, plan: Plan, base: Bas
         model = build_model(pairs, locked, scenario)
         if job.alternative in ("open", "teaching_point"):
             fix_whole(model, job.school_id, job.alternative == "open")
-        settings = scenario.solver.model_copy(update={"time_limit_s": max(0.1, min(solve_limit, left)),
+        settings = scenario.solver.model_copy(update={"time_limit_s": limit,
                                                       **({"threads": threads} if threads else {})})
         outcome = solve(model, settings)
         if outcome.status == "infeasible":
@@ -256,9 +257,8 @@ def evaluate(job: Job, inputs: Inputs, scenario: Scenario, plan: Plan, base: Bas
                     [("decisions.why.budget_during", {"budget": f"{time_budget(scenario):g}"})], seconds=seconds,
                     estimate=job.estimate)
     if outcome is None or not outcome.has_plan:
-        limit = f"{max(0.1, min(solve_limit, left)):g}"
         return _row(school, job.decision, job.alternative, "not_evaluated",
-                    [("decisions.why.no_plan", {"limit": limit})], seconds=seconds, estimate=job.estimate)
+                    [("decisions.why.no_plan", {"limit": f"{limit:g}"})], seconds=seconds, estimate=job.estimate)
     other = make_plan(outcome, pairs, locked, scenario)  # verified like any plan (raises on a violation)
     s = other.summary
     deltas = {"delta_objective": s["objective"] - base.objective,
@@ -269,7 +269,7 @@ def evaluate(job: Job, inputs: Inputs, scenario: Scenario, plan: Plan, base: Bas
     status = "optimal" if outcome.status == "optimal" else "feasible"
     if status == "feasible":
         gap = "?" if outcome.gap is None else f"{100 * outcome.gap:.2f}%"
-        parts.append(("decisions.why.gap", {"gap": gap, "limit": f"{max(0.1, min(solve_limit, left)):g}"}))
+        parts.append(("decisions.why.gap", {"gap": gap, "limit": f"{limit:g}"}))
     return _row(school, job.decision, job.alternative, status, parts, seconds=seconds, estimate=job.estimate,
                 gap=outcome.gap, **{k: round(v, 2) for k, v in deltas.items()})
 
